@@ -1,0 +1,59 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# The test suite runs against the real services (PostgreSQL, Redis), never SQLite.
+TEST_ENV := DJANGO_DEBUG=1 \
+	DJANGO_SECRET_KEY=test-only-not-secret \
+	DATABASE_URL=$(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/isms_csirt) \
+	CELERY_BROKER_URL=$(or $(TEST_BROKER_URL),redis://127.0.0.1:6379/14) \
+	CACHE_URL=$(or $(TEST_CACHE_URL),redis://127.0.0.1:6379/13) \
+	ISMS_VAR_DIR=$(CURDIR)/var/test \
+	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+
+.PHONY: run test lint format messages clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+## make run: the app on its embedded default (SQLite + filesystem broker), demo data, URL printed.
+run: export DJANGO_DEBUG ?= 1
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) compiletranslations
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo
+	$(MANAGE) runstack
+
+## make test: lint, migrations check, system check and pytest against PostgreSQL + Redis.
+test: $(VENV)/.installed-dev
+	$(BIN)/python scripts/ensure_services.py
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
+	$(TEST_ENV) $(MANAGE) compiletranslations
+	$(TEST_ENV) $(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh locale/*.po from the code (needs GNU gettext).
+messages:
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=var --ignore=static

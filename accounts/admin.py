@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, OrganisationUnit, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "time_zone", "csirt_step", "desk_phone")
+
+
+@admin.register(OrganisationUnit)
+class OrganisationUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "parent", "organisation")
+    list_filter = ("organisation",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "email", "organisation", "unit", "is_staff")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (
+            _("Organisation"),
+            {"fields": ("display_name", "organisation", "unit", "phone", "preferred_language")},
+        ),
+    )

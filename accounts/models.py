@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from common.models import TimeStampedModel
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class CsirtStep(models.IntegerChoices):
+    """The source document's small start (STEP論)."""
+
+    INTAKE = 1, _("STEP 1: intake desk")
+    TRIAGE_HANDLING = 2, _("STEP 2: triage and incident handling")
+    EXPANDED = 3, _("STEP 3: expanded CSIRT functions")
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Tokyo", validators=[validate_time_zone]
+    )
+    csirt_step = models.PositiveSmallIntegerField(
+        _("CSIRT step"), choices=CsirtStep.choices, default=CsirtStep.INTAKE
+    )
+    desk_phone = models.CharField(_("desk phone"), max_length=40, blank=True)
+    desk_email = models.EmailField(_("desk email"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationUnit(TimeStampedModel):
+    """A department; units form a tree (部 → 課)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="units", verbose_name=_("organisation")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "parent", "name"], name="unit_unique_name_per_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.parent_id is None else f"{self.parent} / {self.name}"
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.organisation_id != self.organisation_id:
+            raise ValidationError(_("A unit's parent must belong to the same organisation."))
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError(_("A unit cannot be its own ancestor."))
+            node = node.parent
+
+
+class User(AbstractUser):
+    class Language(models.TextChoices):
+        JAPANESE = "ja", _("Japanese")
+        ENGLISH = "en", _("English")
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+    )
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation unit"),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username

@@ -1,0 +1,49 @@
+"""The DRF exception handler: every error is ``{"code": …, "message": …, "details": …}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from common.errors import DomainError
+
+_DEFAULT_CODES = {
+    status.HTTP_400_BAD_REQUEST: "invalid",
+    status.HTTP_401_UNAUTHORIZED: "not_authenticated",
+    status.HTTP_403_FORBIDDEN: "permission_denied",
+    status.HTTP_404_NOT_FOUND: "not_found",
+    status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
+    status.HTTP_409_CONFLICT: "conflict",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too_large",
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "message": str(exc.message), "details": exc.details}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    response.data = _envelope(exc, response)
+    return response
+
+
+def _envelope(exc: Exception, response: Response) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        return {"code": "invalid", "message": _("The input is not valid."), "details": exc.detail}
+    detail = getattr(exc, "detail", "")
+    code = getattr(detail, "code", None) or _DEFAULT_CODES.get(response.status_code, "error")
+    return {"code": str(code), "message": str(detail), "details": {}}

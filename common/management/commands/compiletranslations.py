@@ -1,0 +1,27 @@
+"""Compile locale/*/LC_MESSAGES/*.po to .mo without GNU gettext (pure Python, polib).
+
+``make run`` must work on a machine that has only Python and make; Django's own
+``compilemessages`` needs the msgfmt binary.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile every .po file under LOCALE_PATHS into a .mo file."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                count += 1
+        self.stdout.write(f"Compiled {count} translation catalogue(s).")

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from bcp.models import RoleAssignment
+
+
+def roles_of(*, user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(user=user).order_by("role", "priority")

@@ -1,0 +1,63 @@
+"""The cast of the tests: one organisation, a person per role, and an outsider."""
+
+import pytest
+from django.core.cache import cache
+
+from bcp.enums import Role
+from tests.factories import OrganisationFactory, RoleAssignmentFactory, UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="テスト株式会社")
+
+
+def _holder(organisation, role: str, username: str, priority: int = 1):
+    user = UserFactory(organisation=organisation, username=username)
+    RoleAssignmentFactory(organisation=organisation, user=user, role=role, priority=priority)
+    return user
+
+
+@pytest.fixture
+def reporter(organisation):
+    return UserFactory(organisation=organisation, username="reporter")
+
+
+@pytest.fixture
+def handler(organisation):
+    return _holder(organisation, Role.INCIDENT_HANDLER, "handler")
+
+
+@pytest.fixture
+def isms_office(organisation):
+    return _holder(organisation, Role.ISMS_OFFICE, "isms")
+
+
+@pytest.fixture
+def csirt_lead(organisation):
+    return _holder(organisation, Role.CSIRT_LEAD, "csirt")
+
+
+@pytest.fixture
+def decision_maker(organisation):
+    return _holder(organisation, Role.DECISION_MAKER, "president")
+
+
+@pytest.fixture
+def deputy(organisation):
+    return _holder(organisation, Role.DECISION_MAKER, "deputy", priority=2)
+
+
+@pytest.fixture
+def outsider(db):
+    """A user of another organisation: must see nothing of ours."""
+    return UserFactory(username="outsider")
