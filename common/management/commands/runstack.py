@@ -14,7 +14,7 @@ import urllib.request
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def stack_commands(port: int) -> dict[str, list[str]]:
@@ -88,6 +88,9 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         finally:
             self._stop_all(processes)
+        dead = [name for name, p in processes.items() if p.returncode not in (0, None, -15)]
+        if not stopping and dead:
+            raise CommandError(f"stopped because {', '.join(dead)} exited")
 
     def _announce(self, port: int, processes: dict[str, subprocess.Popen[bytes]]) -> None:
         url = f"http://127.0.0.1:{port}/"
