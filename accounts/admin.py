@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, OrganisationUnit, User
+from accounts.models import Organisation, OrganisationUnit, RoleAssignment, User
 
 
 @admin.register(Organisation)
@@ -26,3 +26,9 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("display_name", "organisation", "unit", "phone", "preferred_language")},
         ),
     )
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("role", "priority", "user", "organisation")
+    list_filter = ("organisation", "role")

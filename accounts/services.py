@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation, RoleAssignment, User
 from common.errors import InvalidInput
 
 
@@ -54,3 +54,24 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    organisation: Organisation,
+    role: str,
+    user: User,
+    priority: int = 1,
+    authority_scope: list[str] | None = None,
+) -> RoleAssignment:
+    assignment = RoleAssignment(
+        organisation=organisation,
+        role=role,
+        user=user,
+        priority=priority,
+        authority_scope=authority_scope or [],
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment

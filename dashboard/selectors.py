@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import User
-from bcp.models import RoleAssignment
+from accounts.models import RoleAssignment, User
 
 
 def roles_of(*, user: User) -> QuerySet[RoleAssignment]:

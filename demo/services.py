@@ -11,10 +11,8 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts import services as account_services
-from accounts.models import Organisation, User
-from bcp import services as bcp_services
-from bcp.enums import Role
-from bcp.models import RoleAssignment
+from accounts.models import Organisation, RoleAssignment, User
+from accounts.roles import Role
 
 DEMO_ORGANISATION = "デモ株式会社"
 
@@ -93,4 +91,6 @@ def _ensure_role(org: Organisation, user: User, spec: DemoUser) -> None:
         return
     if RoleAssignment.objects.filter(organisation=org, role=spec.role, user=user).exists():
         return
-    bcp_services.role_assign(organisation=org, role=spec.role, user=user, priority=spec.priority)
+    account_services.role_assign(
+        organisation=org, role=spec.role, user=user, priority=spec.priority
+    )

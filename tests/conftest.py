@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from bcp.enums import Role
+from accounts.roles import Role
 from tests.factories import OrganisationFactory, RoleAssignmentFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"

@@ -1,7 +1,6 @@
 import factory
 
-from accounts.models import Organisation, User
-from bcp.models import RoleAssignment
+from accounts.models import Organisation, RoleAssignment, User
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,7 @@
-"""Enumerations of roles and decision types (DOMAIN-MODEL §2.3)."""
+"""The shared vocabulary of roles and decision types (DOMAIN-MODEL §2.3).
+
+Every app speaks it: incidents checks roles for permissions, risklevels and bcp open decisions.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
