@@ -1,0 +1,37 @@
+"""The incident record: intake, incidents, assets, mail, indicators, tasks, evidence, timeline."""
+
+from incidents.models.assets import AffectedAsset, Asset
+from incidents.models.evidence import CustodyEvent, EvidenceItem
+from incidents.models.incident import Incident, IncidentCounter
+from incidents.models.indicators import Indicator
+from incidents.models.intake import (
+    Event,
+    IdempotencyRecord,
+    IntakeSettings,
+    Report,
+    ReportingLink,
+    ReportKey,
+)
+from incidents.models.mail import MailDelivery, MailMessage
+from incidents.models.timeline import TimelineEntry
+from incidents.models.work import Task
+
+__all__ = [
+    "AffectedAsset",
+    "Asset",
+    "CustodyEvent",
+    "Event",
+    "EvidenceItem",
+    "IdempotencyRecord",
+    "Incident",
+    "IncidentCounter",
+    "Indicator",
+    "IntakeSettings",
+    "MailDelivery",
+    "MailMessage",
+    "Report",
+    "ReportKey",
+    "ReportingLink",
+    "Task",
+    "TimelineEntry",
+]

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from common.models import TimeStampedModel
+from incidents.models import enums
+from incidents.models.incident import Incident
+
+
+class Asset(TimeStampedModel):
+    """A terminal, server or service of the organisation (the ISMS asset inventory, A.5.9)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="assets",
+        verbose_name=_("organisation"),
+    )
+    asset_tag = models.CharField(_("asset tag"), max_length=64)
+    hostname = models.CharField(_("hostname"), max_length=255, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=enums.AssetKind.choices, default=enums.AssetKind.PC
+    )
+    owner_department = models.CharField(_("owner department"), max_length=200, blank=True)
+    holds_personal_data = models.BooleanField(_("holds personal data"), default=False)
+    criticality = models.CharField(
+        _("criticality"),
+        max_length=4,
+        choices=enums.Criticality.choices,
+        default=enums.Criticality.MED,
+    )
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "asset_tag"], name="asset_unique_tag"),
+        ]
+
+    def __str__(self) -> str:
+        return self.asset_tag if not self.hostname else f"{self.asset_tag} ({self.hostname})"
+
+
+class AffectedAsset(TimeStampedModel):
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="affected_assets",
+        verbose_name=_("incident"),
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="involvements", verbose_name=_("asset")
+    )
+    infection_state = models.CharField(
+        _("infection state"),
+        max_length=12,
+        choices=enums.InfectionState.choices,
+        default=enums.InfectionState.NONE,
+    )
+    infection_via = models.CharField(
+        _("infected via"),
+        max_length=8,
+        choices=enums.InfectionVia.choices,
+        default=enums.InfectionVia.UNKNOWN,
+    )
+    first_infected_at = models.DateTimeField(_("first infected at"), null=True, blank=True)
+    malware_capability = models.CharField(
+        _("malware capability"),
+        max_length=16,
+        choices=enums.MalwareCapability.choices,
+        default=enums.MalwareCapability.UNKNOWN,
+    )
+    containment_state = models.CharField(
+        _("containment"),
+        max_length=16,
+        choices=enums.ContainmentState.choices,
+        default=enums.ContainmentState.NOT_CONTAINED,
+    )
+    isolated_at = models.DateTimeField(_("isolated at"), null=True, blank=True)
+    isolation_method = models.CharField(
+        _("isolation method"), max_length=16, choices=enums.IsolationMethod.choices, blank=True
+    )
+    remediation_state = models.CharField(
+        _("remediation"),
+        max_length=10,
+        choices=enums.RemediationState.choices,
+        default=enums.RemediationState.NONE,
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("affected asset")
+        verbose_name_plural = _("affected assets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "asset"], name="affected_asset_once_per_incident"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(containment_state="ISOLATED")
+                | models.Q(isolated_at__isnull=False),
+                name="affected_asset_isolated_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.asset}"

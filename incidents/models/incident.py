@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from common.models import TimeStampedModel
+from incidents.models import enums
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self) -> IncidentQuerySet:
+        return self.exclude(status=enums.IncidentStatus.CLOSED)
+
+
+class Incident(TimeStampedModel):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("organisation"),
+    )
+    ref = models.CharField(_("reference"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence number"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=32, choices=enums.Category.choices)
+    attack_vector = models.CharField(
+        _("attack vector"),
+        max_length=20,
+        choices=enums.AttackVector.choices,
+        default=enums.AttackVector.OTHER,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=enums.IncidentStatus.choices,
+        default=enums.IncidentStatus.DECLARED,
+    )
+    # The level changes only through a decision (rule L-0); the escalation engine owns that.
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    recommended_level = models.PositiveSmallIntegerField(_("recommended level"), default=1)
+    peak_level = models.PositiveSmallIntegerField(_("peak level"), default=1)
+    priority = models.CharField(
+        _("priority"), max_length=2, choices=enums.Priority.choices, default=enums.Priority.P3
+    )
+    priority_reason = models.CharField(_("priority reason"), max_length=300, blank=True)
+    tlp = models.CharField(
+        _("TLP"), max_length=16, choices=enums.Tlp.choices, default=enums.Tlp.AMBER_STRICT
+    )
+    functional_impact = models.CharField(
+        _("functional impact"),
+        max_length=8,
+        choices=enums.Impact.choices,
+        default=enums.Impact.NONE,
+    )
+    information_impact = models.JSONField(_("information impact"), default=list, blank=True)
+    recoverability = models.CharField(
+        _("recoverability"), max_length=16, choices=enums.Recoverability.choices, blank=True
+    )
+    determination = models.CharField(
+        _("determination"),
+        max_length=20,
+        choices=enums.Determination.choices,
+        default=enums.Determination.SUSPECTED,
+    )
+    external_comm_status = models.CharField(
+        _("external communication"),
+        max_length=10,
+        choices=enums.Suspicion.choices,
+        default=enums.Suspicion.NONE,
+    )
+    leak_status = models.CharField(
+        _("leak"), max_length=10, choices=enums.Suspicion.choices, default=enums.Suspicion.NONE
+    )
+    csirt_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_incidents",
+        verbose_name=_("CSIRT lead"),
+    )
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="handled_incidents",
+        verbose_name=_("handlers"),
+    )
+    declared_at = models.DateTimeField(_("declared at"))
+    contained_at = models.DateTimeField(_("contained at"), null=True, blank=True)
+    eradicated_at = models.DateTimeField(_("eradicated at"), null=True, blank=True)
+    recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    recurrence_prevention = models.TextField(_("recurrence prevention"), blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "seq"], name="incident_unique_seq_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=3), name="incident_level_1_to_3"
+            ),
+        ]
+        indexes = [
+            # The incident list: newest first within an organisation (keyset pagination).
+            models.Index(fields=["organisation", "-declared_at", "-id"], name="inc_org_declared"),
+            # The list filtered by status (open incidents, dashboard tiles), newest first.
+            models.Index(
+                fields=["organisation", "status", "-declared_at", "-id"],
+                name="inc_org_status_declared",
+            ),
+            # The list filtered by level.
+            models.Index(
+                fields=["organisation", "level", "-declared_at", "-id"],
+                name="inc_org_level_declared",
+            ),
+            # The list filtered by category and priority.
+            models.Index(
+                fields=["organisation", "category", "-declared_at", "-id"],
+                name="inc_org_category_declared",
+            ),
+            models.Index(
+                fields=["organisation", "priority", "-declared_at", "-id"],
+                name="inc_org_priority_declared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+
+class IncidentCounter(models.Model):
+    """Last issued sequence per organisation and year: INC-YYYY-NNNN stays gap-free."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="counter_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"

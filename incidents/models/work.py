@@ -1,0 +1,66 @@
+"""Tasks (checklist items and ad-hoc work) of an incident."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from common.models import TimeStampedModel
+from incidents.models import enums
+from incidents.models.incident import Incident
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> TaskQuerySet:
+        return self.filter(status=enums.TaskStatus.OPEN)
+
+    def overdue(self, now) -> TaskQuerySet:  # type: ignore[no-untyped-def]
+        return self.open().filter(due_at__lt=now)
+
+
+class Task(TimeStampedModel):
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("incident")
+    )
+    code = models.CharField(_("code"), max_length=16, blank=True)  # e.g. L1-03
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    owner_role = models.CharField(_("owner role"), max_length=32, choices=Role.choices, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("owner"),
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=enums.TaskStatus.choices, default=enums.TaskStatus.OPEN
+    )
+    completion_note = models.TextField(_("completion note"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            # Overdue and open tasks across incidents (dashboard tile, task list).
+            models.Index(fields=["status", "due_at"], name="task_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="WAIVED") | ~models.Q(completion_note=""),
+                name="task_waived_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()

@@ -1,0 +1,1 @@
+"""Every state-changing use case of the incident record, one function each."""

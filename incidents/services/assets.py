@@ -1,0 +1,122 @@
+"""Affected assets: infection, isolation and remediation of terminals and servers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common import clock
+from common.errors import Conflict, InvalidInput
+from incidents import access
+from incidents.models import AffectedAsset, Asset, Incident
+from incidents.models import enums as e
+from incidents.services.timeline import timeline_append
+
+ASSET_FIELDS = {
+    "infection_state",
+    "infection_via",
+    "first_infected_at",
+    "malware_capability",
+    "containment_state",
+    "isolated_at",
+    "isolation_method",
+    "remediation_state",
+    "note",
+}
+
+
+@transaction.atomic
+def asset_upsert(
+    *,
+    organisation_id: int,
+    asset_tag: str,
+    hostname: str = "",
+    kind: str = e.AssetKind.PC,
+    holds_personal_data: bool | None = None,
+) -> Asset:
+    asset, created = Asset.objects.get_or_create(
+        organisation_id=organisation_id,
+        asset_tag=asset_tag.strip(),
+        defaults={
+            "hostname": hostname,
+            "kind": kind,
+            "holds_personal_data": bool(holds_personal_data),
+        },
+    )
+    if not created and holds_personal_data is not None:
+        asset.holds_personal_data = holds_personal_data
+        asset.save(update_fields=["holds_personal_data", "updated_at"])
+    return asset
+
+
+@transaction.atomic
+def affected_asset_add(
+    *, incident: Incident, actor: User, asset: Asset, **fields: Any
+) -> AffectedAsset:
+    access.require(access.can_edit_incidents(actor), "record affected assets")
+    if asset.organisation_id != incident.organisation_id:
+        raise InvalidInput("asset_not_found", _("No such asset."), field="asset")
+    _check_fields(fields)
+    affected = AffectedAsset(incident=incident, asset=asset, **fields)
+    _apply_isolation_defaults(affected)
+    try:
+        with transaction.atomic():
+            affected.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "asset_already_affected", _("This asset is already recorded for the incident.")
+        ) from exc
+    timeline_append(
+        incident=incident,
+        kind="asset.added",
+        actor=actor,
+        payload={"asset": asset.asset_tag, **_public(fields)},
+    )
+    return affected
+
+
+@transaction.atomic
+def affected_asset_update(
+    *, affected: AffectedAsset, actor: User, changes: dict[str, Any]
+) -> AffectedAsset:
+    access.require(access.can_edit_incidents(actor), "update affected assets")
+    _check_fields(changes)
+    affected = AffectedAsset.objects.select_for_update().get(pk=affected.pk)
+    before = {k: getattr(affected, k) for k in changes}
+    for name, value in changes.items():
+        setattr(affected, name, value)
+    _apply_isolation_defaults(affected)
+    affected.full_clean(exclude=["incident", "asset"])
+    affected.save()
+    diff = {k: [before[k], changes[k]] for k in changes if before[k] != changes[k]}
+    timeline_append(
+        incident=affected.incident,
+        kind="asset.updated",
+        actor=actor,
+        payload={"asset": affected.asset.asset_tag, "changes": _public(diff)},
+    )
+    return affected
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - ASSET_FIELDS
+    if unknown:
+        raise InvalidInput(
+            "field_not_editable", _("These fields cannot be set."), fields=sorted(unknown)
+        )
+
+
+def _apply_isolation_defaults(affected: AffectedAsset) -> None:
+    if affected.containment_state == e.ContainmentState.ISOLATED and not affected.isolated_at:
+        affected.isolated_at = clock.now()
+    if affected.containment_state == e.ContainmentState.NOT_CONTAINED:
+        affected.isolated_at = None
+        affected.isolation_method = ""
+
+
+def _public(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}

@@ -1,0 +1,108 @@
+"""Evidence: store with SHA-256 computed while streaming, and its chain of custody."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common import clock
+from common.errors import DomainError, InvalidInput
+from incidents import access
+from incidents.models import CustodyEvent, EvidenceItem, Incident
+from incidents.models.enums import CustodyAction, EvidenceKind
+from incidents.services.timeline import timeline_append
+
+
+class TooLarge(DomainError):
+    status_code = 413
+
+
+def _digest(upload: UploadedFile) -> str:
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()
+
+
+@transaction.atomic
+def evidence_upload(
+    *,
+    incident: Incident,
+    actor: User,
+    upload: UploadedFile,
+    kind: str = EvidenceKind.OTHER,
+    description: str = "",
+) -> EvidenceItem:
+    access.require(access.can_edit_incidents(actor), "upload evidence")
+    if kind not in EvidenceKind.values:
+        raise InvalidInput("invalid_choice", _("Unknown evidence kind."), field="kind")
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise TooLarge(
+            "file_too_large",
+            _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+            limit_bytes=limit,
+        )
+    now = clock.now()
+    item = EvidenceItem(
+        incident=incident,
+        kind=kind,
+        description=description,
+        original_name=(upload.name or "")[:255],
+        content_type=(upload.content_type or "")[:100],
+        size=upload.size,
+        sha256=_digest(upload),
+        collected_by=actor,
+        collected_at=now,
+    )
+    item.file.save("evidence", upload, save=False)
+    item.save()
+    CustodyEvent.objects.create(
+        evidence=item, action=CustodyAction.COLLECTED, actor=actor, holder=str(actor), at=now
+    )
+    timeline_append(
+        incident=incident,
+        kind="evidence.collected",
+        actor=actor,
+        payload={"evidence": item.pk, "sha256": item.sha256, "size": item.size},
+    )
+    return item
+
+
+@transaction.atomic
+def custody_record(
+    *,
+    evidence: EvidenceItem,
+    actor: User,
+    action: str,
+    holder: str = "",
+    location: str = "",
+    note: str = "",
+) -> CustodyEvent:
+    access.require(access.can_edit_incidents(actor), "record custody")
+    if action not in CustodyAction.values:
+        raise InvalidInput("invalid_choice", _("Unknown custody action."), field="action")
+    if action == CustodyAction.TRANSFERRED and not holder.strip():
+        raise InvalidInput("holder_required", _("Say to whom it was transferred."), field="holder")
+    event = CustodyEvent.objects.create(
+        evidence=evidence,
+        action=action,
+        actor=actor,
+        holder=holder[:200],
+        location=location[:200],
+        note=note,
+        at=clock.now(),
+    )
+    timeline_append(
+        incident=evidence.incident,
+        kind="evidence.custody",
+        actor=actor,
+        payload={"evidence": evidence.pk, "action": action, "holder": holder, "location": location},
+    )
+    return event

@@ -1,0 +1,67 @@
+"""Indicators of compromise: add, and record where and when they were blocked."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common import clock
+from common.errors import Conflict, InvalidInput
+from incidents import access
+from incidents.models import Incident, Indicator
+from incidents.models.enums import BlockPoint, IndicatorKind, Tlp
+from incidents.services.records import indicator_normalise
+from incidents.services.timeline import timeline_append
+
+
+@transaction.atomic
+def indicator_add(
+    *, incident: Incident, actor: User, kind: str, value: str, tlp: str = Tlp.AMBER_STRICT
+) -> Indicator:
+    access.require(access.can_edit_incidents(actor), "add indicators")
+    if kind not in IndicatorKind.values:
+        raise InvalidInput("invalid_choice", _("Unknown indicator kind."), field="kind")
+    norm, digest = indicator_normalise(kind, value)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            indicator = Indicator.objects.create(
+                organisation_id=incident.organisation_id,
+                incident=incident,
+                kind=kind,
+                value=value.strip()[:2000],
+                normalized=norm[:2000],
+                digest=digest,
+                tlp=tlp,
+                first_seen=now,
+                last_seen=now,
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict("indicator_exists", _("This indicator is already recorded.")) from exc
+    timeline_append(
+        incident=incident,
+        kind="indicator.added",
+        actor=actor,
+        payload={"kind": kind, "value": indicator.value, "tlp": tlp},
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_block(*, indicator: Indicator, actor: User, blocked_by: str) -> Indicator:
+    access.require(access.can_edit_incidents(actor), "block indicators")
+    if blocked_by not in BlockPoint.values:
+        raise InvalidInput("invalid_choice", _("Unknown blocking point."), field="blocked_by")
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator.blocked_by = blocked_by
+    indicator.blocked_at = indicator.blocked_at or clock.now()
+    indicator.save(update_fields=["blocked_by", "blocked_at", "updated_at"])
+    timeline_append(
+        incident=indicator.incident,
+        kind="indicator.blocked",
+        actor=actor,
+        payload={"kind": indicator.kind, "value": indicator.value, "blocked_by": blocked_by},
+    )
+    return indicator

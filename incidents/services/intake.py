@@ -1,0 +1,309 @@
+"""Intake (受付): file a report, group it with reports of the same email (campaign grouping).
+
+A report whose mail matches an open incident joins that incident; otherwise it joins a waiting
+triage item with the same mail, or starts a new one. Concurrent reports of one email are
+serialised by advisory locks on their mail keys (PostgreSQL), so they can never create two
+triage items or two incidents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from common import clock
+from common.errors import InvalidInput
+from incidents import emlparse, normalize, triage
+from incidents.models import Event, Incident, Indicator, IntakeSettings, Report, ReportKey
+from incidents.models.enums import Channel, EventStatus, Impact, IndicatorKind
+from incidents.services import records
+from incidents.services.timeline import timeline_append
+
+# A single one of these identifies the email; sender and subject identify it only together.
+STRONG_KINDS = (IndicatorKind.MESSAGE_ID, IndicatorKind.FILE_SHA256, IndicatorKind.URL)
+PAIR_KINDS = (IndicatorKind.SENDER_ADDRESS, IndicatorKind.SUBJECT)
+MAIL_KINDS = (*STRONG_KINDS, *PAIR_KINDS)
+EARLIEST = datetime(2000, 1, 1).astimezone()
+FUTURE_TOLERANCE = timedelta(minutes=10)
+EML_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class ReportInput:
+    channel: str = Channel.WEB_FORM
+    category: str = "TARGETED_EMAIL"
+    what_happened: str = ""
+    sender: str = ""
+    subject: str = ""
+    message_id: str = ""
+    url: str = ""
+    mail_received_at: datetime | None = None
+    attachment_name: str = ""
+    attachment_sha256: str = ""
+    asset_label: str = ""
+    cable_pulled: bool | None = None
+    cable_pulled_at: datetime | None = None
+    first_aid_confirmed_at: datetime | None = None
+    description: str = ""
+    reporter_name: str = ""
+    reporter_email: str = ""
+    impact: str = Impact.LOW
+    extra_keys: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MailKey:
+    kind: str
+    value: str
+    normalized: str
+    digest: str
+
+
+def report_submit(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    data: ReportInput,
+    eml: UploadedFile | None = None,
+) -> Report:
+    """File a report (rule EV-1) and place it: incident, waiting item, or a new item."""
+    _validate_times(data)
+    if actor is None and not data.reporter_email:
+        raise InvalidInput(
+            "reporter_email_required", _("Give your email address so the desk can reach you.")
+        )
+    parse_error = _merge_eml(data, eml)
+    keys = mail_keys(data)
+    with transaction.atomic():
+        _lock_keys(keys)
+        report = _create_report(organisation, actor, data, eml, parse_error)
+        _save_keys(report, keys)
+        incident, matched_kind = _match_incident(organisation, keys)
+        if incident is not None:
+            _join_incident(report, incident, keys, matched_kind, actor)
+            return report
+        event, matched_kind = _match_event(organisation, keys)
+        if event is None:
+            event = _new_event(organisation, data, report.received_at)
+            matched_kind = ""
+        _join_event(report, event, matched_kind)
+        return report
+
+
+def _validate_times(data: ReportInput) -> None:
+    latest = clock.now() + FUTURE_TOLERANCE
+    for name in ("mail_received_at", "cable_pulled_at", "first_aid_confirmed_at"):
+        value = getattr(data, name)
+        if value is not None and not (EARLIEST <= value <= latest):
+            raise InvalidInput(
+                "invalid_timestamp",
+                _("%(field)s must lie between 2000 and now.") % {"field": name},
+                field=name,
+            )
+
+
+def _merge_eml(data: ReportInput, eml: UploadedFile | None) -> str:
+    """Fill blanks from the .eml; a file that does not parse is kept and noted, not refused."""
+    if eml is None:
+        return ""
+    if eml.size and eml.size > EML_MAX_BYTES:
+        raise InvalidInput("eml_too_large", _("The .eml file is larger than 10 MB."))
+    raw = eml.read()
+    eml.seek(0)
+    try:
+        parsed = emlparse.parse_eml(raw)
+    except emlparse.EmlError as exc:
+        return str(exc)[:300]
+    data.sender = data.sender or parsed.sender
+    data.subject = data.subject or parsed.subject
+    data.message_id = data.message_id or parsed.message_id
+    data.url = data.url or (parsed.urls[0] if parsed.urls else "")
+    if parsed.attachments:
+        name, digest = parsed.attachments[0]
+        data.attachment_name = data.attachment_name or name
+        data.attachment_sha256 = data.attachment_sha256 or digest
+    data.extra_keys += [(IndicatorKind.URL, u) for u in parsed.urls[1:]]
+    data.extra_keys += [(IndicatorKind.FILE_SHA256, d) for _, d in parsed.attachments[1:]]
+    return ""
+
+
+def mail_keys(data: ReportInput) -> list[MailKey]:
+    raw = [
+        (IndicatorKind.SENDER_ADDRESS, data.sender),
+        (IndicatorKind.SUBJECT, data.subject),
+        (IndicatorKind.MESSAGE_ID, data.message_id),
+        (IndicatorKind.URL, data.url),
+        (IndicatorKind.FILE_SHA256, data.attachment_sha256),
+        *data.extra_keys,
+    ]
+    keys: dict[tuple[str, str], MailKey] = {}
+    for kind, value in raw:
+        norm = normalize.normalise(kind, value)
+        if norm:
+            keys[(kind, norm)] = MailKey(
+                kind, value.strip()[:2000], norm[:2000], normalize.digest(kind, norm)
+            )
+    return list(keys.values())
+
+
+def _lock_keys(keys: list[MailKey]) -> None:
+    """Serialise reports that share a key; sorted so two locks never deadlock."""
+    if connection.vendor != "postgresql" or not keys:
+        return  # SQLite serialises every write transaction anyway
+    lock_ids = sorted({int(k.digest[:15], 16) for k in keys})  # fits a signed bigint
+    with connection.cursor() as cursor:
+        for lock_id in lock_ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def _create_report(
+    organisation: Organisation,
+    actor: User | None,
+    data: ReportInput,
+    eml: UploadedFile | None,
+    parse_error: str,
+) -> Report:
+    report = Report(
+        organisation=organisation,
+        channel=data.channel,
+        reporter=actor,
+        reporter_name=data.reporter_name or (str(actor) if actor else ""),
+        reporter_email=data.reporter_email or (actor.email if actor else ""),
+        received_at=clock.now(),
+        category=data.category,
+        what_happened=data.what_happened,
+        first_aid_confirmed_at=data.first_aid_confirmed_at,
+        sender=data.sender[:320],
+        subject=data.subject[:998],
+        message_id=data.message_id[:998],
+        url=data.url[:2000],
+        mail_received_at=data.mail_received_at,
+        attachment_name=data.attachment_name[:255],
+        attachment_sha256=normalize.sha256(data.attachment_sha256),
+        asset_label=data.asset_label[:100],
+        cable_pulled=data.cable_pulled,
+        cable_pulled_at=data.cable_pulled_at,
+        description=data.description,
+        eml_parse_error=parse_error,
+    )
+    if eml is not None:
+        # Server-generated name; the uploaded name is never used on disk.
+        report.eml.save(f"{clock.now():%Y%m%d%H%M%S}-{id(report):x}.eml", eml, save=False)
+    report.save()
+    return report
+
+
+def _save_keys(report: Report, keys: list[MailKey]) -> None:
+    ReportKey.objects.bulk_create(
+        [
+            ReportKey(
+                organisation=report.organisation,
+                report=report,
+                kind=k.kind,
+                value=k.value,
+                digest=k.digest,
+            )
+            for k in keys
+        ]
+    )
+
+
+def _match(candidates: list[tuple[int, str]]) -> tuple[int | None, str]:
+    """Pick the target: a strong key wins; sender and subject count only together."""
+    by_target: dict[int, set[str]] = {}
+    for target_id, kind in candidates:
+        by_target.setdefault(target_id, set()).add(kind)
+    for kind in STRONG_KINDS:
+        hits = sorted(t for t, kinds in by_target.items() if kind in kinds)
+        if hits:
+            return hits[0], kind
+    pairs = sorted(t for t, kinds in by_target.items() if set(PAIR_KINDS) <= kinds)
+    if pairs:
+        return pairs[0], f"{IndicatorKind.SENDER_ADDRESS}+{IndicatorKind.SUBJECT}"
+    return None, ""
+
+
+def _match_incident(organisation: Organisation, keys: list[MailKey]) -> tuple[Incident | None, str]:
+    mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
+    if not mail_keys_:
+        return None, ""
+    rows = Indicator.objects.filter(
+        organisation=organisation,
+        digest__in=[k.digest for k in mail_keys_],
+        incident__status__in=records.OPEN_STATUSES,
+    ).values_list("incident_id", "kind")
+    incident_id, kind = _match(list(rows))
+    return (Incident.objects.get(pk=incident_id), kind) if incident_id else (None, "")
+
+
+def _match_event(organisation: Organisation, keys: list[MailKey]) -> tuple[Event | None, str]:
+    mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
+    if not mail_keys_:
+        return None, ""
+    rows = ReportKey.objects.filter(
+        organisation=organisation,
+        digest__in=[k.digest for k in mail_keys_],
+        event__status=EventStatus.RECEIVED,
+    ).values_list("event_id", "kind")
+    event_id, kind = _match(list(rows))
+    return (Event.objects.get(pk=event_id), kind) if event_id else (None, "")
+
+
+def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> Event:
+    matrix = (
+        IntakeSettings.objects.filter(organisation=organisation)
+        .values_list("triage_matrix", flat=True)
+        .first()
+    )
+    result = triage.priority_for(data.category, data.impact, matrix)
+    summary = data.subject or data.description[:120] or str(_("Suspicious email report"))
+    return Event.objects.create(
+        organisation=organisation,
+        summary=summary[:300],
+        category=data.category,
+        channel=data.channel,
+        impact=data.impact,
+        priority=result.priority,
+        priority_reason=result.reason[:300],
+        received_at=at,
+    )
+
+
+def _join_event(report: Report, event: Event, matched_kind: str) -> None:
+    Event.objects.filter(pk=event.pk).update(report_count=F("report_count") + 1)
+    event.refresh_from_db(fields=["report_count"])
+    ReportKey.objects.filter(report=report).update(event=event)
+    report.event = event
+    report.matched = (
+        {"target": "event", "id": event.pk, "kind": matched_kind}
+        if matched_kind
+        else {"target": "event", "id": event.pk, "kind": "", "new": True}
+    )
+    report.save(update_fields=["event", "matched"])
+
+
+def _join_incident(
+    report: Report, incident: Incident, keys: list[MailKey], matched_kind: str, actor: User | None
+) -> None:
+    report.incident = incident
+    report.matched = {
+        "target": "incident",
+        "id": incident.pk,
+        "ref": incident.ref,
+        "kind": matched_kind,
+    }
+    report.save(update_fields=["incident", "matched"])
+    records.incident_absorb_report(incident=incident, report=report, keys=keys, actor=actor)
+    timeline_append(
+        incident=incident,
+        kind="report.attached",
+        actor=actor,
+        actor_label=report.reporter_name,
+        payload={"report": report.number, "matched": matched_kind},
+    )

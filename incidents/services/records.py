@@ -1,0 +1,346 @@
+"""The incident record: declare, absorb reports, update, and move through the lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from common import clock
+from common.errors import Conflict, InvalidInput
+from incidents import access, extensions, lifecycle, normalize
+from incidents.models import (
+    AffectedAsset,
+    Asset,
+    Incident,
+    Indicator,
+    MailDelivery,
+    MailMessage,
+    Report,
+)
+from incidents.models import enums as e
+from incidents.services.refs import format_ref, incident_next_seq, incident_year
+from incidents.services.timeline import timeline_append
+
+if TYPE_CHECKING:
+    from incidents.services.intake import MailKey
+
+OPEN_STATUSES = [s for s in e.IncidentStatus.values if s != e.IncidentStatus.CLOSED]
+MAIL_INDICATOR_KINDS = {
+    e.IndicatorKind.SENDER_ADDRESS,
+    e.IndicatorKind.SUBJECT,
+    e.IndicatorKind.MESSAGE_ID,
+    e.IndicatorKind.URL,
+    e.IndicatorKind.FILE_SHA256,
+}
+EDITABLE_FIELDS = {
+    "title",
+    "description",
+    "category",
+    "attack_vector",
+    "priority",
+    "tlp",
+    "functional_impact",
+    "information_impact",
+    "recoverability",
+    "determination",
+    "recurrence_prevention",
+}
+
+
+@transaction.atomic
+def incident_declare(
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    title: str,
+    category: str,
+    priority: str = e.Priority.P3,
+    priority_reason: str = "",
+    description: str = "",
+    attack_vector: str = "",
+) -> Incident:
+    """Create an incident at level 1 with a gap-free reference (rules EV-2, L-1)."""
+    now = clock.now()
+    year = incident_year(organisation, now)
+    seq = incident_next_seq(organisation=organisation, year=year)
+    vector = attack_vector or (
+        e.AttackVector.EMAIL
+        if category in {"TARGETED_EMAIL", "CREDENTIAL_PHISHING", "BEC"}
+        else e.AttackVector.OTHER
+    )
+    incident = Incident.objects.create(
+        organisation=organisation,
+        ref=format_ref(year, seq),
+        year=year,
+        seq=seq,
+        title=title[:200],
+        description=description,
+        category=category,
+        attack_vector=vector,
+        priority=priority,
+        priority_reason=priority_reason[:300],
+        declared_at=now,
+    )
+    timeline_append(
+        incident=incident,
+        kind="incident.declared",
+        actor=actor,
+        payload={
+            "ref": incident.ref,
+            "category": category,
+            "priority": priority,
+            "level": incident.level,
+        },
+    )
+    return incident
+
+
+def incident_absorb_report(
+    *, incident: Incident, report: Report, keys: Iterable[MailKey], actor: User | None
+) -> MailDelivery | None:
+    """A report of the campaign's mail: its indicators, the reporter's delivery and PC."""
+    _add_mail_indicators(incident, keys, report.received_at, actor)
+    if not (report.sender or report.subject or report.message_id or report.url):
+        return None
+    message = _message_for(incident, report)
+    delivery = _delivery_for(message, report)
+    _record_reporter_asset(incident, report)
+    return delivery
+
+
+def _add_mail_indicators(
+    incident: Incident, keys: Iterable[MailKey], at: Any, actor: User | None
+) -> None:
+    existing = set(Indicator.objects.filter(incident=incident).values_list("kind", "digest"))
+    fresh = [
+        k for k in keys if k.kind in MAIL_INDICATOR_KINDS and (k.kind, k.digest) not in existing
+    ]
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                organisation_id=incident.organisation_id,
+                incident=incident,
+                kind=k.kind,
+                value=k.value,
+                normalized=k.normalized,
+                digest=k.digest,
+                first_seen=at,
+                last_seen=at,
+                created_by=actor,
+            )
+            for k in fresh
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _message_for(incident: Incident, report: Report) -> MailMessage:
+    message = incident.mail_messages.order_by("id").first()
+    if message is None:
+        return MailMessage.objects.create(
+            incident=incident,
+            message_id=report.message_id,
+            sender=report.sender,
+            subject=report.subject,
+            attachment_name=report.attachment_name,
+            sha256=report.attachment_sha256,
+            url=report.url[:2000],
+            first_seen=report.received_at,
+            last_seen=report.received_at,
+        )
+    MailMessage.objects.filter(pk=message.pk).update(last_seen=report.received_at)
+    return message
+
+
+def _delivery_for(message: MailMessage, report: Report) -> MailDelivery:
+    at = report.received_at
+    what = report.what_happened
+    delivery = MailDelivery(
+        message=message,
+        recipient=report.reporter,
+        recipient_name=report.reporter_name,
+        recipient_email=report.reporter_email,
+        delivered_at=report.mail_received_at,
+        reported_at=at,
+    )
+    if what == e.WhatHappened.OPENED_ATTACHMENT:
+        delivery.opened_attachment_at, delivery.executed = at, True
+    elif what in (e.WhatHappened.CLICKED_LINK, e.WhatHappened.ENTERED_PASSWORD):
+        delivery.link_clicked_at = at
+        if what == e.WhatHappened.ENTERED_PASSWORD:
+            delivery.credentials_entered_at = at
+    delivery.save()
+    return delivery
+
+
+def _record_reporter_asset(incident: Incident, report: Report) -> None:
+    """Rule X-1: the PC of someone who opened the attachment is suspected infected."""
+    label = report.asset_label.strip()
+    opened = report.what_happened in (
+        e.WhatHappened.OPENED_ATTACHMENT,
+        e.WhatHappened.CLICKED_LINK,
+        e.WhatHappened.ENTERED_PASSWORD,
+    )
+    if not label or not opened:
+        return
+    asset = (
+        Asset.objects.filter(organisation_id=incident.organisation_id, asset_tag=label).first()
+        or Asset.objects.filter(
+            organisation_id=incident.organisation_id, hostname__iexact=label
+        ).first()
+    )
+    if asset is None:
+        asset = Asset.objects.create(
+            organisation_id=incident.organisation_id, asset_tag=label, hostname=label
+        )
+    affected, _ = AffectedAsset.objects.get_or_create(
+        incident=incident,
+        asset=asset,
+        defaults={"infection_via": e.InfectionVia.MAIL, "first_infected_at": report.received_at},
+    )
+    if (
+        report.what_happened == e.WhatHappened.OPENED_ATTACHMENT
+        and e.INFECTION_RANK[affected.infection_state] < e.INFECTION_RANK["SUSPECTED"]
+    ):
+        affected.infection_state = e.InfectionState.SUSPECTED
+    if report.cable_pulled and affected.containment_state != e.ContainmentState.ISOLATED:
+        affected.containment_state = e.ContainmentState.ISOLATED
+        affected.isolated_at = report.cable_pulled_at or report.received_at
+        affected.isolation_method = e.IsolationMethod.LAN_UNPLUG
+    affected.save()
+
+
+def incident_lock(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, actor: User, changes: dict[str, Any]) -> Incident:
+    """Change descriptive fields. Status and level have their own commands (no generic PATCH)."""
+    access.require(access.can_edit_incidents(actor), "edit incidents")
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(
+            "field_not_editable", _("These fields cannot be changed here."), fields=sorted(unknown)
+        )
+    incident = incident_lock(incident)
+    before = {name: getattr(incident, name) for name in changes}
+    for name, value in changes.items():
+        setattr(incident, name, value)
+    incident.full_clean(exclude=["organisation", "csirt_lead"])
+    incident.save()
+    diff = {k: [before[k], v] for k, v in changes.items() if before[k] != v}
+    if diff:
+        timeline_append(
+            incident=incident, kind="incident.updated", actor=actor, payload={"changes": diff}
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_assign(
+    *,
+    incident: Incident,
+    actor: User,
+    csirt_lead: User | None = None,
+    handlers: list[User] | None = None,
+) -> Incident:
+    access.require(access.can_edit_incidents(actor), "assign people")
+    incident = incident_lock(incident)
+    people = ([csirt_lead] if csirt_lead else []) + list(handlers or [])
+    if any(p.organisation_id != incident.organisation_id for p in people):
+        raise InvalidInput(
+            "person_not_in_organisation", _("Only people of the organisation can be assigned.")
+        )
+    if csirt_lead is not None:
+        incident.csirt_lead = csirt_lead
+        incident.save(update_fields=["csirt_lead", "updated_at"])
+    if handlers is not None:
+        incident.handlers.set(handlers)
+    timeline_append(
+        incident=incident,
+        kind="incident.assigned",
+        actor=actor,
+        payload={
+            "csirt_lead": csirt_lead.pk if csirt_lead else None,
+            "handlers": [h.pk for h in handlers] if handlers is not None else None,
+        },
+    )
+    return incident
+
+
+def incident_facts(incident: Incident) -> lifecycle.IncidentFacts:
+    assets = list(
+        incident.affected_assets.values_list(
+            "infection_state", "containment_state", "remediation_state"
+        )
+    )
+    infected = [a for a in assets if a[0] in e.EFFECTIVE_INFECTION]
+    indicators = list(incident.indicators.values_list("kind", "blocked_at"))
+    network = [i for i in indicators if i[0] in {"C2_DOMAIN", "C2_IP", "URL", "DOMAIN"}]
+    extra = extensions.extra_facts(incident)
+    return lifecycle.IncidentFacts(
+        any_asset_isolated=any(a[1] == e.ContainmentState.ISOLATED for a in assets),
+        any_indicator_blocked=any(i[1] is not None for i in indicators),
+        all_infected_isolated=all(a[1] == e.ContainmentState.ISOLATED for a in infected),
+        all_infected_remediated=all(
+            a[2] in {"CLEANED", "REIMAGED", "RETIRED", "RESTORED"} for a in infected
+        ),
+        all_network_indicators_blocked=all(i[1] is not None for i in network),
+        all_assets_restored=all(a[2] in {"RESTORED", "RETIRED"} for a in assets),
+        bcp_fully_activated=extra.get("bcp_fully_activated", False),
+        open_tasks=incident.tasks.filter(status=e.TaskStatus.OPEN).count(),
+        recurrence_prevention_written=bool(incident.recurrence_prevention.strip()),
+        pending_ratifications=extra.get("pending_ratifications", 0),
+    )
+
+
+class TransitionRefused(Conflict):
+    pass
+
+
+@transaction.atomic
+def incident_transition(*, incident: Incident, target: str, actor: User) -> Incident:
+    """Move the incident along the lifecycle table; a failed guard is a 409 naming it."""
+    access.require(access.can_transition(actor), "change the incident status")
+    incident = incident_lock(incident)
+    failed = lifecycle.failed_guards(incident.status, target, incident_facts(incident))
+    if failed is None:
+        raise TransitionRefused(
+            "transition_not_allowed",
+            _("%(current)s → %(target)s is not a transition of the incident lifecycle.")
+            % {"current": incident.status, "target": target},
+            allowed=lifecycle.allowed_targets(incident.status),
+        )
+    if failed:
+        raise TransitionRefused(
+            failed[0].code, failed[0].message, failed_guards=[g.code for g in failed]
+        )
+    previous = incident.status
+    incident.status = target
+    stamp = lifecycle.STATUS_TIMESTAMP.get(target)
+    if stamp and getattr(incident, stamp) is None:
+        setattr(incident, stamp, clock.now())
+    incident.save()
+    timeline_append(
+        incident=incident,
+        kind="incident.status_changed",
+        actor=actor,
+        payload={"from": previous, "to": target},
+    )
+    return incident
+
+
+def indicator_normalise(kind: str, value: str) -> tuple[str, str]:
+    norm = normalize.normalise(kind, value)
+    if not norm:
+        raise InvalidInput(
+            "invalid_indicator",
+            _("This value is not a valid %(kind)s.") % {"kind": kind},
+            field="value",
+        )
+    return norm, normalize.digest(kind, norm)

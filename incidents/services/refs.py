@@ -1,0 +1,33 @@
+"""Gap-free incident references, INC-YYYY-NNNN per organisation and year."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Organisation
+from incidents.models import IncidentCounter
+
+
+def incident_year(organisation: Organisation, at: datetime) -> int:
+    """The calendar year in the organisation's time zone (a JST New Year's incident is 2027)."""
+    return at.astimezone(zoneinfo.ZoneInfo(organisation.time_zone or "Asia/Tokyo")).year
+
+
+def incident_next_seq(*, organisation: Organisation, year: int) -> int:
+    """Take the next number inside the caller's transaction; a rollback gives it back."""
+    try:
+        with transaction.atomic():
+            IncidentCounter.objects.get_or_create(organisation=organisation, year=year)
+    except IntegrityError:  # created concurrently; it exists now
+        pass
+    counter = IncidentCounter.objects.select_for_update().get(organisation=organisation, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def format_ref(year: int, seq: int) -> str:
+    return f"INC-{year}-{seq:04d}"

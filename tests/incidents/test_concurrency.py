@@ -1,0 +1,84 @@
+"""Races that must have exactly one winner, run on real PostgreSQL connections."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from common.errors import Conflict
+from incidents.models import Event, Incident, Report
+from incidents.services import intake, triage
+from tests.incidents.conftest import PHISH
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(functions):
+    barrier = threading.Barrier(len(functions))
+    results: list = [None] * len(functions)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # collected, asserted by the caller
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_concurrent_reports_of_one_email_form_one_triage_item(organisation):
+    def submit(n):
+        data = intake.ReportInput(**PHISH, reporter_email=f"p{n}@example.com")
+        return lambda: intake.report_submit(organisation=organisation, actor=None, data=data)
+
+    results = _race([submit(n) for n in range(6)])
+    assert all(isinstance(r, Report) for r in results), results
+    assert Event.objects.count() == 1
+    assert Event.objects.get().report_count == 6
+
+
+def test_concurrent_reports_after_promotion_join_the_one_incident(organisation, isms_office):
+    first = intake.report_submit(
+        organisation=organisation,
+        actor=None,
+        data=intake.ReportInput(**PHISH, reporter_email="a@example.com"),
+    )
+    triage.event_promote(event=first.event, actor=isms_office)
+
+    def submit(n):
+        data = intake.ReportInput(**PHISH, reporter_email=f"q{n}@example.com")
+        return lambda: intake.report_submit(organisation=organisation, actor=None, data=data)
+
+    results = _race([submit(n) for n in range(4)])
+    assert {r.incident_id for r in results} == {Incident.objects.get().pk}
+    assert Event.objects.count() == 1
+
+
+def test_concurrent_triage_of_one_item_has_exactly_one_winner(
+    organisation, isms_office, csirt_lead
+):
+    report = intake.report_submit(
+        organisation=organisation,
+        actor=None,
+        data=intake.ReportInput(**PHISH, reporter_email="a@x.example"),
+    )
+    event = report.event
+    results = _race(
+        [
+            lambda: triage.event_promote(event=event, actor=isms_office),
+            lambda: triage.event_promote(event=event, actor=csirt_lead),
+        ]
+    )
+    winners = [r for r in results if isinstance(r, Incident)]
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].code == "already_triaged"
+    assert Incident.objects.count() == 1
