@@ -172,3 +172,69 @@ class RoleAssignment(TimeStampedModel):
                     % {"types": ", ".join(sorted(unknown))}
                 }
             )
+
+
+# --- Availability: absences and delegations (rule D-2) ---------------------------------------
+
+
+class Absence(TimeStampedModel):
+    """A window in which a person cannot decide (rule D-2 skips them)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="absences", verbose_name=_("person")
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="absence_ends_after_start",
+            ),
+        ]
+        indexes = [
+            # "Is this person absent at t?" for each holder of a chain.
+            models.Index(fields=["user", "starts_at", "ends_at"], name="absence_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class Delegation(TimeStampedModel):
+    """'A's role R to B from … to …': B stands in A's place in the chain during the window."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="delegations"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    delegator = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("from")
+    )
+    delegate = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("to")
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="delegation_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(delegator=models.F("delegate")),
+                name="delegation_to_someone_else",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.delegator} → {self.delegate}"

@@ -94,6 +94,7 @@ class Incident(TimeStampedModel):
     eradicated_at = models.DateTimeField(_("eradicated at"), null=True, blank=True)
     recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    irt_established_at = models.DateTimeField(_("IRT established at"), null=True, blank=True)
     recurrence_prevention = models.TextField(_("recurrence prevention"), blank=True)
 
     objects = IncidentQuerySet.as_manager()
