@@ -1,0 +1,35 @@
+# The application image: web (gunicorn, the default command), Celery worker and beat.
+# docker-compose.yml runs it three times with different commands; see docs/operations.md.
+FROM python:3.11-slim
+
+# The code runs from /app (templates/, static/ and locale/ sit next to it); the installed
+# package provides the dependencies. Writable state lives under /data (named volumes).
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    ISMS_VAR_DIR=/data/var \
+    MEDIA_ROOT=/data/media \
+    STATIC_ROOT=/app/staticfiles
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
+
+WORKDIR /app
+COPY . .
+RUN pip install . \
+    && mkdir -p /data/var /data/media \
+    && chown -R app:app /data
+
+# Translations and static files are baked into the image. The throwaway key exists only for
+# these two build commands: the settings refuse to load without a key when debug is off.
+RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime ISMS_VAR_DIR=/tmp/build-var \
+    python manage.py compiletranslations \
+    && DJANGO_SECRET_KEY=build-only-not-used-at-runtime ISMS_VAR_DIR=/tmp/build-var \
+    python manage.py collectstatic --noinput -v0 \
+    && rm -rf /tmp/build-var
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "isms_csirt.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]

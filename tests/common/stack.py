@@ -1,0 +1,64 @@
+"""Helpers for the tests that start the embedded stack as real subprocesses."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# What makes the test settings point at PostgreSQL and Redis; without them the settings fall
+# back to the embedded default (SQLite, filesystem broker, file cache) under ISMS_VAR_DIR.
+SERVER_VARIABLES = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "CACHE_URL",
+    "STATIC_ROOT",
+    "MEDIA_ROOT",
+)
+
+
+def embedded_env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SERVER_VARIABLES}
+    env.update(
+        ISMS_VAR_DIR=str(var_dir),
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY="test-only-not-secret",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> None:
+    """Terminate what still runs, then kill what ignores it: no test leaves a process behind."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    for process in processes.values():
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -1,0 +1,52 @@
+"""Production settings pass Django's deployment checklist with no warning at all."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from tests.common.stack import REPO_ROOT
+
+
+def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _production_env(tmp_path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64)[:50],
+        DJANGO_ALLOWED_HOSTS="example.com",
+        ISMS_VAR_DIR=str(tmp_path),
+        **extra,
+    )
+    return env
+
+
+@pytest.mark.parametrize("behind_tls_proxy", ["0", "1"])
+def test_check_deploy_reports_no_issues_with_debug_off(tmp_path, behind_tls_proxy):
+    result = _check_deploy(_production_env(tmp_path, DJANGO_BEHIND_TLS_PROXY=behind_tls_proxy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start(tmp_path):
+    env = _production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    result = _check_deploy(env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+    assert not (tmp_path / "dev-secret-key").exists()
