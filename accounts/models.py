@@ -238,3 +238,67 @@ class Delegation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.delegator} → {self.delegate}"
+
+
+# --- API keys for integrations (mail gateway, EDR/SIEM, ticketing) ---------------------------
+
+
+class ApiKeyScope(models.TextChoices):
+    READ = "READ", _("Read")
+    WRITE = "WRITE", _("Read and write")
+
+
+class ApiKeyQuerySet(models.QuerySet):
+    def active(self) -> ApiKeyQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiKey(TimeStampedModel):
+    """A per-integration key. Only the SHA-256 of its secret is kept; the key is shown once.
+
+    The key authenticates as its own service user (no roles, no password), so every row the
+    integration writes names it as the actor; its scope decides what it may do.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(_("SHA-256 of the secret"), max_length=64)
+    scope = models.CharField(
+        _("scope"), max_length=8, choices=ApiKeyScope.choices, default=ApiKeyScope.READ
+    )
+    service_user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="api_key", verbose_name=_("service user")
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        indexes = [
+            # The key list of the ISMS office: an organisation's keys, newest first.
+            models.Index(fields=["organisation", "-created_at"], name="apikey_org_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
