@@ -299,10 +299,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = 30
 WORKER_HEARTBEAT_STALE_SECONDS = 120
+DECISION_SWEEP_SECONDS = env_int("DECISION_SWEEP_SECONDS", 15)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "common.tasks.worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_SECONDS,
+    },
+    "decision-deadline-sweep": {
+        "task": "bcp.tasks.sweep_decisions",
+        "schedule": DECISION_SWEEP_SECONDS,
     },
 }
 

@@ -1,0 +1,1 @@
+"""Decisions with deadlines and deputies, and the cyber BCP, one use case per function."""
