@@ -1,20 +1,34 @@
 """Who may do what with the incident record. Checked in selectors and services, not views.
 
 Everything is scoped to the user's organisation; objects a user may not see answer 404.
+
+Integrations authenticate with an API key as the key's own service user, which holds no roles.
+``ApiKeyAuthentication`` marks that user with ``api_key_scope``; the scope stands in for roles
+here: READ sees every incident of the organisation (and files nothing), WRITE also files reports
+and records facts on incidents (assets, indicators, deliveries, tasks, evidence). Neither
+triages, moves the lifecycle or decides: those stay with people.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import RoleAssignment, User
+from accounts.models import ApiKeyScope, RoleAssignment, User
 from accounts.roles import Role
-from common.errors import DomainError
+from common.errors import Forbidden
 
+# What an API key's scope grants, in place of roles (see the module docstring).
+INTEGRATION_READ = "integration:read"
+INTEGRATION_WRITE = "integration:write"
+SCOPE_GRANTS = {
+    ApiKeyScope.READ: frozenset({INTEGRATION_READ}),
+    ApiKeyScope.WRITE: frozenset({INTEGRATION_READ, INTEGRATION_WRITE}),
+}
 # Roles that see every incident of their organisation (issue 3 §9, plus the IT staff and the
 # PoC who run the first response in an SME). Others see an incident only as an assigned handler.
 INCIDENT_VIEWERS = frozenset(
     {
+        INTEGRATION_READ,
         Role.ISMS_OFFICE,
         Role.INCIDENT_HANDLER,
         Role.CSIRT_LEAD,
@@ -25,6 +39,7 @@ INCIDENT_VIEWERS = frozenset(
 )
 INCIDENT_EDITORS = frozenset(
     {
+        INTEGRATION_WRITE,
         Role.ISMS_OFFICE,
         Role.INCIDENT_HANDLER,
         Role.CSIRT_LEAD,
@@ -36,17 +51,28 @@ TRANSITIONERS = frozenset({Role.ISMS_OFFICE, Role.INCIDENT_HANDLER, Role.CSIRT_L
 INTAKE_ADMINS = frozenset({Role.ISMS_OFFICE})
 
 
-class PermissionDeniedError(DomainError):
-    status_code = 403
+class PermissionDeniedError(Forbidden):
+    pass
+
+
+def integration_scope(user: User | AnonymousUser) -> str | None:
+    """The scope of the API key the request authenticated with; None for people."""
+    return getattr(user, "api_key_scope", None)
 
 
 def roles_of(user: User | AnonymousUser) -> frozenset[str]:
-    """The user's roles, read once per request object."""
+    """The user's roles (or an integration's grants), read once per request object."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_role_cache", None)
     if cached is None:
-        cached = frozenset(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+        scope = integration_scope(user)
+        if scope is not None:
+            cached = SCOPE_GRANTS.get(scope, frozenset())
+        else:
+            cached = frozenset(
+                RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+            )
         user._role_cache = cached  # type: ignore[union-attr]
     return cached
 

@@ -1,21 +1,41 @@
-"""Extension points through which later apps add facts to incident guards.
+"""Extension points through which apps above incidents react to it, without incidents
+importing them (DESIGN: dependencies point one way).
 
-``incidents`` must not import the apps that react to it (bcp, risklevels); they register a
-provider at start-up instead (AppConfig.ready), and the lifecycle guards read what they return.
+- fact providers add facts to the lifecycle guards (bcp: BCP state, pending ratifications);
+- listeners run in the same transaction when an incident is declared or its facts change
+  (risklevels: checklists and re-evaluation of the escalation rules).
+Apps register in AppConfig.ready().
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 FactProvider = Callable[[Any], dict[str, Any]]
+Listener = Callable[..., None]
+
 _fact_providers: list[FactProvider] = []
+_declared_listeners: list[Listener] = []
+_facts_listeners: list[Listener] = []
+
+
+def _add(registry: list, item: Any) -> None:  # type: ignore[type-arg]
+    if item not in registry:
+        registry.append(item)
 
 
 def register_fact_provider(provider: FactProvider) -> None:
-    if provider not in _fact_providers:
-        _fact_providers.append(provider)
+    _add(_fact_providers, provider)
+
+
+def register_declared_listener(listener: Listener) -> None:
+    _add(_declared_listeners, listener)
+
+
+def register_facts_listener(listener: Listener) -> None:
+    _add(_facts_listeners, listener)
 
 
 def extra_facts(incident: Any) -> dict[str, Any]:
@@ -23,3 +43,14 @@ def extra_facts(incident: Any) -> dict[str, Any]:
     for provider in _fact_providers:
         facts.update(provider(incident))
     return facts
+
+
+def incident_declared(incident: Any, actor: Any) -> None:
+    for listener in _declared_listeners:
+        listener(incident=incident, actor=actor)
+
+
+def facts_changed(incident: Any, actor: Any, observed_at: datetime) -> None:
+    """Called by every service that moves a fact, inside its transaction."""
+    for listener in _facts_listeners:
+        listener(incident=incident, actor=actor, observed_at=observed_at)

@@ -13,8 +13,11 @@ from incidents.models import (
     EvidenceItem,
     Incident,
     Indicator,
+    IntakeSettings,
     MailDelivery,
     Report,
+    ReportingLink,
+    ReportKey,
     Task,
     TimelineEntry,
 )
@@ -112,3 +115,59 @@ def evidence_of(incident: Incident) -> QuerySet[EvidenceItem]:
 
 def timeline_of(incident: Incident) -> QuerySet[TimelineEntry]:
     return incident.timeline.order_by("seq")
+
+
+def event_reports(event: Event) -> QuerySet[Report]:
+    return event.reports.select_related("reporter").order_by("received_at", "id")
+
+
+def event_groupings(events: list[Event]) -> dict[int, list[tuple[str, str]]]:
+    """Per triage item, the mail keys its reports were grouped by: [(kind, value), …].
+
+    Two queries whatever the number of items, so the queue's query count stays flat.
+    """
+    ids = [event.pk for event in events]
+    kinds: dict[int, set[str]] = {}
+    matches = Report.objects.filter(event_id__in=ids).values_list("event_id", "matched")
+    for event_id, matched in matches:
+        for kind in str((matched or {}).get("kind") or "").split("+"):
+            if kind:
+                kinds.setdefault(event_id, set()).add(kind)
+    values: dict[tuple[int, str], str] = {}
+    keys = ReportKey.objects.filter(event_id__in=ids).order_by("id")
+    for event_id, kind, value in keys.values_list("event_id", "kind", "value"):
+        values.setdefault((event_id, kind), value)
+    return {
+        event_id: [(kind, values.get((event_id, kind), "")) for kind in sorted(found)]
+        for event_id, found in kinds.items()
+    }
+
+
+def incidents_open_for_attach(user: User) -> QuerySet[Incident]:
+    return incident_list(user).open().order_by("-declared_at", "-id")
+
+
+def reporting_link_active(*, organisation_id: int) -> ReportingLink | None:
+    return ReportingLink.objects.filter(
+        organisation_id=organisation_id, revoked_at__isnull=True
+    ).first()
+
+
+def reporting_link_by_token(*, token: str) -> ReportingLink | None:
+    """The active link with this token, or None for an unknown or revoked one."""
+    return (
+        ReportingLink.objects.select_related("organisation")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def intake_settings_of(*, organisation_id: int) -> IntakeSettings | None:
+    return IntakeSettings.objects.filter(organisation_id=organisation_id).first()
+
+
+def report_filed_at_desk(*, organisation_id: int, pk: object) -> Report | None:
+    """The report a browser has just filed; its id comes from that browser's session."""
+    if not isinstance(pk, int):
+        return None
+    return Report.objects.filter(organisation_id=organisation_id, pk=pk).first()

@@ -2,6 +2,7 @@
 
 from incidents.models.assets import AffectedAsset, Asset
 from incidents.models.evidence import CustodyEvent, EvidenceItem
+from incidents.models.facts import Fact, FactKind
 from incidents.models.incident import Incident, IncidentCounter
 from incidents.models.indicators import Indicator
 from incidents.models.intake import (
@@ -22,6 +23,8 @@ __all__ = [
     "CustodyEvent",
     "Event",
     "EvidenceItem",
+    "Fact",
+    "FactKind",
     "IdempotencyRecord",
     "Incident",
     "IncidentCounter",

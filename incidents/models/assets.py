@@ -66,6 +66,9 @@ class AffectedAsset(TimeStampedModel):
         default=enums.InfectionVia.UNKNOWN,
     )
     first_infected_at = models.DateTimeField(_("first infected at"), null=True, blank=True)
+    # When the organisation learned the asset was (suspected) infected: rule L2-b compares it
+    # with other assets' isolation times.
+    infection_observed_at = models.DateTimeField(_("infection observed at"), null=True, blank=True)
     malware_capability = models.CharField(
         _("malware capability"),
         max_length=16,

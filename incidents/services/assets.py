@@ -14,6 +14,7 @@ from common.errors import Conflict, InvalidInput
 from incidents import access
 from incidents.models import AffectedAsset, Asset, Incident
 from incidents.models import enums as e
+from incidents.services.findings import after_asset_change
 from incidents.services.timeline import timeline_append
 
 ASSET_FIELDS = {
@@ -76,6 +77,12 @@ def affected_asset_add(
         actor=actor,
         payload={"asset": asset.asset_tag, **_public(fields)},
     )
+    new = {
+        "infection_state": "NONE",
+        "containment_state": "NOT_CONTAINED",
+        "remediation_state": "NONE",
+    }
+    after_asset_change(affected=affected, before=new, actor=actor, observed_at=clock.now())
     return affected
 
 
@@ -99,6 +106,7 @@ def affected_asset_update(
         actor=actor,
         payload={"asset": affected.asset.asset_tag, "changes": _public(diff)},
     )
+    after_asset_change(affected=affected, before=before, actor=actor, observed_at=clock.now())
     return affected
 
 

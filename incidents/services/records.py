@@ -22,6 +22,7 @@ from incidents.models import (
     Report,
 )
 from incidents.models import enums as e
+from incidents.services import findings
 from incidents.services.refs import format_ref, incident_next_seq, incident_year
 from incidents.services.timeline import timeline_append
 
@@ -202,6 +203,11 @@ def _record_reporter_asset(incident: Incident, report: Report) -> None:
         asset=asset,
         defaults={"infection_via": e.InfectionVia.MAIL, "first_infected_at": report.received_at},
     )
+    before = {
+        "infection_state": affected.infection_state,
+        "containment_state": affected.containment_state,
+        "remediation_state": affected.remediation_state,
+    }
     if (
         report.what_happened == e.WhatHappened.OPENED_ATTACHMENT
         and e.INFECTION_RANK[affected.infection_state] < e.INFECTION_RANK["SUSPECTED"]
@@ -212,6 +218,13 @@ def _record_reporter_asset(incident: Incident, report: Report) -> None:
         affected.isolated_at = report.cable_pulled_at or report.received_at
         affected.isolation_method = e.IsolationMethod.LAN_UNPLUG
     affected.save()
+    findings.after_asset_change(
+        affected=affected,
+        before=before,
+        actor=report.reporter,
+        observed_at=report.received_at,
+        occurred_at=min(report.mail_received_at or report.received_at, report.received_at),
+    )
 
 
 def incident_lock(incident: Incident) -> Incident:

@@ -1,0 +1,100 @@
+"""Filters and the ordering whitelist of the incident API.
+
+Every ordering offered here is a keyset ordering served by an index (see the models' Meta):
+the pagination cursor is the first field, the id breaks ties.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import filters
+from rest_framework.request import Request
+
+from common.errors import InvalidInput
+from incidents.models import Event, Incident, Report
+from incidents.models import enums as e
+
+LEVELS = [("1", "1"), ("2", "2"), ("3", "3")]
+
+
+class IncidentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=e.IncidentStatus.choices)
+    level = django_filters.ChoiceFilter(choices=LEVELS)
+    category = django_filters.ChoiceFilter(choices=e.Category.choices)
+    priority = django_filters.ChoiceFilter(choices=e.Priority.choices)
+    declared_after = django_filters.IsoDateTimeFilter(field_name="declared_at", lookup_expr="gte")
+    declared_before = django_filters.IsoDateTimeFilter(field_name="declared_at", lookup_expr="lt")
+    q = django_filters.CharFilter(
+        method="search", max_length=200, label=_("Text in the reference, title or description")
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["status", "level", "category", "priority"]
+
+    def search(self, queryset: QuerySet[Incident], name: str, value: str) -> QuerySet[Incident]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(ref__iexact=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+
+class ReportFilter(django_filters.FilterSet):
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    category = django_filters.ChoiceFilter(choices=e.Category.choices)
+
+    class Meta:
+        model = Report
+        fields = ["category"]
+
+
+class EventFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=e.EventStatus.choices)
+    category = django_filters.ChoiceFilter(choices=e.Category.choices)
+    priority = django_filters.ChoiceFilter(choices=e.Priority.choices)
+    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+
+    class Meta:
+        model = Event
+        fields = ["status", "category", "priority"]
+
+
+class WhitelistOrdering(filters.OrderingFilter):
+    """``?ordering=`` from the view's ``ordering_choices`` only; anything else is a 400."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> tuple[str, ...]:
+        choices: dict[str, tuple[str, ...]] = view.ordering_choices
+        raw = request.query_params.get(self.ordering_param, "").strip()
+        if not raw:
+            return choices[view.ordering_default]
+        if raw not in choices:
+            raise InvalidInput(
+                "invalid_ordering",
+                _("This list cannot be ordered by %(value)s.") % {"value": raw[:100]},
+                field=self.ordering_param,
+                allowed=sorted(choices),
+            )
+        return choices[raw]
+
+    def to_html(self, request: Request, queryset: QuerySet, view: Any) -> str:
+        return ""
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": str(_("Order of the list. Default: %(default)s."))
+                % {"default": view.ordering_default},
+                "schema": {"type": "string", "enum": sorted(view.ordering_choices)},
+            }
+        ]

@@ -1,0 +1,1 @@
+"""Browser forms of the incident record: they validate input and build service arguments."""

@@ -1,0 +1,103 @@
+"""Forms of the incident page: status, affected assets, indicators, tasks, evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incidents.forms.fields import LocalDateTimeInput, PastDateTimeField, enum_choices
+from incidents.models.enums import (
+    AssetKind,
+    BlockPoint,
+    ContainmentState,
+    EvidenceKind,
+    IncidentStatus,
+    IndicatorKind,
+    InfectionState,
+    InfectionVia,
+    IsolationMethod,
+    RemediationState,
+    TaskStatus,
+    Tlp,
+)
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(choices=IncidentStatus.choices)
+
+
+class AffectedAssetFieldsForm(forms.Form):
+    infection_state = forms.ChoiceField(label=_("Infection"), choices=InfectionState.choices)
+    containment_state = forms.ChoiceField(label=_("Isolation"), choices=ContainmentState.choices)
+    isolation_method = forms.ChoiceField(
+        label=_("Isolation method"),
+        choices=enum_choices(IsolationMethod, blank="—"),
+        required=False,
+    )
+    isolated_at = PastDateTimeField(label=_("Isolated at"))
+
+    def changes(self) -> dict[str, Any]:
+        """Only what was given: a blank isolation time lets the service stamp it."""
+        data = dict(self.cleaned_data)
+        if data.get("isolated_at") is None:
+            data.pop("isolated_at", None)
+        return data
+
+
+class AffectedAssetAddForm(AffectedAssetFieldsForm):
+    field_order = ["asset_tag", "hostname", "kind"]
+
+    asset_tag = forms.CharField(label=_("PC name or asset tag"), max_length=64)
+    hostname = forms.CharField(label=_("Hostname"), max_length=255, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AssetKind.choices)
+    infection_via = forms.ChoiceField(label=_("Infected via"), choices=InfectionVia.choices)
+
+    def asset_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "asset_tag": data["asset_tag"].strip(),
+            "hostname": data["hostname"].strip(),
+            "kind": data["kind"],
+        }
+
+    def changes(self) -> dict[str, Any]:
+        data = super().changes()
+        for name in ("asset_tag", "hostname", "kind"):
+            data.pop(name)
+        return data
+
+
+class AffectedAssetUpdateForm(AffectedAssetFieldsForm):
+    remediation_state = forms.ChoiceField(label=_("Remediation"), choices=RemediationState.choices)
+
+
+class IndicatorAddForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IndicatorKind.choices)
+    value = forms.CharField(label=_("Value"), max_length=2000)
+    tlp = forms.ChoiceField(label=_("TLP"), choices=Tlp.choices, initial=Tlp.AMBER_STRICT)
+
+
+class IndicatorBlockForm(forms.Form):
+    blocked_by = forms.ChoiceField(label=_("Blocked at"), choices=BlockPoint.choices)
+
+
+class TaskCreateForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=LocalDateTimeInput)
+
+
+class TaskFinishForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=enum_choices(TaskStatus, [TaskStatus.DONE, TaskStatus.WAIVED])
+    )
+    note = forms.CharField(label=_("Note (required to waive)"), required=False, max_length=5000)
+
+
+class EvidenceUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    file = forms.FileField(label=_("File"))

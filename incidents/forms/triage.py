@@ -1,0 +1,54 @@
+"""Triage decisions: promote to a new incident, attach to an open one, or close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from incidents.forms.fields import enum_choices
+from incidents.models import Event, Incident
+from incidents.models.enums import Category, Disposition, EventStatus, Impact
+
+CLOSING_STATUSES = [EventStatus.NOT_INCIDENT, EventStatus.DUPLICATE, EventStatus.TRANSFERRED]
+
+
+class PromoteForm(forms.Form):
+    title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    impact = forms.ChoiceField(label=_("Impact"), choices=Impact.choices)
+
+    @classmethod
+    def for_event(cls, event: Event, data: Any = None) -> PromoteForm:
+        initial = {"title": event.summary, "category": event.category, "impact": event.impact}
+        return cls(data, initial=initial, prefix="promote")
+
+
+class IncidentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Incident) -> str:
+        return f"{obj.ref} {obj.title}"
+
+
+class AttachForm(forms.Form):
+    incident = IncidentChoiceField(label=_("Open incident"), queryset=Incident.objects.none())
+
+    def __init__(self, *args: Any, incidents: QuerySet[Incident], **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "attach")
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = incidents
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"), choices=enum_choices(EventStatus, CLOSING_STATUSES)
+    )
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "close")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,328 @@
+"""Services that move the facts the escalation rules read (X-1..X-4).
+
+Each records a Fact (occurred_at / observed_at), updates the incident record, and calls the
+facts-changed listeners in the same transaction, so the recommendation is current when the
+request returns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common import clock
+from common.errors import InvalidInput
+from incidents import access, extensions, lifecycle
+from incidents.models import AffectedAsset, Asset, Fact, FactKind, Incident, MailDelivery
+from incidents.models import enums as e
+from incidents.services.timeline import timeline_append
+
+RANK = {"NONE": 0, "SUSPECTED": 1, "CONFIRMED": 2}
+
+
+def _times(occurred_at: datetime | None, observed_at: datetime | None) -> tuple[datetime, datetime]:
+    observed = observed_at or clock.now()
+    occurred = occurred_at or observed
+    if occurred > observed:
+        raise InvalidInput(
+            "occurred_after_observed",
+            _("A fact cannot happen after it was observed."),
+            field="occurred_at",
+        )
+    if observed > clock.now():
+        raise InvalidInput(
+            "observed_in_future", _("A fact cannot be observed in the future."), field="observed_at"
+        )
+    return occurred, observed
+
+
+def fact_record(
+    *,
+    incident: Incident,
+    kind: str,
+    actor: User | None,
+    occurred_at: datetime,
+    observed_at: datetime,
+    asset: Asset | None = None,
+    data: dict[str, Any] | None = None,
+) -> Fact:
+    return Fact.objects.create(
+        incident=incident,
+        kind=kind,
+        asset=asset,
+        data=data or {},
+        occurred_at=occurred_at,
+        observed_at=observed_at,
+        recorded_by=actor,
+    )
+
+
+def after_asset_change(
+    *,
+    affected: AffectedAsset,
+    before: dict[str, Any],
+    actor: User | None,
+    observed_at: datetime,
+    occurred_at: datetime | None = None,
+) -> None:
+    """Record what changed on an affected asset and let the listeners re-evaluate."""
+    occurred = occurred_at or observed_at
+    incident = affected.incident
+    became_infected = (
+        before.get("infection_state") not in e.EFFECTIVE_INFECTION
+        and affected.infection_state in e.EFFECTIVE_INFECTION
+    )
+    if became_infected and affected.infection_observed_at is None:
+        AffectedAsset.objects.filter(pk=affected.pk).update(infection_observed_at=observed_at)
+        affected.infection_observed_at = observed_at
+    for name, kind in (
+        ("infection_state", FactKind.ASSET_INFECTION),
+        ("containment_state", FactKind.ASSET_CONTAINMENT),
+        ("remediation_state", FactKind.ASSET_REMEDIATION),
+    ):
+        if before.get(name) != getattr(affected, name):
+            fact_record(
+                incident=incident,
+                kind=kind,
+                actor=actor,
+                asset=affected.asset,
+                occurred_at=occurred,
+                observed_at=observed_at,
+                data={
+                    "from": before.get(name),
+                    "to": getattr(affected, name),
+                    "via": affected.infection_via,
+                },
+            )
+    if became_infected:
+        _reinfection_cycle(incident, actor)
+    extensions.facts_changed(incident, actor, observed_at)
+
+
+def _reinfection_cycle(incident: Incident, actor: User | None) -> None:
+    """A new infection while recovering or monitoring sends the incident back (§3.1)."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if (locked.status, e.IncidentStatus.CONTAINING) in lifecycle.TRANSITIONS and locked.status in (
+        e.IncidentStatus.RECOVERING,
+        e.IncidentStatus.MONITORING,
+    ):
+        previous = locked.status
+        locked.status = e.IncidentStatus.CONTAINING
+        locked.save(update_fields=["status", "updated_at"])
+        timeline_append(
+            incident=locked,
+            kind="incident.status_changed",
+            actor=actor,
+            payload={"from": previous, "to": locked.status, "reason": "reinfection"},
+        )
+
+
+def _affected(incident: Incident, asset: Asset) -> AffectedAsset:
+    if asset.organisation_id != incident.organisation_id:
+        raise InvalidInput("asset_not_found", _("No such asset."), field="asset")
+    return AffectedAsset.objects.select_for_update().get_or_create(incident=incident, asset=asset)[
+        0
+    ]
+
+
+@transaction.atomic
+def asset_infection_set(
+    *,
+    incident: Incident,
+    actor: User | None,
+    asset: Asset,
+    state: str,
+    via: str | None = None,
+    capability: str | None = None,
+    occurred_at: datetime | None = None,
+    observed_at: datetime | None = None,
+) -> AffectedAsset:
+    """Set an asset's infection state (a server reaching COMPROMISED feeds rule L3-b)."""
+    if actor is not None:
+        access.require(access.can_edit_incidents(actor), "record infections")
+    if state not in e.InfectionState.values:
+        raise InvalidInput("invalid_choice", _("Unknown infection state."), field="state")
+    occurred, observed = _times(occurred_at, observed_at)
+    affected = _affected(incident, asset)
+    before = {
+        "infection_state": affected.infection_state,
+        "containment_state": affected.containment_state,
+        "remediation_state": affected.remediation_state,
+    }
+    affected.infection_state = state
+    if via:
+        affected.infection_via = via
+    if capability:
+        affected.malware_capability = capability
+    if state in e.EFFECTIVE_INFECTION and affected.first_infected_at is None:
+        affected.first_infected_at = occurred
+    affected.save()
+    timeline_append(
+        incident=incident,
+        kind="asset.infection",
+        actor=actor,
+        payload={
+            "asset": asset.asset_tag,
+            "from": before["infection_state"],
+            "to": state,
+            "via": affected.infection_via,
+            "occurred_at": occurred,
+            "observed_at": observed,
+        },
+    )
+    after_asset_change(
+        affected=affected, before=before, actor=actor, observed_at=observed, occurred_at=occurred
+    )
+    return affected
+
+
+@transaction.atomic
+def delivery_mark_executed(
+    *,
+    delivery: MailDelivery,
+    actor: User | None,
+    asset: Asset,
+    occurred_at: datetime | None = None,
+    observed_at: datetime | None = None,
+) -> AffectedAsset:
+    """X-1: the recipient executed the attachment → their PC is suspected infected (MAIL)."""
+    occurred, observed = _times(occurred_at, observed_at)
+    MailDelivery.objects.filter(pk=delivery.pk).update(
+        executed=True, opened_attachment_at=delivery.opened_attachment_at or occurred
+    )
+    incident = delivery.message.incident
+    fact_record(
+        incident=incident,
+        kind=FactKind.MAIL_EXECUTED,
+        actor=actor,
+        asset=asset,
+        occurred_at=occurred,
+        observed_at=observed,
+        data={"delivery": delivery.pk},
+    )
+    affected = _affected(incident, asset)
+    state = affected.infection_state
+    raised = state if e.INFECTION_RANK[state] >= e.INFECTION_RANK["SUSPECTED"] else "SUSPECTED"
+    via = affected.infection_via if affected.infection_via != "UNKNOWN" else e.InfectionVia.MAIL
+    return asset_infection_set(
+        incident=incident,
+        actor=actor,
+        asset=asset,
+        state=raised,
+        via=via,
+        occurred_at=occurred,
+        observed_at=observed,
+    )
+
+
+@transaction.atomic
+def external_comm_record(
+    *,
+    incident: Incident,
+    actor: User | None,
+    status: str,
+    asset: Asset | None = None,
+    to_c2: bool = False,
+    blocked: bool = False,
+    occurred_at: datetime | None = None,
+    observed_at: datetime | None = None,
+) -> Incident:
+    """X-2: unauthorised communication to the outside, suspected or confirmed."""
+    if actor is not None:
+        access.require(access.can_edit_incidents(actor), "record external communication")
+    if status not in ("SUSPECTED", "CONFIRMED"):
+        raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
+    occurred, observed = _times(occurred_at, observed_at)
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if RANK[status] > RANK[locked.external_comm_status]:
+        locked.external_comm_status = status
+        locked.save(update_fields=["external_comm_status", "updated_at"])
+    fact_record(
+        incident=locked,
+        kind=FactKind.EXTERNAL_COMM,
+        actor=actor,
+        asset=asset,
+        occurred_at=occurred,
+        observed_at=observed,
+        data={"status": status, "to_c2": to_c2, "blocked": blocked},
+    )
+    timeline_append(
+        incident=locked,
+        kind="finding.external_comm",
+        actor=actor,
+        payload={
+            "status": status,
+            "asset": asset.asset_tag if asset else None,
+            "to_c2": to_c2,
+            "blocked": blocked,
+            "occurred_at": occurred,
+            "observed_at": observed,
+        },
+    )
+    if asset is not None and status == "CONFIRMED" and to_c2:
+        affected = _affected(locked, asset)
+        if e.INFECTION_RANK[affected.infection_state] < e.INFECTION_RANK["SUSPECTED"]:
+            return asset_infection_set(
+                incident=locked,
+                actor=actor,
+                asset=asset,
+                state="SUSPECTED",
+                occurred_at=occurred,
+                observed_at=observed,
+            ).incident
+    extensions.facts_changed(locked, actor, observed)
+    return locked
+
+
+@transaction.atomic
+def leak_record(
+    *,
+    incident: Incident,
+    actor: User | None,
+    status: str,
+    asset: Asset | None = None,
+    personal_data: bool = False,
+    occurred_at: datetime | None = None,
+    observed_at: datetime | None = None,
+) -> Incident:
+    """X-3: a data leak, suspected or confirmed, from an asset or a shared store (no asset)."""
+    if actor is not None:
+        access.require(access.can_edit_incidents(actor), "record leaks")
+    if status not in ("SUSPECTED", "CONFIRMED"):
+        raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
+    occurred, observed = _times(occurred_at, observed_at)
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if RANK[status] > RANK[locked.leak_status]:
+        locked.leak_status = status
+        locked.save(update_fields=["leak_status", "updated_at"])
+    fact_record(
+        incident=locked,
+        kind=FactKind.LEAK,
+        actor=actor,
+        asset=asset,
+        occurred_at=occurred,
+        observed_at=observed,
+        data={
+            "status": status,
+            "personal_data": personal_data,
+            "asset_kind": asset.kind if asset else None,
+        },
+    )
+    timeline_append(
+        incident=locked,
+        kind="finding.leak",
+        actor=actor,
+        payload={
+            "status": status,
+            "asset": asset.asset_tag if asset else None,
+            "personal_data": personal_data,
+            "occurred_at": occurred,
+            "observed_at": observed,
+        },
+    )
+    extensions.facts_changed(locked, actor, observed)
+    return locked

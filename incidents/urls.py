@@ -1,0 +1,55 @@
+from django.urls import path
+
+from incidents.views import (
+    incident_actions,
+    incidents,
+    intake_admin,
+    report,
+    responder,
+    triage,
+)
+
+app_name = "incidents"
+
+urlpatterns = [
+    # One-tap report: logged-in staff …
+    path("report/", report.report_start, name="report_start"),
+    path("report/first-aid/", report.report_first_aid, name="report_first_aid"),
+    path("report/form/", report.report_form, name="report_form"),
+    path("report/done/", report.report_done, name="report_done"),
+    # … and people without an account, through the organisation's reporting link.
+    path("r/<str:token>/", report.link_start, name="link_start"),
+    path("r/<str:token>/first-aid/", report.link_first_aid, name="link_first_aid"),
+    path("r/<str:token>/form/", report.link_form, name="link_form"),
+    path("r/<str:token>/done/", report.link_done, name="link_done"),
+    path("reports/new/", responder.responder_report, name="responder_report"),
+    path("triage/", triage.queue, name="triage_queue"),
+    path("triage/<int:pk>/", triage.item, name="triage_item"),
+    path("triage/<int:pk>/promote/", triage.promote, name="triage_promote"),
+    path("triage/<int:pk>/attach/", triage.attach, name="triage_attach"),
+    path("triage/<int:pk>/close/", triage.close, name="triage_close"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/<str:ref>/", incidents.incident_detail, name="incident_detail"),
+    path(
+        "incidents/<str:ref>/transition/", incident_actions.transition, name="incident_transition"
+    ),
+    path("incidents/<str:ref>/assets/", incident_actions.asset_add, name="asset_add"),
+    path(
+        "incidents/<str:ref>/assets/<int:pk>/", incident_actions.asset_update, name="asset_update"
+    ),
+    path("incidents/<str:ref>/indicators/", incident_actions.indicator_add, name="indicator_add"),
+    path(
+        "incidents/<str:ref>/indicators/<int:pk>/block/",
+        incident_actions.indicator_block,
+        name="indicator_block",
+    ),
+    path("incidents/<str:ref>/tasks/", incident_actions.task_add, name="task_add"),
+    path(
+        "incidents/<str:ref>/tasks/<int:pk>/finish/",
+        incident_actions.task_finish,
+        name="task_finish",
+    ),
+    path("incidents/<str:ref>/evidence/", incident_actions.evidence_upload, name="evidence_upload"),
+    path("intake/settings/", intake_admin.intake_settings, name="intake_settings"),
+    path("intake/settings/link/rotate/", intake_admin.link_rotate, name="link_rotate"),
+]

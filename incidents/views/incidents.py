@@ -1,0 +1,111 @@
+"""The incident list and the incident page (header, assets, mail, indicators, tasks, evidence)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from incidents import access, lifecycle, selectors
+from incidents.forms.records import (
+    AffectedAssetAddForm,
+    AffectedAssetUpdateForm,
+    EvidenceUploadForm,
+    IndicatorAddForm,
+    IndicatorBlockForm,
+    TaskCreateForm,
+    TaskFinishForm,
+)
+from incidents.models import Incident
+from incidents.models.enums import IncidentStatus
+
+LIST_PAGE_SIZE = 50
+OPEN = "open"
+
+
+def _status_filter(raw: str) -> str:
+    return raw if raw == OPEN or raw in IncidentStatus.values else ""
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    status = _status_filter(request.GET.get("status", ""))
+    incidents = selectors.incident_list(request.user).order_by("-declared_at", "-id")
+    if status == OPEN:
+        incidents = incidents.open()
+    elif status:
+        incidents = incidents.filter(status=status)
+    page = Paginator(incidents, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": [(OPEN, None), *IncidentStatus.choices],
+    }
+    return render(request, "incidents/incident_list.html", context)
+
+
+def _asset_form(affected: Any) -> AffectedAssetUpdateForm:
+    initial = {
+        "infection_state": affected.infection_state,
+        "containment_state": affected.containment_state,
+        "isolation_method": affected.isolation_method,
+        "remediation_state": affected.remediation_state,
+    }
+    return AffectedAssetUpdateForm(initial=initial, auto_id=f"asset{affected.pk}_%s")
+
+
+def _rows(items: Any, bound: dict[str, forms.Form], key: str, make: Any) -> list[tuple]:
+    """Each item with its own small form; the one that failed keeps its input and errors."""
+    return [(item, bound.get(f"{key}{item.pk}") or make(item)) for item in items]
+
+
+def incident_page(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    status: int = 200,
+    error: str = "",
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    """Render the incident page; a failed form is passed in ``bound`` to keep its input."""
+    bound = bound or {}
+    user = request.user
+    context = {
+        "incident": incident,
+        "error": error,
+        "can_edit": access.can_edit_incidents(user),
+        "can_transition": access.can_transition(user),
+        "targets": [
+            (t, IncidentStatus(t).label) for t in lifecycle.allowed_targets(incident.status)
+        ],
+        "assets": _rows(selectors.affected_assets_of(incident), bound, "asset", _asset_form),
+        "asset_add_form": bound.get("asset_add") or AffectedAssetAddForm(auto_id="asset_new_%s"),
+        "deliveries": selectors.deliveries_of(incident),
+        "indicators": _rows(
+            selectors.indicators_of(incident),
+            bound,
+            "indicator",
+            lambda i: IndicatorBlockForm(auto_id=f"indicator{i.pk}_%s"),
+        ),
+        "indicator_form": bound.get("indicator_add") or IndicatorAddForm(auto_id="ind_new_%s"),
+        "tasks": _rows(
+            selectors.tasks_of(incident),
+            bound,
+            "task",
+            lambda t: TaskFinishForm(auto_id=f"task{t.pk}_%s"),
+        ),
+        "task_form": bound.get("task_add") or TaskCreateForm(auto_id="task_new_%s"),
+        "evidence": selectors.evidence_of(incident),
+        "evidence_form": bound.get("evidence") or EvidenceUploadForm(auto_id="evidence_%s"),
+        "timeline": selectors.timeline_of(incident).select_related("actor"),
+    }
+    return render(request, "incidents/incident_detail.html", context, status=status)
+
+
+@login_required
+def incident_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    return incident_page(request, selectors.incident_get(user=request.user, ref=ref))

@@ -1,0 +1,63 @@
+"""The ISMS office's intake settings: first-aid wording, triage matrix, the reporting link."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.errors import DomainError
+from incidents import access, selectors
+from incidents.forms.intake_admin import IntakeSettingsForm
+from incidents.services import intake_admin
+from incidents.views.common import add_domain_error, require_role
+
+
+def _page(request: HttpRequest, form: IntakeSettingsForm, status: int = 200) -> HttpResponse:
+    link = selectors.reporting_link_active(organisation_id=request.user.organisation_id)
+    link_url = (
+        request.build_absolute_uri(reverse("incidents:link_start", args=[link.token]))
+        if link
+        else ""
+    )
+    context = {"form": form, "link": link, "link_url": link_url}
+    return render(request, "incidents/intake_settings.html", context, status=status)
+
+
+@login_required
+def intake_settings(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require_role(access.can_manage_intake(user))
+    current = selectors.intake_settings_of(organisation_id=user.organisation_id)
+    if request.method != "POST":
+        return _page(request, IntakeSettingsForm(current=current))
+    form = IntakeSettingsForm(request.POST, current=current)
+    if form.is_valid():
+        try:
+            intake_admin.intake_settings_update(
+                organisation=user.organisation,
+                actor=user,
+                first_aid_ja=form.cleaned_data["first_aid_ja"],
+                first_aid_en=form.cleaned_data["first_aid_en"],
+                triage_matrix=form.matrix(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Intake settings saved."))
+            return HttpResponseRedirect(reverse("incidents:intake_settings"))
+    return _page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def link_rotate(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require_role(access.can_manage_intake(user))
+    intake_admin.reporting_link_rotate(organisation=user.organisation, actor=user)
+    messages.success(request, _("A new reporting link was issued; the old one no longer works."))
+    return HttpResponseRedirect(reverse("incidents:intake_settings") + "#link")
