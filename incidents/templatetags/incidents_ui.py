@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from incidents import access
 
@@ -21,3 +22,30 @@ def incidents_nav(context: template.Context) -> dict[str, Any]:
         "sees_incidents": access.sees_all_incidents(user) or access.can_edit_incidents(user),
         "can_manage_intake": access.can_manage_intake(user),
     }
+
+
+TIMELINE_KINDS = {
+    "incident.declared": _("Incident declared"),
+    "incident.updated": _("Incident updated"),
+    "incident.assigned": _("People assigned"),
+    "incident.status_changed": _("Status changed"),
+    "report.attached": _("Report attached"),
+    "event.promoted": _("Accepted from triage"),
+    "event.attached": _("Triage item attached"),
+    "asset.added": _("Affected asset recorded"),
+    "asset.updated": _("Affected asset updated"),
+    "indicator.added": _("Indicator added"),
+    "indicator.blocked": _("Indicator blocked"),
+    "task.created": _("Task created"),
+    "task.finished": _("Task finished"),
+    "evidence.collected": _("Evidence collected"),
+    "evidence.custody": _("Chain of custody"),
+    "mail.delivery_added": _("Mail delivery recorded"),
+    "mail.delivery_updated": _("Mail delivery updated"),
+}
+
+
+@register.filter
+def timeline_kind(kind: str) -> str:
+    """A readable name for a timeline entry kind; unknown kinds (other apps) show as is."""
+    return str(TIMELINE_KINDS.get(kind, kind))

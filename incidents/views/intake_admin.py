@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from incidents import access, selectors
 from incidents.forms.intake_admin import IntakeSettingsForm
+from incidents.models.enums import Impact
 from incidents.services import intake_admin
 from incidents.views.common import add_domain_error, require_role
 
@@ -24,7 +25,7 @@ def _page(request: HttpRequest, form: IntakeSettingsForm, status: int = 200) -> 
         if link
         else ""
     )
-    context = {"form": form, "link": link, "link_url": link_url}
+    context = {"form": form, "link": link, "link_url": link_url, "impacts": Impact.choices}
     return render(request, "incidents/intake_settings.html", context, status=status)
 
 
