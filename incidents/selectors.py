@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -35,6 +35,11 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
 
 def incident_list(user: User) -> QuerySet[Incident]:
     return incidents_visible_to(user).select_related("csirt_lead")
+
+
+def incident_detail(user: User) -> QuerySet[Incident]:
+    """What an incident's detail shows: the list's relations plus its handlers."""
+    return incident_list(user).prefetch_related("handlers")
 
 
 def incident_get(*, user: User, ref: str) -> Incident:
@@ -78,6 +83,13 @@ def events_visible_to(user: User) -> QuerySet[Event]:
     )
 
 
+def event_detail(user: User) -> QuerySet[Event]:
+    """A triage item with its reports, in the order they arrived."""
+    return events_visible_to(user).prefetch_related(
+        Prefetch("reports", queryset=Report.objects.order_by("received_at", "id"))
+    )
+
+
 def event_get(*, user: User, pk: int) -> Event:
     event = events_visible_to(user).filter(pk=pk).first()
     if event is None:
@@ -102,7 +114,7 @@ def indicators_of(incident: Incident) -> QuerySet[Indicator]:
 
 
 def tasks_of(incident: Incident) -> QuerySet[Task]:
-    return incident.tasks.select_related("owner").order_by("level", "code", "id")
+    return incident.tasks.select_related("owner", "completed_by").order_by("level", "code", "id")
 
 
 def evidence_of(incident: Incident) -> QuerySet[EvidenceItem]:

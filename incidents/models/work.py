@@ -26,7 +26,8 @@ class Task(TimeStampedModel):
     )
     code = models.CharField(_("code"), max_length=16, blank=True)  # e.g. L1-03
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=600)
+    title_en = models.CharField(_("title (English)"), max_length=600, blank=True)
     owner_role = models.CharField(_("owner role"), max_length=32, choices=Role.choices, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -34,7 +34,7 @@ def task_create(
         raise InvalidInput("person_not_in_organisation", _("Unknown owner."), field="owner")
     task = Task.objects.create(
         incident=incident,
-        title=title[:300],
+        title=title[:600],
         code=code,
         level=level,
         owner_role=owner_role,

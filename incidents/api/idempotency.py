@@ -1,0 +1,97 @@
+"""``Idempotency-Key`` for POSTs that create: a retry gets the first response, never a twin.
+
+The record is inserted *before* the work, in the same transaction: a concurrent request with
+the same key blocks on the unique constraint until the first commits, then replays its
+response. A request that fails rolls its record back, so it can be retried with the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import ApiKey
+from common.errors import Conflict, InvalidInput
+from incidents.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+
+
+def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
+    """Run ``respond`` once per (requester, key); replay its response for the same body."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return respond()
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            "invalid_idempotency_key",
+            _("The Idempotency-Key must be 1 to 200 printable characters."),
+            field=HEADER,
+        )
+    owner, fingerprint = _owner(request), request_fingerprint(request)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    owner=owner, key=key, request_hash=fingerprint, status_code=0, response_body={}
+                )
+        except IntegrityError:
+            return _replay(owner, key, fingerprint)
+        response = respond()
+        record.status_code = response.status_code
+        record.response_body = json.loads(JSONRenderer().render(response.data))
+        record.save(update_fields=["status_code", "response_body"])
+    return response
+
+
+def _owner(request: Request) -> str:
+    if isinstance(request.auth, ApiKey):
+        return f"key:{request.auth.pk}"
+    return f"user:{request.user.pk}"
+
+
+def _replay(owner: str, key: str, fingerprint: str) -> Response:
+    record = IdempotencyRecord.objects.get(owner=owner, key=key)
+    if record.request_hash != fingerprint:
+        raise Conflict(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was used with a different request."),
+            field=HEADER,
+        )
+    return Response(
+        record.response_body, status=record.status_code, headers={"Idempotent-Replayed": "true"}
+    )
+
+
+def request_fingerprint(request: Request) -> str:
+    """SHA-256 of path and parsed body: a multipart retry with a new boundary still matches."""
+    data = request.data
+    if hasattr(data, "lists"):
+        body: Any = {name: [_plain(v) for v in values] for name, values in data.lists()}
+    else:
+        body = data
+    canonical = json.dumps(
+        {"path": request.path, "body": body}, sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if not isinstance(value, UploadedFile):
+        return value
+    sha = hashlib.sha256()
+    for chunk in value.chunks():
+        sha.update(chunk)
+    value.seek(0)
+    return f"file:{value.name}:{sha.hexdigest()}"

@@ -1,0 +1,103 @@
+"""Serializers of incidents and their commands (transition, assign)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import User
+from incidents import lifecycle
+from incidents.api.serializers.fields import (
+    EditableFieldsMixin,
+    OrganisationPeopleMixin,
+    PersonSerializer,
+    choice,
+)
+from incidents.models import (
+    Incident,
+)
+from incidents.models import enums as e
+
+# --- Incidents ----------------------------------------------------------------------------------
+
+
+class IncidentListSerializer(serializers.ModelSerializer):
+    csirt_lead = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "ref",
+            "title",
+            "category",
+            "attack_vector",
+            "status",
+            "level",
+            "recommended_level",
+            "priority",
+            "tlp",
+            "determination",
+            "csirt_lead",
+            "declared_at",
+            "closed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class IncidentSerializer(IncidentListSerializer):
+    handlers = PersonSerializer(many=True, read_only=True)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta(IncidentListSerializer.Meta):
+        fields = [
+            *IncidentListSerializer.Meta.fields,
+            "description",
+            "peak_level",
+            "priority_reason",
+            "functional_impact",
+            "information_impact",
+            "recoverability",
+            "external_comm_status",
+            "leak_status",
+            "handlers",
+            "contained_at",
+            "eradicated_at",
+            "recovered_at",
+            "irt_established_at",
+            "recurrence_prevention",
+            "allowed_transitions",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_allowed_transitions(self, incident: Incident) -> list[str]:
+        return lifecycle.allowed_targets(incident.status)
+
+
+class IncidentUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, max_length=20000)
+    category = choice(e.Category.choices)
+    attack_vector = choice(e.AttackVector.choices)
+    priority = choice(e.Priority.choices)
+    tlp = choice(e.Tlp.choices)
+    functional_impact = choice(e.Impact.choices)
+    information_impact = serializers.ListField(
+        child=choice(e.InformationImpact.choices), max_length=len(e.InformationImpact.choices)
+    )
+    recoverability = choice(e.Recoverability.choices, allow_blank=True)
+    determination = choice(e.Determination.choices)
+    recurrence_prevention = serializers.CharField(allow_blank=True, max_length=20000)
+
+
+class IncidentTransitionSerializer(serializers.Serializer):
+    target = choice(e.IncidentStatus.choices)
+
+
+class IncidentAssignSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    people_fields = ("csirt_lead", "handlers")
+
+    csirt_lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)
+    handlers = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), many=True, required=False
+    )

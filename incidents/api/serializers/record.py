@@ -1,0 +1,321 @@
+"""Serializers of an incident's record: assets, mail, indicators, tasks, evidence, timeline."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.roles import Role
+from incidents.api.serializers.fields import (
+    EditableFieldsMixin,
+    OrganisationPeopleMixin,
+    PersonSerializer,
+    PlausibleDateTimeField,
+    choice,
+    text,
+)
+from incidents.models import (
+    AffectedAsset,
+    Asset,
+    CustodyEvent,
+    EvidenceItem,
+    Indicator,
+    MailDelivery,
+    Task,
+    TimelineEntry,
+)
+from incidents.models import enums as e
+
+# --- Affected assets ----------------------------------------------------------------------------
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Asset
+        fields = ["id", "asset_tag", "hostname", "kind", "holds_personal_data", "criticality"]
+        read_only_fields = fields
+
+
+class AffectedAssetSerializer(serializers.ModelSerializer):
+    asset = AssetSerializer(read_only=True)
+
+    class Meta:
+        model = AffectedAsset
+        fields = [
+            "id",
+            "asset",
+            "infection_state",
+            "infection_via",
+            "first_infected_at",
+            "malware_capability",
+            "containment_state",
+            "isolated_at",
+            "isolation_method",
+            "remediation_state",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AffectedAssetUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    infection_state = choice(e.InfectionState.choices, required=False)
+    infection_via = choice(e.InfectionVia.choices, required=False)
+    first_infected_at = PlausibleDateTimeField(required=False, allow_null=True)
+    malware_capability = choice(e.MalwareCapability.choices, required=False)
+    containment_state = choice(e.ContainmentState.choices, required=False)
+    isolated_at = PlausibleDateTimeField(required=False, allow_null=True)
+    isolation_method = choice(e.IsolationMethod.choices, required=False, allow_blank=True)
+    remediation_state = choice(e.RemediationState.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class AffectedAssetCreateSerializer(AffectedAssetUpdateSerializer):
+    """Names the terminal by its asset tag; an unknown tag is added to the inventory."""
+
+    asset_tag = serializers.CharField(max_length=64)
+    hostname = text(255)
+    kind = choice(e.AssetKind.choices, default=e.AssetKind.PC)
+    holds_personal_data = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs  # a create ignores fields it does not know
+
+    def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the asset's fields, the affected asset's fields)."""
+        asset_keys = {"asset_tag", "hostname", "kind", "holds_personal_data"}
+        data = self.validated_data
+        return (
+            {k: v for k, v in data.items() if k in asset_keys},
+            {k: v for k, v in data.items() if k not in asset_keys},
+        )
+
+
+# --- Mail deliveries ----------------------------------------------------------------------------
+
+
+class MailDeliverySerializer(serializers.ModelSerializer):
+    recipient = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = MailDelivery
+        fields = [
+            "id",
+            "message",
+            "recipient",
+            "recipient_name",
+            "recipient_email",
+            "delivered_at",
+            "reported_at",
+            "opened_attachment_at",
+            "link_clicked_at",
+            "credentials_entered_at",
+            "executed",
+            "blocked",
+            "deleted_at",
+        ]
+        read_only_fields = fields
+
+
+class MailDeliveryUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    recipient_email = serializers.EmailField(required=False, allow_blank=True)
+    delivered_at = PlausibleDateTimeField(required=False, allow_null=True)
+    reported_at = PlausibleDateTimeField(required=False, allow_null=True)
+    opened_attachment_at = PlausibleDateTimeField(required=False, allow_null=True)
+    link_clicked_at = PlausibleDateTimeField(required=False, allow_null=True)
+    credentials_entered_at = PlausibleDateTimeField(required=False, allow_null=True)
+    executed = serializers.BooleanField(required=False)
+    blocked = serializers.BooleanField(required=False)
+    deleted_at = PlausibleDateTimeField(required=False, allow_null=True)
+
+
+class MailDeliveryCreateSerializer(OrganisationPeopleMixin, MailDeliveryUpdateSerializer):
+    people_fields = ("recipient",)
+
+    recipient = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs
+
+
+# --- Indicators ---------------------------------------------------------------------------------
+
+
+def _valid_indicator(kind: str, value: str) -> bool:
+    checks = {
+        e.IndicatorKind.URL: lambda v: URLValidator()(v),
+        e.IndicatorKind.SENDER_ADDRESS: lambda v: validate_email(parseaddr(v)[1]),
+        e.IndicatorKind.IP: ipaddress.ip_address,
+        e.IndicatorKind.C2_IP: ipaddress.ip_address,
+    }
+    check = checks.get(kind)
+    if check is None:
+        return True
+    try:
+        check(value.strip())
+    except (DjangoValidationError, ValueError):
+        return False
+    return True
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "kind",
+            "value",
+            "normalized",
+            "tlp",
+            "first_seen",
+            "last_seen",
+            "blocked_at",
+            "blocked_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorCreateSerializer(serializers.Serializer):
+    kind = choice(e.IndicatorKind.choices)
+    value = serializers.CharField(max_length=2000)
+    tlp = choice(e.Tlp.choices, default=e.Tlp.AMBER_STRICT)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not _valid_indicator(attrs["kind"], attrs["value"]):
+            raise serializers.ValidationError(
+                {"value": _("This value is not a valid %(kind)s.") % {"kind": attrs["kind"]}},
+                code="invalid_indicator",
+            )
+        return attrs
+
+
+class IndicatorBlockSerializer(serializers.Serializer):
+    blocked_by = choice(e.BlockPoint.choices)
+
+
+# --- Tasks --------------------------------------------------------------------------------------
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    owner = PersonSerializer(read_only=True)
+    completed_by = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "code",
+            "level",
+            "title",
+            "owner_role",
+            "owner",
+            "due_at",
+            "status",
+            "completion_note",
+            "completed_at",
+            "completed_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class TaskCreateSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    people_fields = ("owner",)
+
+    title = serializers.CharField(max_length=300)
+    code = text(16)
+    level = serializers.IntegerField(min_value=1, max_value=3, required=False, allow_null=True)
+    owner_role = choice(Role.choices, allow_blank=True, default="")
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
+    # A due date lies ahead; ten years is where "plausible" ends.
+    due_at = PlausibleDateTimeField(future=timedelta(days=3650), required=False, allow_null=True)
+
+
+# Named choice subsets get their own schema enum (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+FINISHED_TASK_STATUSES = [(s, label) for s, label in e.TaskStatus.choices if s != e.TaskStatus.OPEN]
+
+
+class TaskFinishSerializer(serializers.Serializer):
+    status = choice(FINISHED_TASK_STATUSES)
+    note = text(5000)
+
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+
+class CustodyEventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = CustodyEvent
+        fields = ["id", "action", "actor", "holder", "location", "note", "at"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    collected_by = PersonSerializer(read_only=True)
+    custody = CustodyEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EvidenceItem
+        # The stored file name is the server's business; only the uploader's name is shown.
+        fields = [
+            "id",
+            "kind",
+            "description",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "collected_by",
+            "collected_at",
+            "custody",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=False)
+    kind = choice(e.EvidenceKind.choices, default=e.EvidenceKind.OTHER)
+    description = text(5000)
+
+
+class CustodyRecordSerializer(serializers.Serializer):
+    action = choice(e.CustodyAction.choices)
+    holder = text(200)
+    location = text(200)
+    note = text(5000)
+
+
+# --- Timeline -----------------------------------------------------------------------------------
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    payload = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["seq", "at", "actor", "actor_label", "kind", "payload", "prev_hash", "hash"]
+        read_only_fields = fields
+
+
+class TimelineVerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    entries = serializers.IntegerField()
+    first_broken_seq = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)

@@ -1,0 +1,195 @@
+"""The escalation evaluator: facts → recommended level and the rules that fired.
+
+Pure and deterministic: no database, no clock (the snapshot carries the times). The same
+snapshot gives the same answer whatever order its facts arrived in. Rule ids are those of
+DOMAIN-MODEL §3.3, with the L3-a correction at the top of that page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+EFFECTIVE = frozenset({"SUSPECTED", "CONFIRMED", "COMPROMISED"})
+SERVER_KINDS = frozenset({"SERVER", "FILE_SERVER"})
+SUSPICION_RANK = {"NONE": 0, "SUSPECTED": 1, "CONFIRMED": 2}
+
+
+@dataclass(frozen=True)
+class AssetFact:
+    asset_id: int
+    label: str
+    kind: str = "PC"
+    infection_state: str = "NONE"
+    infection_via: str = "UNKNOWN"
+    infected_observed_at: datetime | None = None  # when it first became effective
+    isolated_at: datetime | None = None
+    holds_sensitive_data: bool = False
+
+    @property
+    def effective(self) -> bool:
+        return self.infection_state in EFFECTIVE
+
+
+@dataclass(frozen=True)
+class LeakFact:
+    status: str  # SUSPECTED / CONFIRMED
+    asset_id: int | None = None
+    asset_kind: str | None = None  # None = a shared data store / unknown source
+    personal_data: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    level: int = 1
+    assets: tuple[AssetFact, ...] = ()
+    external_comm_status: str = "NONE"
+    leaks: tuple[LeakFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class Params:
+    version: int = 1
+    infected_threshold: int = 2
+    trend_rule: bool = True
+    external_comm_trigger: str = "SUSPECTED"  # the least status that fires L2-d
+    leak_trigger: str = "SUSPECTED"  # the least status that fires L3-a
+    personal_data_store_rule: bool = True
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    rule_id: str
+    target: int
+    # Values for the explanation; sorted tuples keep the result hashable and order-free.
+    detail: tuple[tuple[str, object], ...] = field(default=())
+
+    def detail_dict(self) -> dict[str, object]:
+        return dict(self.detail)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    recommended_level: int
+    fired: tuple[FiredRule, ...]
+    params_version: int
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [rule.rule_id for rule in self.fired]
+
+
+def evaluate(snapshot: Snapshot, params: Params) -> Evaluation:
+    fired = [rule for check in RULES if (rule := check(snapshot, params)) is not None]
+    fired.sort(key=lambda rule: rule.rule_id)
+    target = max([snapshot.level, *(rule.target for rule in fired)])
+    return Evaluation(recommended_level=target, fired=tuple(fired), params_version=params.version)
+
+
+def _labels(assets: list[AssetFact]) -> str:
+    return ", ".join(sorted(a.label for a in assets))
+
+
+def rule_l2a(s: Snapshot, p: Params) -> FiredRule | None:
+    """L2-a: the number of effectively infected assets reaches the threshold."""
+    infected = [a for a in s.assets if a.effective]
+    if len(infected) < p.infected_threshold:
+        return None
+    return FiredRule(
+        "L2-a",
+        2,
+        (
+            ("count", len(infected)),
+            ("threshold", p.infected_threshold),
+            ("assets", _labels(infected)),
+        ),
+    )
+
+
+def rule_l2b(s: Snapshot, p: Params) -> FiredRule | None:
+    """L2-b (trend): an asset became infected after another one had already been isolated."""
+    if not p.trend_rule:
+        return None
+    for late in sorted(
+        (a for a in s.assets if a.effective and a.infected_observed_at),
+        key=lambda a: (a.infected_observed_at, a.asset_id),
+    ):
+        earlier = sorted(
+            (
+                a
+                for a in s.assets
+                if a.asset_id != late.asset_id
+                and a.isolated_at
+                and a.isolated_at < late.infected_observed_at
+            ),
+            key=lambda a: (a.isolated_at, a.asset_id),
+        )
+        if earlier:
+            return FiredRule("L2-b", 2, (("isolated", earlier[0].label), ("new", late.label)))
+    return None
+
+
+def rule_l2c(s: Snapshot, p: Params) -> FiredRule | None:
+    """L2-c: a secondary (lateral) infection."""
+    lateral = [a for a in s.assets if a.effective and a.infection_via == "LATERAL"]
+    if not lateral:
+        return None
+    return FiredRule("L2-c", 2, (("assets", _labels(lateral)),))
+
+
+def rule_l2d(s: Snapshot, p: Params) -> FiredRule | None:
+    """L2-d: suspected or confirmed unauthorised communication to the outside."""
+    if SUSPICION_RANK.get(s.external_comm_status, 0) < SUSPICION_RANK[p.external_comm_trigger]:
+        return None
+    return FiredRule("L2-d", 2, (("status", s.external_comm_status),))
+
+
+def _leaks_over_trigger(s: Snapshot, p: Params) -> list[LeakFact]:
+    return [
+        leak
+        for leak in s.leaks
+        if SUSPICION_RANK.get(leak.status, 0) >= SUSPICION_RANK[p.leak_trigger]
+    ]
+
+
+def rule_l3a(s: Snapshot, p: Params) -> FiredRule | None:
+    """L3-a: a leak from a server or shared store, from two or more PCs, or of personal data
+    confirmed. A suspected leak confined to one PC is level 2 (L2-e), per the correction."""
+    leaks = _leaks_over_trigger(s, p)
+    if not leaks:
+        return None
+    servers = [leak for leak in leaks if leak.asset_kind is None or leak.asset_kind in SERVER_KINDS]
+    pcs = {
+        leak.asset_id
+        for leak in leaks
+        if leak.asset_kind not in SERVER_KINDS and leak.asset_kind is not None
+    }
+    personal = [leak for leak in leaks if leak.status == "CONFIRMED" and leak.personal_data]
+    if not (servers or len(pcs) >= 2 or personal):
+        return None
+    reason = "server" if servers else ("pcs" if len(pcs) >= 2 else "personal")
+    return FiredRule("L3-a", 3, (("pcs", len(pcs)), ("reason", reason)))
+
+
+def rule_l2e(s: Snapshot, p: Params) -> FiredRule | None:
+    """L2-e: a leak that L3-a does not cover (one PC's local data) still means level 2."""
+    if not _leaks_over_trigger(s, p) or rule_l3a(s, p) is not None:
+        return None
+    return FiredRule("L2-e", 2, ())
+
+
+def rule_l3b(s: Snapshot, p: Params) -> FiredRule | None:
+    """L3-b: a server or file server holding personal or confidential data is compromised."""
+    if not p.personal_data_store_rule:
+        return None
+    hit = [
+        a
+        for a in s.assets
+        if a.kind in SERVER_KINDS and a.holds_sensitive_data and a.infection_state == "COMPROMISED"
+    ]
+    if not hit:
+        return None
+    return FiredRule("L3-b", 3, (("assets", _labels(hit)),))
+
+
+RULES = (rule_l2a, rule_l2b, rule_l2c, rule_l2d, rule_l2e, rule_l3a, rule_l3b)

@@ -1,0 +1,33 @@
+"""Plain-language reasons for a recommendation, in the user's language, with the rule id."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from risklevels.evaluator import FiredRule
+
+_TEXTS = {
+    "L2-a": lambda d: _("%(count)s PCs infected (threshold %(threshold)s): %(assets)s") % d,
+    "L2-b": lambda d: _("a new infection (%(new)s) after %(isolated)s was isolated") % d,
+    "L2-c": lambda d: _("secondary (lateral) infection: %(assets)s") % d,
+    "L2-d": lambda d: _("unauthorised communication to the outside (%(status)s)") % d,
+    "L2-e": lambda d: _("a leak suspected from one PC's data"),
+    "L3-a": lambda d: {
+        "server": _("a leak from a server or shared data store"),
+        "pcs": _("a leak from %(pcs)s PCs") % d,
+        "personal": _("a confirmed leak of personal data"),
+    }[str(d["reason"])],
+    "L3-b": lambda d: (
+        _("a server holding personal or confidential data is compromised: %(assets)s") % d
+    ),
+}
+
+
+def explain(rule: FiredRule) -> str:
+    text = _TEXTS.get(rule.rule_id)
+    body = text(rule.detail_dict()) if text else rule.rule_id
+    return f"{body} [{rule.rule_id}]"
+
+
+def explain_all(rules: tuple[FiredRule, ...] | list[FiredRule]) -> list[str]:
+    return [explain(rule) for rule in rules]

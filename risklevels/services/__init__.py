@@ -1,0 +1,1 @@
+"""Escalation use cases: parameters, seeding, checklists, re-evaluation, level changes."""

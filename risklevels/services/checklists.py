@@ -1,0 +1,64 @@
+"""Level checklists become tasks once per level entry; re-entering never duplicates (L-1)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from common import clock
+from incidents.models import Incident, Task
+from risklevels.models import ChecklistIssue, ChecklistTemplate
+from risklevels.services.setup import levels_seed
+
+MAIL_TRACK_CATEGORIES = {
+    "TARGETED_EMAIL",
+    "MALWARE_INFECTION",
+    "RANSOMWARE",
+    "UNAUTHORIZED_ACCESS",
+    "CREDENTIAL_PHISHING",
+    "BEC",
+}
+
+
+def track_for(category: str) -> str:
+    return (
+        ChecklistTemplate.Track.MAIL
+        if category in MAIL_TRACK_CATEGORIES
+        else ChecklistTemplate.Track.GENERIC
+    )
+
+
+@transaction.atomic
+def checklist_issue(*, incident: Incident, level: int, actor: User | None = None) -> list[Task]:
+    """Create the level's tasks unless this incident already had them."""
+    try:
+        with transaction.atomic():
+            ChecklistIssue.objects.create(incident=incident, level=level, at=clock.now())
+    except IntegrityError:
+        return []
+    levels_seed(organisation=incident.organisation)
+    templates = ChecklistTemplate.objects.filter(
+        organisation_id=incident.organisation_id,
+        track=track_for(incident.category),
+        level=level,
+        active=True,
+    ).order_by("order")
+    return Task.objects.bulk_create(
+        [
+            Task(
+                incident=incident,
+                code=t.code,
+                level=level,
+                owner_role=t.owner_role,
+                title=t.title_ja[:600],
+                title_en=t.title_en[:600],
+            )
+            for t in templates
+        ]
+    )
+
+
+def checklists_through(*, incident: Incident, level: int, actor: User | None = None) -> None:
+    """Entering level 3 from level 1 issues the level-2 list too: the lists are cumulative."""
+    for each in range(1, level + 1):
+        checklist_issue(incident=incident, level=each, actor=actor)

@@ -1,0 +1,278 @@
+"""Re-evaluation of an incident after a fact changed, inside the caller's transaction.
+
+Reads the facts (a handful of queries, independent of how many deliveries exist), runs the pure
+evaluator, records fired rules and the trend, and opens or raises the decisions that the
+recommendation calls for (L-E, D-1, D-1b). The level itself changes only by decision (L-0).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from accounts.models import User
+from bcp.enums import DecisionStatus, Outcome, Recommendation, Scope
+from bcp.models import Decision
+from bcp.services import decisions
+from incidents import facts as incident_facts
+from incidents.models import AffectedAsset, Fact, FactKind, Incident
+from incidents.models.enums import EFFECTIVE_INFECTION
+from incidents.services.timeline import timeline_append
+from risklevels import evaluator, explain
+from risklevels.models import FiredRule, TrendPoint
+from risklevels.services.setup import as_evaluator_params, params_current
+
+SERVER_KINDS = ("SERVER", "FILE_SERVER")
+
+
+def snapshot_of(incident: Incident) -> evaluator.Snapshot:
+    """The evaluator's view of the incident: effective, isolated or server assets, and leaks."""
+    rows = (
+        AffectedAsset.objects.filter(incident=incident)
+        .filter(_interesting())
+        .values_list(
+            "asset_id",
+            "asset__asset_tag",
+            "asset__kind",
+            "infection_state",
+            "infection_via",
+            "infection_observed_at",
+            "isolated_at",
+            "asset__holds_personal_data",
+        )
+    )
+    assets = tuple(evaluator.AssetFact(*row) for row in rows)
+    leaks = tuple(
+        evaluator.LeakFact(
+            status=data.get("status", "SUSPECTED"),
+            asset_id=asset_id,
+            asset_kind=data.get("asset_kind"),
+            personal_data=bool(data.get("personal_data")),
+        )
+        for asset_id, data in Fact.objects.filter(
+            incident=incident, kind=FactKind.LEAK
+        ).values_list("asset_id", "data")
+    )
+    return evaluator.Snapshot(
+        level=incident.level,
+        assets=assets,
+        leaks=leaks,
+        external_comm_status=incident.external_comm_status,
+    )
+
+
+def _interesting():  # type: ignore[no-untyped-def]
+    from django.db.models import Q
+
+    # Uninfected, unisolated PCs cannot fire any rule: leave them out of the snapshot.
+    return (
+        Q(infection_state__in=EFFECTIVE_INFECTION)
+        | Q(isolated_at__isnull=False)
+        | Q(asset__kind__in=SERVER_KINDS)
+    )
+
+
+@transaction.atomic
+def incident_reevaluate(
+    *, incident: Incident, actor: User | None, observed_at: datetime
+) -> evaluator.Evaluation:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    params = params_current(organisation=incident.organisation)
+    result = evaluator.evaluate(snapshot_of(incident), as_evaluator_params(params))
+    newly = _record_rules(incident, result, observed_at)
+    _record_trend(incident, observed_at)
+    if result.recommended_level != incident.recommended_level:
+        previous = incident.recommended_level
+        incident.recommended_level = result.recommended_level
+        incident.save(update_fields=["recommended_level", "updated_at"])
+        timeline_append(
+            incident=incident,
+            kind="level.recommended",
+            actor=actor,
+            payload={
+                "from": previous,
+                "to": result.recommended_level,
+                "rules": result.rule_ids,
+                "params_version": result.params_version,
+            },
+        )
+    _open_decisions(incident, result, newly, actor)
+    return result
+
+
+def _record_rules(incident: Incident, result: evaluator.Evaluation, at: datetime) -> set[str]:
+    """Keep the first firing of each rule; return the ids that fired for the first time."""
+    existing = {r.rule_id: r for r in FiredRule.objects.filter(incident=incident)}
+    newly = set()
+    for rule in result.fired:
+        detail = {
+            k: v if isinstance(v, int | str | bool) else str(v)
+            for k, v in rule.detail_dict().items()
+        }
+        if rule.rule_id in existing:
+            FiredRule.objects.filter(pk=existing[rule.rule_id].pk).update(
+                last_at=at, detail=detail, params_version=result.params_version, active=True
+            )
+        else:
+            FiredRule.objects.create(
+                incident=incident,
+                rule_id=rule.rule_id,
+                target=rule.target,
+                first_at=at,
+                last_at=at,
+                params_version=result.params_version,
+                detail=detail,
+            )
+            newly.add(rule.rule_id)
+    still = {rule.rule_id for rule in result.fired}
+    FiredRule.objects.filter(incident=incident).exclude(rule_id__in=still).update(active=False)
+    return newly
+
+
+def _record_trend(incident: Incident, at: datetime) -> None:
+    counts = incident_facts.infection_counts(incident)
+    last = TrendPoint.objects.filter(incident=incident).order_by("-at", "-id").first()
+    point = (
+        counts["infected_effective_count"],
+        counts["infected_confirmed_count"],
+        counts["isolated_count"],
+    )
+    if last is None or (last.effective, last.confirmed, last.isolated) != point:
+        TrendPoint.objects.create(
+            incident=incident, at=at, effective=point[0], confirmed=point[1], isolated=point[2]
+        )
+
+
+def _open_decisions(
+    incident: Incident, result: evaluator.Evaluation, newly: set[str], actor: User | None
+) -> None:
+    reason = "; ".join(explain.explain_all(result.fired))
+    if result.recommended_level > incident.level:
+        _escalate_decision(incident, result.recommended_level, reason, result, actor)
+    if any(r.startswith("L2-") for r in newly) and not _had_level2_gate(incident):
+        _level2_gate(incident, reason, actor)
+    if any(r.startswith("L3-") for r in newly):
+        _level3_gate(incident, reason, actor)
+
+
+def _escalate_decision(
+    incident: Incident, target: int, reason: str, result: evaluator.Evaluation, actor: User | None
+) -> None:
+    """L-E: one open ESCALATE_LEVEL decision; a higher recommendation raises it in place."""
+    open_one = (
+        Decision.objects.select_for_update()
+        .filter(incident=incident, type="ESCALATE_LEVEL", status=DecisionStatus.OPEN)
+        .first()
+    )
+    if open_one is None:
+        decisions.decision_open(
+            incident=incident,
+            decision_type="ESCALATE_LEVEL",
+            actor=actor,
+            recommendation=Recommendation.APPROVE,
+            target_level=target,
+            opened_by_rule="L-E",
+            reason=reason,
+        )
+    elif (open_one.target_level or 0) < target:
+        open_one.target_level, open_one.reason = target, reason
+        open_one.save(update_fields=["target_level", "reason", "updated_at"])
+        timeline_append(
+            incident=incident,
+            kind="decision.raised",
+            actor=actor,
+            payload={"decision": open_one.pk, "target_level": target},
+        )
+
+
+def _had_level2_gate(incident: Incident) -> bool:
+    return Decision.objects.filter(incident=incident, opened_by_rule="D-1").exists()
+
+
+def _blocked(incident: Incident, decision_type: str) -> bool:
+    return (
+        Decision.objects.filter(incident=incident, type=decision_type)
+        .filter(status=DecisionStatus.OPEN)
+        .exists()
+        or Decision.objects.filter(
+            incident=incident,
+            type=decision_type,
+            status=DecisionStatus.DECIDED,
+            outcome=Outcome.APPROVED,
+        ).exists()
+    )
+
+
+def _level2_gate(incident: Incident, reason: str, actor: User | None) -> None:
+    """D-1: the three level-2 decision points, unless one of a type is open or approved."""
+    for decision_type, recommendation in (
+        ("ESTABLISH_IRT", Recommendation.APPROVE),
+        ("ACTIVATE_CYBER_BCP", Recommendation.NONE),
+        ("CUT_ALL_EXTERNAL_NETWORK", Recommendation.NONE),
+    ):
+        if not _blocked(incident, decision_type):
+            decisions.decision_open(
+                incident=incident,
+                decision_type=decision_type,
+                actor=actor,
+                recommendation=recommendation,
+                opened_by_rule="D-1",
+                reason=reason,
+            )
+
+
+def _level3_gate(incident: Incident, reason: str, actor: User | None) -> None:
+    """D-1b: cut-off and full BCP recommended; declined or deferred ones are superseded."""
+    for decision_type, scope in (
+        ("CUT_ALL_EXTERNAL_NETWORK", Scope.NONE),
+        ("ACTIVATE_CYBER_BCP", Scope.FULL),
+    ):
+        _recommend_approval(incident, decision_type, scope, reason, actor)
+    if not Decision.objects.filter(
+        incident=incident, type="PUBLIC_ANNOUNCEMENT", status=DecisionStatus.OPEN
+    ).exists():
+        decisions.decision_open(
+            incident=incident,
+            decision_type="PUBLIC_ANNOUNCEMENT",
+            actor=actor,
+            opened_by_rule="D-1b",
+            reason=reason,
+        )
+    if not _blocked(incident, "ESTABLISH_IRT"):
+        decisions.decision_open(
+            incident=incident,
+            decision_type="ESTABLISH_IRT",
+            actor=actor,
+            recommendation=Recommendation.APPROVE,
+            opened_by_rule="D-1b",
+            reason=reason,
+        )
+
+
+def _recommend_approval(
+    incident: Incident, decision_type: str, scope: str, reason: str, actor: User | None
+) -> None:
+    same = Decision.objects.select_for_update().filter(incident=incident, type=decision_type)
+    approved = same.filter(status=DecisionStatus.DECIDED, outcome=Outcome.APPROVED)
+    full = Scope.FULL if decision_type == "ACTIVATE_CYBER_BCP" else Scope.NONE
+    if approved.filter(outcome_scope__in=[full, Scope.FULL]).exists():
+        return  # already approved at full scope
+    open_one = same.filter(status=DecisionStatus.OPEN).first()
+    if open_one is not None:  # raised in place; its deadline is kept
+        open_one.recommendation, open_one.recommended_scope = Recommendation.APPROVE, scope
+        open_one.reason = reason
+        open_one.save(update_fields=["recommendation", "recommended_scope", "reason", "updated_at"])
+        return
+    same.filter(
+        status=DecisionStatus.DECIDED, outcome__in=[Outcome.DECLINED, Outcome.DEFERRED]
+    ).update(status=DecisionStatus.SUPERSEDED)
+    decisions.decision_open(
+        incident=incident,
+        decision_type=decision_type,
+        actor=actor,
+        recommendation=Recommendation.APPROVE,
+        recommended_scope=scope,
+        opened_by_rule="D-1b",
+        reason=reason,
+    )

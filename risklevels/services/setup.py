@@ -1,0 +1,103 @@
+"""Per-organisation configuration: seeded level texts and checklists, versioned parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, User
+from common.errors import InvalidInput
+from risklevels import evaluator, seed
+from risklevels.models import ChecklistTemplate, EscalationParams, LevelDefinition
+
+PARAM_FIELDS = (
+    "infected_threshold",
+    "trend_rule",
+    "external_comm_trigger",
+    "leak_trigger",
+    "personal_data_store_rule",
+)
+
+
+@transaction.atomic
+def levels_seed(*, organisation: Organisation) -> None:
+    """Create the level texts and checklist templates an organisation lacks (idempotent)."""
+    existing = set(
+        LevelDefinition.objects.filter(organisation=organisation).values_list("level", flat=True)
+    )
+    LevelDefinition.objects.bulk_create(
+        [
+            LevelDefinition(organisation=organisation, **row)
+            for row in seed.LEVELS
+            if row["level"] not in existing
+        ]
+    )
+    codes = set(
+        ChecklistTemplate.objects.filter(organisation=organisation).values_list("track", "code")
+    )
+    templates = [
+        ChecklistTemplate(
+            organisation=organisation,
+            track=track,
+            code=code,
+            level=level,
+            title_ja=ja,
+            title_en=en,
+            owner_role=role,
+            refs=refs,
+            order=i,
+        )
+        for track, rows in (
+            (ChecklistTemplate.Track.MAIL, seed.MAIL_CHECKLIST),
+            (ChecklistTemplate.Track.GENERIC, seed.GENERIC_CHECKLIST),
+        )
+        for i, (code, level, ja, en, role, refs) in enumerate(rows)
+        if (track, code) not in codes
+    ]
+    ChecklistTemplate.objects.bulk_create(templates)
+
+
+def params_current(*, organisation: Organisation) -> EscalationParams:
+    current = (
+        EscalationParams.objects.filter(organisation=organisation).order_by("-version").first()
+    )
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            return EscalationParams.objects.create(organisation=organisation, version=1)
+    except IntegrityError:  # created concurrently
+        return EscalationParams.objects.get(organisation=organisation, version=1)
+
+
+@transaction.atomic
+def params_update(
+    *, organisation: Organisation, actor: User, values: dict[str, Any]
+) -> EscalationParams:
+    """Write a new version; evaluations record the version they used."""
+    unknown = set(values) - set(PARAM_FIELDS)
+    if unknown:
+        raise InvalidInput("field_not_editable", _("Unknown parameters."), fields=sorted(unknown))
+    current = params_current(organisation=organisation)
+    fresh = EscalationParams(
+        organisation=organisation,
+        version=current.version + 1,
+        created_by=actor,
+        **{f: values.get(f, getattr(current, f)) for f in PARAM_FIELDS},
+    )
+    fresh.full_clean(exclude=["organisation", "created_by"])
+    fresh.save()
+    return fresh
+
+
+def as_evaluator_params(params: EscalationParams) -> evaluator.Params:
+    return evaluator.Params(
+        version=params.version,
+        infected_threshold=params.infected_threshold,
+        trend_rule=params.trend_rule,
+        external_comm_trigger=params.external_comm_trigger,
+        leak_trigger=params.leak_trigger,
+        personal_data_store_rule=params.personal_data_store_rule,
+    )
