@@ -148,7 +148,7 @@ class IndicatorRowForm(forms.Form):
         if bool(kind) != bool(value):
             raise forms.ValidationError(_("Give both the kind and the value, or neither."))
         if kind and not normalize.normalise(kind, value):
-            raise forms.ValidationError(_("This value does not fit the chosen kind."))
+            self.add_error("value", _("This value does not fit the chosen kind."))
         return data
 
 

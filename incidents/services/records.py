@@ -97,6 +97,7 @@ def incident_declare(
             "level": incident.level,
         },
     )
+    extensions.incident_declared(incident, actor)
     return incident
 
 

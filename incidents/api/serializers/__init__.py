@@ -5,10 +5,7 @@ stored file name) are absent from the input serializers: a create ignores them, 
 rejects them (``field_not_editable``) so that nobody mistakes a PATCH for a status change.
 """
 
-from incidents.api.serializers.fields import (
-    ErrorSerializer,
-    PersonSerializer,
-)
+from incidents.api.serializers.fields import ErrorSerializer, PersonSerializer
 from incidents.api.serializers.incident import (
     IncidentAssignSerializer,
     IncidentListSerializer,

@@ -12,9 +12,7 @@ from incidents.api.serializers.fields import (
     PersonSerializer,
     choice,
 )
-from incidents.models import (
-    Incident,
-)
+from incidents.models import Incident
 from incidents.models import enums as e
 
 # --- Incidents ----------------------------------------------------------------------------------

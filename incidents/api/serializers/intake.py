@@ -15,11 +15,7 @@ from incidents.api.serializers.fields import (
     choice,
     text,
 )
-from incidents.models import (
-    Event,
-    Incident,
-    Report,
-)
+from incidents.models import Event, Incident, Report
 from incidents.models import enums as e
 from incidents.services.intake import ReportInput
 
