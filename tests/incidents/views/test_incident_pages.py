@@ -1,0 +1,235 @@
+"""The incident list and the incident page, and the commands posted from it."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from incidents.models import EvidenceItem, Indicator, Task, TimelineEntry
+from incidents.services import records, tasks
+
+
+def _page(incident):
+    return f"/incidents/{incident.ref}/"
+
+
+def test_the_list_shows_the_incidents_of_the_organisation(as_user, isms_office, incident):
+    response = as_user(isms_office).get("/incidents/")
+    assert response.status_code == 200
+    assert incident.ref in response.text
+
+
+def test_the_list_filters_by_status(as_user, isms_office, incident):
+    client = as_user(isms_office)
+    assert incident.ref in client.get("/incidents/?status=open").text
+    assert incident.ref not in client.get("/incidents/?status=CLOSED").text
+
+
+def test_list_query_count_does_not_grow_with_its_length(
+    as_user, isms_office, organisation, django_assert_max_num_queries
+):
+    client = as_user(isms_office)
+
+    def declare(n):
+        for i in range(n):
+            records.incident_declare(
+                organisation=organisation, actor=None, title=f"件 {i}", category="OTHER"
+            )
+
+    declare(2)
+    with django_assert_max_num_queries(30) as few:
+        client.get("/incidents/")
+    declare(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/incidents/")
+
+
+def test_the_page_shows_header_assets_mail_indicators_and_timeline(as_user, isms_office, incident):
+    response = as_user(isms_office).get(_page(incident), HTTP_ACCEPT_LANGUAGE="en")
+    text = response.text
+    assert response.status_code == 200
+    assert incident.ref in text
+    assert "TLP:AMBER+STRICT" in text
+    assert incident.priority_reason in text
+    assert "PC-12" in text
+    assert "https://evil.example/invoice" in text
+    assert 'name="target" value="CONTAINING"' in text
+    assert "Incident declared" in text
+
+
+@pytest.mark.parametrize("who", ["reporter", "outsider"])
+def test_people_who_may_not_see_it_get_404(as_user, request, incident, who):
+    client = as_user(request.getfixturevalue(who))
+    assert client.get(_page(incident)).status_code == 404
+    response = client.post(f"{_page(incident)}transition/", {"target": "CONTAINING"})
+    assert response.status_code == 404
+    incident.refresh_from_db()
+    assert incident.status == "DECLARED"
+
+
+def test_a_decision_maker_sees_the_page_without_forms_and_cannot_post(
+    as_user, decision_maker, incident
+):
+    client = as_user(decision_maker)
+    text = client.get(_page(incident)).text
+    assert 'name="target"' not in text
+    assert "/indicators/" not in text
+    response = client.post(
+        f"{_page(incident)}indicators/", {"kind": "DOMAIN", "value": "x.example", "tlp": "RED"}
+    )
+    assert response.status_code == 403
+    assert not Indicator.objects.filter(kind="DOMAIN").exists()
+
+
+def test_a_transition_moves_the_status_with_prg(as_user, handler, incident):
+    response = as_user(handler).post(f"{_page(incident)}transition/", {"target": "CONTAINING"})
+    assert response.status_code == 302
+    assert response["Location"] == _page(incident)
+    incident.refresh_from_db()
+    assert incident.status == "CONTAINING"
+
+
+def test_a_failed_guard_is_a_409_with_its_message_and_nothing_changes(as_user, handler, incident):
+    incident.affected_assets.update(containment_state="NOT_CONTAINED", isolated_at=None)
+    entries = TimelineEntry.objects.filter(incident=incident).count()
+    response = as_user(handler).post(
+        f"{_page(incident)}transition/", {"target": "CONTAINING"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 409
+    assert "Isolate at least one affected asset" in response.text
+    incident.refresh_from_db()
+    assert incident.status == "DECLARED"
+    assert TimelineEntry.objects.filter(incident=incident).count() == entries
+
+
+def test_adding_an_affected_asset_and_isolating_it(as_user, handler, incident):
+    client = as_user(handler)
+    response = client.post(
+        f"{_page(incident)}assets/",
+        {
+            "asset_tag": "PC-77",
+            "kind": "PC",
+            "infection_state": "SUSPECTED",
+            "infection_via": "LATERAL",
+            "containment_state": "NOT_CONTAINED",
+        },
+    )
+    assert response.status_code == 302
+    affected = incident.affected_assets.get(asset__asset_tag="PC-77")
+    response = client.post(
+        f"{_page(incident)}assets/{affected.pk}/",
+        {
+            "infection_state": "CONFIRMED",
+            "containment_state": "ISOLATED",
+            "isolation_method": "EDR_CONTAIN",
+            "remediation_state": "NONE",
+        },
+    )
+    assert response.status_code == 302
+    affected.refresh_from_db()
+    assert affected.containment_state == "ISOLATED"
+    assert affected.isolated_at is not None
+
+
+def test_recording_the_same_asset_twice_is_a_409(as_user, handler, incident):
+    response = as_user(handler).post(
+        f"{_page(incident)}assets/",
+        {
+            "asset_tag": "PC-12",
+            "kind": "PC",
+            "infection_state": "SUSPECTED",
+            "infection_via": "MAIL",
+            "containment_state": "NOT_CONTAINED",
+        },
+    )
+    assert response.status_code == 409
+    assert incident.affected_assets.count() == 1
+
+
+def test_an_asset_of_another_incident_is_a_404(as_user, handler, incident, organisation):
+    other = records.incident_declare(
+        organisation=organisation, actor=None, title="別件", category="OTHER"
+    )
+    affected = incident.affected_assets.get()
+    response = as_user(handler).post(
+        f"/incidents/{other.ref}/assets/{affected.pk}/",
+        {
+            "infection_state": "NONE",
+            "containment_state": "NOT_CONTAINED",
+            "remediation_state": "NONE",
+        },
+    )
+    assert response.status_code == 404
+
+
+def test_adding_and_blocking_an_indicator(as_user, handler, incident):
+    client = as_user(handler)
+    response = client.post(
+        f"{_page(incident)}indicators/",
+        {"kind": "C2_DOMAIN", "value": "C2.Evil.Example.", "tlp": "AMBER"},
+    )
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(incident=incident, kind="C2_DOMAIN")
+    response = client.post(
+        f"{_page(incident)}indicators/{indicator.pk}/block/", {"blocked_by": "DNS"}
+    )
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.blocked_by, indicator.blocked_at is not None) == ("DNS", True)
+
+
+def test_a_task_is_added_then_waived_only_with_a_reason(as_user, handler, incident):
+    client = as_user(handler)
+    client.post(f"{_page(incident)}tasks/", {"title": "プロキシログの確認"})
+    task = Task.objects.get(incident=incident, title="プロキシログの確認")
+    response = client.post(f"{_page(incident)}tasks/{task.pk}/finish/", {"status": "WAIVED"})
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.status == "OPEN"
+    response = client.post(
+        f"{_page(incident)}tasks/{task.pk}/finish/", {"status": "WAIVED", "note": "対象外"}
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.completion_note) == ("WAIVED", "対象外")
+
+
+def test_finishing_a_finished_task_is_a_409(as_user, handler, incident):
+    task = tasks.task_create(incident=incident, actor=handler, title="確認")
+    tasks.task_finish(task=task, actor=handler, status="DONE")
+    response = as_user(handler).post(
+        f"{_page(incident)}tasks/{task.pk}/finish/", {"status": "DONE"}
+    )
+    assert response.status_code == 409
+
+
+def test_evidence_upload_stores_the_hash_and_links_the_download(as_user, handler, incident):
+    client = as_user(handler)
+    upload = SimpleUploadedFile("../../x.html", b"<html>sample</html>", content_type="text/html")
+    response = client.post(
+        f"{_page(incident)}evidence/", {"kind": "MAIL_SAMPLE", "description": "", "file": upload}
+    )
+    assert response.status_code == 302
+    item = EvidenceItem.objects.get()
+    assert len(item.sha256) == 64
+    assert "x.html" not in item.file.name
+    page = client.get(_page(incident))
+    assert f'href="/api/v1/evidence/{item.pk}/download/"' in page.text
+
+
+@override_settings(EVIDENCE_MAX_BYTES=10)
+def test_an_oversized_evidence_file_is_a_413(as_user, handler, incident):
+    upload = SimpleUploadedFile("big.bin", b"x" * 11)
+    response = as_user(handler).post(
+        f"{_page(incident)}evidence/", {"kind": "OTHER", "file": upload}
+    )
+    assert response.status_code == 413
+    assert EvidenceItem.objects.count() == 0
+
+
+def test_text_fields_are_rendered_escaped(as_user, handler, incident):
+    payload = "<script>alert(1)</script>"
+    records.incident_update(incident=incident, actor=handler, changes={"title": payload})
+    tasks.task_create(incident=incident, actor=handler, title=payload)
+    response = as_user(handler).get(_page(incident))
+    assert payload not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
