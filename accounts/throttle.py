@@ -16,6 +16,18 @@ from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
+    """The client's address; behind N trusted proxies, the one the outermost proxy saw.
+
+    Each proxy appends the address it received from to X-Forwarded-For, so with N trusted
+    proxies the N-th entry from the right is the client. Entries further left are whatever the
+    client sent and are never trusted.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

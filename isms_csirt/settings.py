@@ -181,6 +181,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_COOL_OFF_SECONDS = env_int("LOGIN_COOL_OFF_SECONDS", 15 * 60)
 PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 3)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0 = none; the
+# compose file's TLS proxy is 1). Login throttling and rate limits key on the client address.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ja")

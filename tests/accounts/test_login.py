@@ -110,3 +110,18 @@ def test_logout_requires_post_and_ends_the_session(client, reporter):
     client.force_login(reporter)
     client.post(reverse("accounts:logout"))
     assert client.get("/").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_lockout_keys_on_the_forwarded_client(
+    client, reporter, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        _login(client, "reporter", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    locked = _login(client, "reporter", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    assert not locked.wsgi_request.user.is_authenticated
+    other = _login(
+        client, "reporter", PASSWORD, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1", **proxy
+    )
+    assert other.status_code == 302
