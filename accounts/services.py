@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, RoleAssignment, User
-from common.errors import InvalidInput
+from accounts import access
+from accounts.models import ApiKey, ApiKeyScope, Organisation, RoleAssignment, User
+from common import clock
+from common.errors import Forbidden, InvalidInput
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -75,3 +83,78 @@ def role_assign(
     assignment.full_clean()
     assignment.save()
     return assignment
+
+
+# --- API keys -----------------------------------------------------------------------------------
+
+API_KEY_PREFIX = "ic"
+# Writing last_used_at on every request would turn each API read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_hash(secret: str) -> str:
+    """The secret has 256 bits of entropy, so a plain SHA-256 is enough (no slow KDF needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_parse(raw: str) -> tuple[str, str] | None:
+    """``ic_<prefix>_<secret>`` → (prefix, secret); None when the shape is wrong."""
+    parts = raw.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+@transaction.atomic
+def api_key_create(
+    *, organisation: Organisation, actor: User, name: str, scope: str
+) -> tuple[ApiKey, str]:
+    """Mint a key and its service user; the plain key is returned here and never again."""
+    if not access.can_manage_api_keys(actor) or actor.organisation_id != organisation.pk:
+        raise Forbidden("permission_denied", _("Only the ISMS office manages API keys."))
+    if scope not in ApiKeyScope.values:
+        raise InvalidInput("invalid_choice", _("Unknown scope."), field="scope")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("required", _("Give the key a name."), field="name")
+    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    service_user = user_create(
+        organisation=organisation,
+        username=f"api-key-{prefix}",
+        password=None,
+        display_name=f"API: {name}"[:150],
+    )
+    key = ApiKey.objects.create(
+        organisation=organisation,
+        name=name[:100],
+        prefix=prefix,
+        secret_hash=api_key_hash(secret),
+        scope=scope,
+        service_user=service_user,
+        created_by=actor,
+    )
+    return key, f"{API_KEY_PREFIX}_{prefix}_{secret}"
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor: User) -> ApiKey:
+    """Revoke for good (idempotent); the service user is deactivated with it."""
+    if not access.can_manage_api_keys(actor) or actor.organisation_id != api_key.organisation_id:
+        raise Forbidden("permission_denied", _("Only the ISMS office manages API keys."))
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = clock.now()
+        api_key.save(update_fields=["revoked_at", "updated_at"])
+        User.objects.filter(pk=api_key.service_user_id).update(is_active=False)
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use at most once a minute; the conditional update keeps concurrent calls cheap."""
+    now = clock.now()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)
+    api_key.last_used_at = now

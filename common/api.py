@@ -43,7 +43,32 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 def _envelope(exc: Exception, response: Response) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
-        return {"code": "invalid", "message": _("The input is not valid."), "details": exc.detail}
+        return _validation_envelope(exc)
     detail = getattr(exc, "detail", "")
     code = getattr(detail, "code", None) or _DEFAULT_CODES.get(response.status_code, "error")
     return {"code": str(code), "message": str(detail), "details": {}}
+
+
+def _validation_envelope(exc: exceptions.ValidationError) -> dict[str, Any]:
+    """Code and message of the first error on top, like a domain error; every error in details."""
+    errors = exc.get_full_details()
+    field, first = _first_error(errors, "")
+    return {
+        "code": str(first.get("code") or "invalid"),
+        "message": str(first.get("message") or _("The input is not valid.")),
+        "details": {"field": field or None, "fields": errors},
+    }
+
+
+def _first_error(errors: Any, path: str) -> tuple[str, dict[str, Any]]:
+    if isinstance(errors, dict) and "code" in errors and "message" in errors:
+        return path, errors
+    if isinstance(errors, dict):
+        for name, nested in errors.items():
+            return _first_error(nested, f"{path}.{name}" if path else str(name))
+    if isinstance(errors, list):
+        for index, nested in enumerate(errors):
+            if nested:  # many=True lists keep an empty dict for each valid item
+                sub = path if isinstance(nested, dict) and "code" in nested else f"{path}.{index}"
+                return _first_error(nested, sub)
+    return path, {}

@@ -31,3 +31,9 @@ class Conflict(DomainError):
     """The input conflicts with the current state (HTTP 409)."""
 
     status_code = 409
+
+
+class Forbidden(DomainError):
+    """The actor may see the object but not do this to it (HTTP 403)."""
+
+    status_code = 403

@@ -247,10 +247,15 @@ CONTENT_SECURITY_POLICY = (
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # API keys first: the first class answers 401 with its WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.authentication.ApiKeyScopePermission",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "common.api.exception_handler",
@@ -266,6 +271,45 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema enum per choice set, named after it (fields such as "status" or "kind" exist
+    # with different choices on several resources).
+    "ENUM_NAME_OVERRIDES": {
+        **{
+            f"{name}Enum": f"incidents.models.enums.{name}"
+            for name in (
+                "AssetKind",
+                "AttackVector",
+                "BlockPoint",
+                "Category",
+                "Channel",
+                "ContainmentState",
+                "Criticality",
+                "CustodyAction",
+                "Determination",
+                "Disposition",
+                "EventStatus",
+                "EvidenceKind",
+                "Impact",
+                "IncidentStatus",
+                "IndicatorKind",
+                "InfectionState",
+                "InfectionVia",
+                "InformationImpact",
+                "IsolationMethod",
+                "MalwareCapability",
+                "Priority",
+                "Recoverability",
+                "RemediationState",
+                "Suspicion",
+                "TaskStatus",
+                "Tlp",
+                "WhatHappened",
+            )
+        },
+        "RoleEnum": "accounts.roles.Role",
+        "EventClosingStatusEnum": "incidents.api.serializers.intake.CLOSING_EVENT_STATUSES",
+        "TaskFinishedStatusEnum": "incidents.api.serializers.record.FINISHED_TASK_STATUSES",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""API-key authentication for integrations: ``Authorization: Api-Key ic_<prefix>_<secret>``.
+
+The key authenticates as its service user, marked with the key's scope (``api_key_scope``) so
+that ``incidents.access`` grants what the scope allows; ``request.auth`` is the ``ApiKey``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.request import Request
+
+from accounts import services
+from accounts.models import ApiKey, ApiKeyScope, User
+
+KEYWORD = "Api-Key"
+# Compared against when the prefix is unknown, so both failures take the same time.
+_DUMMY_HASH = services.api_key_hash("")
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _sep, raw = header.partition(" ")
+        if keyword.lower() != KEYWORD.lower():
+            return None  # not ours: session or anonymous
+        parsed = services.api_key_parse(raw)
+        if parsed is None:
+            raise exceptions.AuthenticationFailed(_("Malformed API key."), code="invalid_api_key")
+        return self._check(*parsed)
+
+    def _check(self, prefix: str, secret: str) -> tuple[User, ApiKey]:
+        key = ApiKey.objects.select_related("service_user").filter(prefix=prefix).first()
+        expected = key.secret_hash if key is not None else _DUMMY_HASH
+        matches = hmac.compare_digest(services.api_key_hash(secret), expected)
+        if key is None or not matches:
+            raise exceptions.AuthenticationFailed(_("Invalid API key."), code="invalid_api_key")
+        if key.revoked_at is not None or not key.service_user.is_active:
+            raise exceptions.AuthenticationFailed(
+                _("This API key has been revoked."), code="api_key_revoked"
+            )
+        services.api_key_touch(api_key=key)
+        user = key.service_user
+        user.api_key_scope = key.scope  # read by incidents.access.roles_of
+        return user, key
+
+    def authenticate_header(self, request: Request) -> str:
+        # Listed first in the settings, so an anonymous request gets 401 (not 403).
+        return KEYWORD
+
+
+class ApiKeyScopePermission(permissions.BasePermission):
+    """A read-only key may only read: an unsafe method needs the WRITE scope."""
+
+    message = _("This API key may only read. Use a key with the write scope.")
+    code = "insufficient_scope"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not isinstance(request.auth, ApiKey) or request.method in permissions.SAFE_METHODS:
+            return True
+        return request.auth.scope == ApiKeyScope.WRITE
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.ApiKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'The key prefixed with "Api-Key ", e.g. "Api-Key ic_0a1b2c3d4e5f_…".',
+        }
