@@ -7,6 +7,7 @@ from incidents.models.incident import Incident, IncidentCounter
 from incidents.models.indicators import Indicator
 from incidents.models.intake import (
     Event,
+    EventKey,
     IdempotencyRecord,
     IntakeSettings,
     Report,
@@ -22,6 +23,7 @@ __all__ = [
     "Asset",
     "CustodyEvent",
     "Event",
+    "EventKey",
     "EvidenceItem",
     "Fact",
     "FactKind",

@@ -201,6 +201,31 @@ class ReportKey(models.Model):
         return f"{self.kind}={self.value}"
 
 
+class EventKey(models.Model):
+    """A mail key of a waiting triage item. At most one open item holds a key, so two
+    concurrent first reports of one email cannot start two items: the second insert waits on
+    the unique index, fails, and joins the first (services/intake.py)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="open_keys")
+    kind = models.CharField(max_length=16, choices=enums.IndicatorKind.choices)
+    digest = models.CharField(max_length=64)
+    open = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            # Campaign grouping before triage: "is an open item already about this email?"
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "digest"],
+                condition=models.Q(open=True),
+                name="event_key_open_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.kind}"
+
+
 class ReportingLink(TimeStampedModel):
     """The secret reporting link for people without an account (派遣, 請負)."""
 

@@ -1,9 +1,10 @@
 """Intake (受付): file a report, group it with reports of the same email (campaign grouping).
 
 A report whose mail matches an open incident joins that incident; otherwise it joins a waiting
-triage item with the same mail, or starts a new one. Concurrent reports of one email are
-serialised by advisory locks on their mail keys (PostgreSQL), so they can never create two
-triage items or two incidents.
+triage item with the same mail, or starts a new one. An open item's mail keys are unique
+(EventKey), so concurrent first reports of one email can never start two items: the loser's
+insert waits for the winner's commit, fails, and joins the winner's item. Joining holds no lock
+but the item's counter row, taken last and held only until the commit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +21,16 @@ from accounts.models import Organisation, User
 from common import clock
 from common.errors import InvalidInput
 from incidents import emlparse, normalize, triage
-from incidents.models import Event, Incident, Indicator, IntakeSettings, Report, ReportKey
-from incidents.models.enums import Channel, EventStatus, Impact, IndicatorKind
+from incidents.models import (
+    Event,
+    EventKey,
+    Incident,
+    Indicator,
+    IntakeSettings,
+    Report,
+    ReportKey,
+)
+from incidents.models.enums import Channel, Impact, IndicatorKind
 from incidents.services import records
 from incidents.services.timeline import timeline_append
 
@@ -81,7 +90,6 @@ def report_submit(
     parse_error = _merge_eml(data, eml)
     keys = mail_keys(data)
     with transaction.atomic():
-        _lock_keys(keys)
         report = _create_report(organisation, actor, data, eml, parse_error)
         _save_keys(report, keys)
         incident, matched_kind = _match_incident(organisation, keys)
@@ -90,9 +98,8 @@ def report_submit(
             return report
         event, matched_kind = _match_event(organisation, keys)
         if event is None:
-            event = _new_event(organisation, data, report.received_at)
-            matched_kind = ""
-        _join_event(report, event, matched_kind)
+            event, matched_kind = _new_event_or_match(organisation, data, report, keys)
+        _join_event(report, event, keys, matched_kind)
         return report
 
 
@@ -150,16 +157,6 @@ def mail_keys(data: ReportInput) -> list[MailKey]:
                 kind, value.strip()[:2000], norm[:2000], normalize.digest(kind, norm)
             )
     return list(keys.values())
-
-
-def _lock_keys(keys: list[MailKey]) -> None:
-    """Serialise reports that share a key; sorted so two locks never deadlock."""
-    if connection.vendor != "postgresql" or not keys:
-        return  # SQLite serialises every write transaction anyway
-    lock_ids = sorted({int(k.digest[:15], 16) for k in keys})  # fits a signed bigint
-    with connection.cursor() as cursor:
-        for lock_id in lock_ids:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def _create_report(
@@ -246,13 +243,43 @@ def _match_event(organisation: Organisation, keys: list[MailKey]) -> tuple[Event
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
         return None, ""
-    rows = ReportKey.objects.filter(
-        organisation=organisation,
-        digest__in=[k.digest for k in mail_keys_],
-        event__status=EventStatus.RECEIVED,
+    rows = EventKey.objects.filter(
+        organisation=organisation, open=True, digest__in=[k.digest for k in mail_keys_]
     ).values_list("event_id", "kind")
     event_id, kind = _match(list(rows))
     return (Event.objects.get(pk=event_id), kind) if event_id else (None, "")
+
+
+def _new_event_or_match(
+    organisation: Organisation, data: ReportInput, report: Report, keys: list[MailKey]
+) -> tuple[Event, str]:
+    """Start a triage item; if a concurrent first report claimed one of its keys, join that."""
+    try:
+        with transaction.atomic():
+            event = _new_event(organisation, data, report.received_at)
+            _claim_keys(event, keys, ignore_conflicts=False)
+            return event, ""
+    except IntegrityError:
+        event, kind = _match_event(organisation, keys)
+        if event is None:  # the other item was triaged meanwhile: start afresh
+            event = _new_event(organisation, data, report.received_at)
+            _claim_keys(event, keys, ignore_conflicts=True)
+            kind = ""
+        return event, kind
+
+
+def _claim_keys(event: Event, keys: list[MailKey], *, ignore_conflicts: bool) -> None:
+    # Sorted, so two transactions claiming overlapping keys wait for each other, never deadlock.
+    ordered = sorted((k for k in keys if k.kind in MAIL_KINDS), key=lambda k: (k.kind, k.digest))
+    EventKey.objects.bulk_create(
+        [
+            EventKey(
+                organisation_id=event.organisation_id, event=event, kind=k.kind, digest=k.digest
+            )
+            for k in ordered
+        ],
+        ignore_conflicts=ignore_conflicts,
+    )
 
 
 def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> Event:
@@ -275,22 +302,25 @@ def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> E
     )
 
 
-def _join_event(report: Report, event: Event, matched_kind: str) -> None:
+def _join_event(report: Report, event: Event, keys: list[MailKey], matched_kind: str) -> None:
+    ReportKey.objects.filter(report=report).update(event=event)
+    if matched_kind:
+        _claim_keys(event, keys, ignore_conflicts=True)  # keys this report adds to the item
+    report.event = event
+    report.matched = {"target": "event", "id": event.pk, "kind": matched_kind}
+    if not matched_kind:
+        report.matched["new"] = True
+    report.save(update_fields=["event", "matched"])
+    # Last, so the row lock on the item's counter is held only until the commit.
     Event.objects.filter(pk=event.pk).update(report_count=F("report_count") + 1)
     event.refresh_from_db(fields=["report_count"])
-    ReportKey.objects.filter(report=report).update(event=event)
-    report.event = event
-    report.matched = (
-        {"target": "event", "id": event.pk, "kind": matched_kind}
-        if matched_kind
-        else {"target": "event", "id": event.pk, "kind": "", "new": True}
-    )
-    report.save(update_fields=["event", "matched"])
 
 
 def _join_incident(
     report: Report, incident: Incident, keys: list[MailKey], matched_kind: str, actor: User | None
 ) -> None:
+    # One report joins an incident at a time: its timeline and first mail message are shared.
+    Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
     report.incident = incident
     report.matched = {
         "target": "incident",

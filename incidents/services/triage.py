@@ -13,7 +13,7 @@ from accounts.models import User
 from common import clock
 from common.errors import Conflict, InvalidInput
 from incidents import access, normalize, triage
-from incidents.models import Event, Incident, IntakeSettings, Report
+from incidents.models import Event, EventKey, Incident, IntakeSettings, Report
 from incidents.models.enums import Category, Disposition, EventStatus, Impact
 from incidents.services import records
 from incidents.services.intake import MailKey
@@ -55,6 +55,7 @@ def _finish(event: Event, actor: User, status: str, incident: Incident | None = 
     event.triaged_by = actor
     event.incident = incident
     event.save()
+    EventKey.objects.filter(event=event).update(open=False)  # later reports start afresh
 
 
 def _absorb_reports(event: Event, incident: Incident, actor: User) -> None:
