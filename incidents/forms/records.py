@@ -92,7 +92,12 @@ class TaskFinishForm(forms.Form):
     status = forms.ChoiceField(
         choices=enum_choices(TaskStatus, [TaskStatus.DONE, TaskStatus.WAIVED])
     )
-    note = forms.CharField(label=_("Note (required to waive)"), required=False, max_length=5000)
+    note = forms.CharField(
+        label=_("Note (required to waive)"),
+        required=False,
+        max_length=5000,
+        widget=forms.TextInput(attrs={"placeholder": _("Note (required to waive)")}),
+    )
 
 
 class EvidenceUploadForm(forms.Form):

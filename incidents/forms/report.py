@@ -158,7 +158,24 @@ IndicatorRowFormSet = forms.formset_factory(IndicatorRowForm, extra=3, max_num=1
 class ResponderReportForm(MailFieldsForm):
     """The full report that IT or CSIRT staff file for something they saw or were told."""
 
-    field_order = ["category", "channel", "impact", "what_happened", "description"]
+    field_order = [
+        "category",
+        "channel",
+        "impact",
+        "what_happened",
+        "description",
+        "sender",
+        "subject",
+        "message_id",
+        "url",
+        "mail_received_at",
+        "attachment_name",
+        "attachment_sha256",
+        "asset_label",
+        "eml",
+        "cable_pulled",
+        "cable_pulled_at",
+    ]
 
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     channel = forms.ChoiceField(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,7 +22,7 @@ from incidents.forms.records import (
     TaskCreateForm,
     TaskFinishForm,
 )
-from incidents.models import Incident
+from incidents.models import AffectedAsset, Incident
 from incidents.models.enums import IncidentStatus
 
 LIST_PAGE_SIZE = 50
@@ -48,7 +50,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/incident_list.html", context)
 
 
-def _asset_form(affected: Any) -> AffectedAssetUpdateForm:
+def _asset_form(affected: AffectedAsset) -> AffectedAssetUpdateForm:
     initial = {
         "infection_state": affected.infection_state,
         "containment_state": affected.containment_state,
@@ -58,7 +60,12 @@ def _asset_form(affected: Any) -> AffectedAssetUpdateForm:
     return AffectedAssetUpdateForm(initial=initial, auto_id=f"asset{affected.pk}_%s")
 
 
-def _rows(items: Any, bound: dict[str, forms.Form], key: str, make: Any) -> list[tuple]:
+def _rows(
+    items: Iterable[Model],
+    bound: dict[str, forms.Form],
+    key: str,
+    make: Callable[[Any], forms.Form],
+) -> list[tuple[Any, forms.Form]]:
     """Each item with its own small form; the one that failed keeps its input and errors."""
     return [(item, bound.get(f"{key}{item.pk}") or make(item)) for item in items]
 
@@ -101,7 +108,7 @@ def incident_page(
         "task_form": bound.get("task_add") or TaskCreateForm(auto_id="task_new_%s"),
         "evidence": selectors.evidence_of(incident),
         "evidence_form": bound.get("evidence") or EvidenceUploadForm(auto_id="evidence_%s"),
-        "timeline": selectors.timeline_of(incident).select_related("actor"),
+        "timeline": selectors.timeline_of(incident),
     }
     return render(request, "incidents/incident_detail.html", context, status=status)
 
