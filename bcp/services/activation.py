@@ -9,7 +9,7 @@ from accounts.models import User
 from bcp import lifecycle
 from bcp.enums import BcpActionKind, BcpState
 from bcp.models import BcpAction, BcpActivation, BcpPlanService, Decision
-from common import clock
+from common import clock, events
 from common.errors import Conflict, InvalidInput
 from incidents import access
 from incidents.models import Incident
@@ -50,6 +50,13 @@ def bcp_move(
         kind="bcp.state_changed",
         actor=actor,
         payload={"from": previous, "to": target, "decision": decision.pk if decision else None},
+    )
+    events.publish(
+        "bcp.state_changed",
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        previous=previous,
+        state=target,
     )
     return activation
 

@@ -18,7 +18,7 @@ from bcp import enums, outcomes
 from bcp.enums import AssignmentReason, BcpState, DecisionStatus, Outcome, Scope
 from bcp.models import Decision, DecisionAssignment, DecisionPolicy
 from bcp.services import activation as bcp_activation
-from common import clock
+from common import clock, events
 from common.errors import Conflict, DomainError, InvalidInput
 from incidents import facts
 from incidents.models import Incident
@@ -122,6 +122,12 @@ def decision_open(
             "assignee": decision.assignee_id,
             "due_at": decision.due_at,
         },
+    )
+    events.publish(
+        "decision.opened",
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        decision=decision,
     )
     return decision
 
@@ -253,6 +259,12 @@ def decision_decide(
             "rank": holder.rank,
             "snapshot": decision.fact_snapshot,
         },
+    )
+    events.publish(
+        "decision.decided",
+        organisation_id=decision.organisation_id,
+        incident=decision.incident,
+        decision=decision,
     )
     if outcome != Outcome.DEFERRED:
         _apply_implications(decision, actor)

@@ -15,7 +15,7 @@ from accounts import roster
 from bcp.enums import AssignmentReason, DecisionStatus, Outcome
 from bcp.models import Decision, DecisionAssignment
 from bcp.services.decisions import deadline_minutes
-from common import clock
+from common import clock, events
 from incidents.services.timeline import timeline_append
 
 BATCH = 200
@@ -77,6 +77,13 @@ def decision_expire(*, pk: int, now: datetime) -> str:
             actor=None,
             payload={"decision": pk, "type": decision.type, "assignee": decision.assignee_id},
         )
+        decision.overdue = True
+        events.publish(
+            "decision.overdue",
+            organisation_id=decision.organisation_id,
+            incident=decision.incident,
+            decision=decision,
+        )
         return "overdue"
     _, holder = pick
     new_due = decision.due_at + timedelta(minutes=minutes)
@@ -100,6 +107,15 @@ def decision_expire(*, pk: int, now: datetime) -> str:
             "to": holder.user.pk,
             "due_at": new_due,
         },
+    )
+    previous = decision.assignee_id
+    decision.refresh_from_db()
+    events.publish(
+        "decision.reassigned",
+        organisation_id=decision.organisation_id,
+        incident=decision.incident,
+        decision=decision,
+        previous_assignee_id=previous,
     )
     return "reassigned"
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common import clock
+from common import clock, events
 from common.errors import DomainError, InvalidInput
 from incidents import access
 from incidents.models import CustodyEvent, EvidenceItem, Incident
@@ -105,4 +105,12 @@ def custody_record(
         actor=actor,
         payload={"evidence": evidence.pk, "action": action, "holder": holder, "location": location},
     )
+    if action == CustodyAction.TRANSFERRED:
+        events.publish(
+            "evidence.transferred",
+            organisation_id=evidence.incident.organisation_id,
+            incident=evidence.incident,
+            evidence=evidence,
+            holder=holder,
+        )
     return event

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from common import clock
+from common import clock, events
 from common.errors import InvalidInput
 from incidents import emlparse, normalize, triage
 from incidents.models import (
@@ -95,12 +95,38 @@ def report_submit(
         incident, matched_kind = _match_incident(organisation, keys)
         if incident is not None:
             _join_incident(report, incident, keys, matched_kind, actor)
+            count = Report.objects.filter(incident=incident).count()
+            _announce(report, incident=incident, event=None, count=count, new_item=False)
             return report
         event, matched_kind = _match_event(organisation, keys)
         if event is None:
             event, matched_kind = _new_event_or_match(organisation, data, report, keys)
         _join_event(report, event, keys, matched_kind)
+        _announce(
+            report, incident=None, event=event, count=event.report_count, new_item=not matched_kind
+        )
         return report
+
+
+def _announce(
+    report: Report, *, incident: Incident | None, event: Event | None, count: int, new_item: bool
+) -> None:
+    events.publish(
+        "report.received",
+        organisation_id=report.organisation_id,
+        incident=incident,
+        event=event,
+        report=report,
+        new_item=new_item,
+    )
+    if count > 1:
+        events.publish(
+            "campaign.grew",
+            organisation_id=report.organisation_id,
+            incident=incident,
+            event=event,
+            count=count,
+        )
 
 
 def _validate_times(data: ReportInput) -> None:

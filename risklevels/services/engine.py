@@ -15,6 +15,7 @@ from accounts.models import User
 from bcp.enums import DecisionStatus, Outcome, Recommendation, Scope
 from bcp.models import Decision
 from bcp.services import decisions
+from common import events
 from incidents import facts as incident_facts
 from incidents.models import AffectedAsset, Fact, FactKind, Incident
 from incidents.models.enums import EFFECTIVE_INFECTION
@@ -97,6 +98,15 @@ def incident_reevaluate(
                 "params_version": result.params_version,
             },
         )
+        if result.recommended_level > previous:
+            events.publish(
+                "recommendation.raised",
+                organisation_id=incident.organisation_id,
+                incident=incident,
+                previous=previous,
+                level=result.recommended_level,
+                rules=result.rule_ids,
+            )
     _open_decisions(incident, result, newly, actor)
     return result
 

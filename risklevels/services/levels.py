@@ -9,7 +9,7 @@ from accounts.models import User
 from bcp.enums import Outcome
 from bcp.models import Decision
 from bcp.services import decisions
-from common import clock
+from common import clock, events
 from common.errors import InvalidInput
 from incidents.models import Incident
 from incidents.services.timeline import timeline_append
@@ -55,6 +55,14 @@ def level_apply(decision: Decision, actor: User) -> None:
         kind="level.changed",
         actor=actor,
         payload={"from": previous, "to": target, "decision": decision.pk, "rules": rules},
+    )
+    events.publish(
+        "level.changed",
+        organisation_id=incident.organisation_id,
+        incident=incident,
+        previous=previous,
+        level=target,
+        decision=decision,
     )
     if target > previous:
         checklists_through(incident=incident, level=target, actor=actor)

@@ -1,0 +1,46 @@
+"""Domain events, published by services inside their transaction.
+
+A service says what happened (``publish("decision.opened", …)``); apps above it subscribe at
+start-up (AppConfig.ready). Handlers run synchronously in the publisher's transaction, so what
+they write (the notifications outbox) commits or rolls back with the change itself. This is how
+lower apps (incidents, bcp) tell higher ones (notifications) without importing them. Unlike
+Django signals, every publish is an explicit line in a service, and the names are listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[..., None]
+
+# name → what the payload carries (besides organisation_id and incident).
+EVENTS: dict[str, str] = {
+    "report.received": "event (triage item) or None, report, new_item (bool)",
+    "campaign.grew": "event or None, count (reports of the campaign so far)",
+    "recommendation.raised": "previous, level (recommended), rules",
+    "decision.opened": "decision",
+    "decision.reassigned": "decision, previous_assignee_id",
+    "decision.overdue": "decision",
+    "decision.decided": "decision",
+    "level.changed": "previous, level, decision",
+    "bcp.state_changed": "previous, state",
+    "evidence.transferred": "evidence, holder",
+}
+
+_subscribers: dict[str, list[Handler]] = {}
+
+
+def subscribe(name: str, handler: Handler) -> None:
+    if name != "*" and name not in EVENTS:
+        raise ValueError(f"unknown domain event {name!r}")
+    handlers = _subscribers.setdefault(name, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def publish(name: str, *, organisation_id: int, incident: Any = None, **data: Any) -> None:
+    if name not in EVENTS:
+        raise ValueError(f"unknown domain event {name!r}")
+    for handler in (*_subscribers.get(name, ()), *_subscribers.get("*", ())):
+        handler(name, organisation_id=organisation_id, incident=incident, **data)
