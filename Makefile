@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test lint format messages clean-venv
+.PHONY: run test lint format messages bench-intake bench-api-list
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,10 @@ format: $(VENV)/.installed-dev
 ## make messages: refresh locale/*.po from the code (needs GNU gettext).
 messages:
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=var --ignore=static
+
+## Benchmarks (not part of make test; figures in bench/README.md). Need PostgreSQL and Redis.
+bench-intake: $(VENV)/.installed-dev
+	$(BIN)/python bench/intake.py
+
+bench-api-list: $(VENV)/.installed-dev
+	$(BIN)/python bench/api_list.py
