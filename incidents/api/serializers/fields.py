@@ -32,7 +32,12 @@ class PlausibleDateTimeField(serializers.DateTimeField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, value: Any) -> datetime:
-        parsed = super().to_internal_value(value)
+        try:
+            parsed = super().to_internal_value(value)
+        except serializers.ValidationError as exc:
+            if "overflow" in exc.get_codes():  # year 9999 in UTC is year 10000 in Tokyo
+                self.fail("invalid_timestamp")
+            raise
         if not EARLIEST <= parsed <= clock.now() + self.future:
             self.fail("invalid_timestamp")
         return parsed

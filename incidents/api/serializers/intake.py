@@ -73,11 +73,11 @@ class ReportCreateSerializer(serializers.Serializer):
     sender = MailboxField(max_length=320, allow_blank=True, default="")
     subject = text(998)
     message_id = text(998)
-    url = serializers.URLField(max_length=2000, allow_blank=True, default="")
+    url = serializers.URLField(max_length=2000, allow_blank=True, required=False)
     mail_received_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     attachment_name = text(255)
     attachment_sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$", allow_blank=True, default="", max_length=64
+        r"^([0-9a-fA-F]{64})?$", allow_blank=True, default="", max_length=64
     )
     asset_label = text(100)
     cable_pulled = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -85,7 +85,7 @@ class ReportCreateSerializer(serializers.Serializer):
     first_aid_confirmed_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     description = text(20000)
     reporter_name = text(200)
-    reporter_email = serializers.EmailField(allow_blank=True, default="")
+    reporter_email = serializers.EmailField(allow_blank=True, required=False)
     eml = serializers.FileField(required=False, help_text=_("The reported email as .eml"))
 
     def to_input(self) -> ReportInput:
