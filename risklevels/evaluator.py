@@ -45,6 +45,9 @@ class Snapshot:
     assets: tuple[AssetFact, ...] = ()
     external_comm_status: str = "NONE"
     leaks: tuple[LeakFact, ...] = ()
+    # The number of effectively infected assets when ``assets`` holds only a sample of them
+    # (the database snapshot stays small at 10 000 assets); None = count ``assets``.
+    infected_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,15 +96,16 @@ def _labels(assets: list[AssetFact]) -> str:
 def rule_l2a(s: Snapshot, p: Params) -> FiredRule | None:
     """L2-a: the number of effectively infected assets reaches the threshold."""
     infected = [a for a in s.assets if a.effective]
-    if len(infected) < p.infected_threshold:
+    total = len(infected) if s.infected_total is None else s.infected_total
+    if total < p.infected_threshold:
         return None
     return FiredRule(
         "L2-a",
         2,
         (
-            ("count", len(infected)),
+            ("count", total),
             ("threshold", p.infected_threshold),
-            ("assets", _labels(infected)),
+            ("assets", _labels(sorted(infected, key=lambda a: a.asset_id)[:5])),
         ),
     )
 

@@ -106,6 +106,15 @@ class AffectedAsset(TimeStampedModel):
                 name="affected_asset_isolated_has_time",
             ),
         ]
+        indexes = [
+            # The escalation snapshot: infected assets of an incident, latest infection first.
+            models.Index(
+                fields=["incident", "infection_state", "infection_observed_at"],
+                name="affected_infection",
+            ),
+            # The escalation snapshot: the earliest isolations of an incident (rule L2-b).
+            models.Index(fields=["incident", "isolated_at"], name="affected_isolation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident_id}: {self.asset}"

@@ -1,0 +1,55 @@
+"""The bounded database snapshot fires exactly the rules the full snapshot fires."""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from incidents.models import AffectedAsset, Asset
+from risklevels import evaluator
+from risklevels.services.engine import full_snapshot_of, snapshot_of
+
+STATES = ["NONE", "SUSPECTED", "CONFIRMED", "COMPROMISED"]
+
+
+def _scenario(incident, rnd, n):
+    AffectedAsset.objects.filter(incident=incident).delete()
+    now = timezone.now()
+    for i in range(n):
+        asset = Asset.objects.create(
+            organisation_id=incident.organisation_id,
+            asset_tag=f"S{rnd.random()}-{i}",
+            kind=rnd.choice(["PC", "PC", "PC", "FILE_SERVER"]),
+            holds_personal_data=rnd.random() < 0.3,
+        )
+        state = rnd.choice(STATES)
+        isolated = now - timedelta(minutes=rnd.randint(0, 300)) if rnd.random() < 0.4 else None
+        AffectedAsset.objects.create(
+            incident=incident,
+            asset=asset,
+            infection_state=state,
+            infection_via=rnd.choice(["MAIL", "LATERAL", "UNKNOWN", "MAIL"]),
+            infection_observed_at=(
+                now - timedelta(minutes=rnd.randint(0, 300)) if state != "NONE" else None
+            ),
+            containment_state="ISOLATED" if isolated else "NOT_CONTAINED",
+            isolated_at=isolated,
+        )
+
+
+def test_bounded_snapshot_agrees_with_the_full_one(incident):
+    rnd = random.Random(20261125)
+    for params in (evaluator.Params(), evaluator.Params(infected_threshold=4)):
+        for _ in range(25):
+            _scenario(incident, rnd, rnd.randint(0, 14))
+            full = evaluator.evaluate(full_snapshot_of(incident), params)
+            bounded = evaluator.evaluate(snapshot_of(incident), params)
+            assert bounded.rule_ids == full.rule_ids
+            assert bounded.recommended_level == full.recommended_level
+
+
+def test_snapshot_costs_the_same_queries_at_any_size(incident, django_assert_max_num_queries):
+    rnd = random.Random(7)
+    _scenario(incident, rnd, 40)
+    with django_assert_max_num_queries(8):
+        snapshot_of(incident)
