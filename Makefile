@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test lint format messages bench-intake bench-api-list
+.PHONY: run test lint format messages bench-intake bench-api-list bench-evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,6 @@ bench-intake: $(VENV)/.installed-dev
 
 bench-api-list: $(VENV)/.installed-dev
 	$(BIN)/python bench/api_list.py
+
+bench-evaluate: $(VENV)/.installed-dev
+	$(BIN)/python bench/evaluate.py
