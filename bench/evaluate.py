@@ -94,7 +94,6 @@ def pure(incident, repeat: int) -> dict:  # type: ignore[no-untyped-def]
 def database(org, incident, handler, repeat: int) -> dict:  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
     from django.utils import timezone
 
     from incidents.models import Asset
