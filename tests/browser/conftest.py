@@ -1,6 +1,5 @@
 """Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,10 +10,6 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between browser steps are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
@@ -22,8 +17,18 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="package", autouse=True)
+def _orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    between browser steps are still synchronous and safe. Only for this package: the variable
+    must not leak into other tests (``check --deploy`` in a subprocess refuses it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def browser(_orm_beside_playwright: None) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
