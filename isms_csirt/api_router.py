@@ -1,8 +1,10 @@
 """The /api/v1/ router: every app registers its viewsets here, nowhere else."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from incidents.api import views as incidents
+from risklevels.api import views as risklevels
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # one URL per resource; the format is JSON
@@ -22,4 +24,26 @@ router.register(f"{INCIDENT}/tasks", incidents.TaskViewSet, basename="incident-t
 router.register(f"{INCIDENT}/evidence", incidents.EvidenceViewSet, basename="incident-evidence")
 router.register(f"{INCIDENT}/timeline", incidents.TimelineViewSet, basename="incident-timeline")
 
-urlpatterns = router.urls
+router.register(f"{INCIDENT}/trend", risklevels.TrendViewSet, basename="incident-trend")
+router.register("level-definitions", risklevels.LevelDefinitionViewSet, basename="level-definition")
+router.register(
+    "checklist-templates", risklevels.ChecklistTemplateViewSet, basename="checklist-template"
+)
+
+urlpatterns = [
+    *router.urls,
+    path(
+        "incidents/<str:incident_ref>/escalation/",
+        risklevels.EscalationView.as_view(),
+        name="incident-escalation",
+    ),
+    path(
+        "incidents/<str:incident_ref>/escalation/lower/",
+        risklevels.LowerLevelView.as_view(),
+        name="incident-escalation-lower",
+    ),
+    path(
+        "incidents/<str:incident_ref>/facts/", risklevels.FactView.as_view(), name="incident-facts"
+    ),
+    path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
+]

@@ -307,6 +307,7 @@ SPECTACULAR_SETTINGS = {
             )
         },
         "RoleEnum": "accounts.roles.Role",
+        "EscalationTriggerEnum": "risklevels.models.SUSPICION",
         "EventClosingStatusEnum": "incidents.api.serializers.intake.CLOSING_EVENT_STATUSES",
         "TaskFinishedStatusEnum": "incidents.api.serializers.record.FINISHED_TASK_STATUSES",
     },

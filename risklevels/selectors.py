@@ -1,0 +1,88 @@
+"""Reads of the escalation model: why a level is recommended, the history, the trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+
+from accounts.models import Organisation
+from incidents.models import Incident
+from risklevels import evaluator, explain
+from risklevels.models import (
+    ChecklistTemplate,
+    FiredRule,
+    LevelChange,
+    LevelDefinition,
+    TrendPoint,
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule_id: str
+    target: int
+    text: str
+    first_at: datetime
+    last_at: datetime
+    params_version: int
+
+
+def reasons_of(incident: Incident) -> list[Reason]:
+    """The active fired rules, explained in the current language, highest target first."""
+    rules = FiredRule.objects.filter(incident=incident, active=True).order_by("-target", "rule_id")
+    return [
+        Reason(
+            rule.rule_id,
+            rule.target,
+            explain.explain(
+                evaluator.FiredRule(rule.rule_id, rule.target, tuple(sorted(rule.detail.items())))
+            ),
+            rule.first_at,
+            rule.last_at,
+            rule.params_version,
+        )
+        for rule in rules
+    ]
+
+
+def level_history(incident: Incident) -> QuerySet[LevelChange]:
+    return LevelChange.objects.filter(incident=incident).select_related("actor", "decision")
+
+
+def trend_of(incident: Incident) -> QuerySet[TrendPoint]:
+    return TrendPoint.objects.filter(incident=incident).order_by("at", "id")
+
+
+def level_definitions(organisation: Organisation) -> QuerySet[LevelDefinition]:
+    return LevelDefinition.objects.filter(organisation=organisation).order_by("level")
+
+
+def checklist_templates(organisation: Organisation) -> QuerySet[ChecklistTemplate]:
+    return ChecklistTemplate.objects.filter(organisation=organisation).order_by(
+        "track", "level", "order", "id"
+    )
+
+
+def level_name(definition: LevelDefinition | None, level: int) -> str:
+    if definition is None:
+        return str(level)
+    name = definition.name_ja if translation.get_language() == "ja" else definition.name_en
+    return f"{level} {name}"
+
+
+def escalation_summary(incident: Incident) -> dict[str, Any]:
+    definitions = {d.level: d for d in level_definitions(incident.organisation)}
+    return {
+        "level": incident.level,
+        "level_name": level_name(definitions.get(incident.level), incident.level),
+        "recommended_level": incident.recommended_level,
+        "recommended_level_name": level_name(
+            definitions.get(incident.recommended_level), incident.recommended_level
+        ),
+        "peak_level": incident.peak_level,
+        "reasons": reasons_of(incident),
+    }
