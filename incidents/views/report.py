@@ -45,7 +45,10 @@ class Desk:
 
     @property
     def scope(self) -> str:
-        return f"link:{self.link.pk}" if self.link else f"user:{self.actor.pk}"  # type: ignore[union-attr]
+        """What a stored confirmation belongs to, so one desk never reads another's."""
+        if self.link is not None:
+            return f"link:{self.link.pk}"
+        return f"user:{getattr(self.actor, 'pk', None)}"
 
     @property
     def start_url(self) -> str:
@@ -150,33 +153,44 @@ def _form_class(desk: Desk) -> type[OneTapReportForm]:
     return LinkReportForm if desk.link else OneTapReportForm
 
 
+def _submit(request: HttpRequest, desk: Desk, form: OneTapReportForm) -> HttpResponse | None:
+    """File the report; None when the form or the service refused it (errors are on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        report = intake.report_submit(
+            organisation=desk.organisation,
+            actor=desk.actor,
+            data=form.to_input(first_aid_confirmed_at=first_aid_confirmed_at(request, desk)),
+            eml=form.cleaned_data.get("eml"),
+        )
+    except DomainError as error:
+        add_domain_error(form, error)
+        return None
+    request.session.pop(FIRST_AID_KEY, None)
+    request.session[DONE_KEY] = {"scope": desk.scope, "report": report.pk}
+    return HttpResponseRedirect(desk.url("done"))
+
+
 def _form(request: HttpRequest, desk: Desk) -> HttpResponse:
-    confirmed_at = first_aid_confirmed_at(request, desk)
     form_class = _form_class(desk)
     if request.method == "POST":
         if desk.link and not ratelimit.link_submission_allowed(client_address(request)):
             return render(request, "incidents/report/rate_limited.html", {"desk": desk}, status=429)
         form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                report = intake.report_submit(
-                    organisation=desk.organisation,
-                    actor=desk.actor,
-                    data=form.to_input(first_aid_confirmed_at=confirmed_at),
-                    eml=form.cleaned_data.get("eml"),
-                )
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                request.session.pop(FIRST_AID_KEY, None)
-                request.session[DONE_KEY] = {"scope": desk.scope, "report": report.pk}
-                return HttpResponseRedirect(desk.url("done"))
+        done = _submit(request, desk, form)
+        if done is not None:
+            return done
         status = 400
     else:
         what = request.GET.get("what", "")
-        initial = {"what_happened": what} if what in WhatHappened.values else {}
-        form, status = form_class(initial=initial), 200
-    context = {"desk": desk, "form": form, "first_aid_confirmed_at": confirmed_at}
+        form = form_class(initial={"what_happened": what} if what in WhatHappened.values else {})
+        status = 200
+    context = {
+        "desk": desk,
+        "form": form,
+        "first_aid_confirmed_at": first_aid_confirmed_at(request, desk),
+    }
     return render(request, "incidents/report/form.html", context, status=status)
 
 

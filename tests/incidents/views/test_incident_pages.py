@@ -233,3 +233,32 @@ def test_text_fields_are_rendered_escaped(as_user, handler, incident):
     response = as_user(handler).get(_page(incident))
     assert payload not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_page_query_count_does_not_grow_with_its_rows(
+    as_user, handler, incident, django_assert_max_num_queries
+):
+    from incidents.services import assets, evidence, indicators
+
+    client = as_user(handler)
+
+    def add_rows(start, n):
+        for i in range(start, start + n):
+            tasks.task_create(incident=incident, actor=handler, title=f"作業 {i}", owner=handler)
+            indicators.indicator_add(
+                incident=incident, actor=handler, kind="DOMAIN", value=f"d{i}.example"
+            )
+            asset = assets.asset_upsert(
+                organisation_id=incident.organisation_id, asset_tag=f"PC-{i}"
+            )
+            assets.affected_asset_add(incident=incident, actor=handler, asset=asset)
+            evidence.evidence_upload(
+                incident=incident, actor=handler, upload=SimpleUploadedFile(f"{i}.log", b"log")
+            )
+
+    add_rows(0, 2)
+    with django_assert_max_num_queries(40) as few:
+        client.get(_page(incident))
+    add_rows(2, 10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(_page(incident))
