@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, OrganisationUnit, RoleAssignment, User
+from accounts.models import ApiKey, Organisation, OrganisationUnit, RoleAssignment, User
 
 
 @admin.register(Organisation)
@@ -32,3 +33,26 @@ class UserAdmin(BaseUserAdmin):
 class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ("role", "priority", "user", "organisation")
     list_filter = ("organisation", "role")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are minted on the ISMS office's page, where the secret is shown once."""
+
+    list_display = ("name", "prefix", "organisation", "scope", "last_used_at", "revoked_at")
+    list_filter = ("organisation", "scope")
+    readonly_fields = (
+        "organisation",
+        "name",
+        "prefix",
+        "scope",
+        "service_user",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    exclude = ("secret_hash",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

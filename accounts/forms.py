@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
+from accounts.models import ApiKeyScope
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -42,3 +43,21 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What uses the key, e.g. “Mail gateway” or “EDR”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=ApiKeyScope.choices,
+        initial=ApiKeyScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Read: list and read reports and incidents. Read and write: also file "
+            "reports and record assets, indicators, tasks and evidence."
+        ),
+    )

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services, throttle
-from accounts.forms import LanguageForm, ThrottledAuthenticationForm
+from accounts import access, selectors, services, throttle
+from accounts.forms import ApiKeyForm, LanguageForm, ThrottledAuthenticationForm
 from accounts.redirects import safe_local_path
 
 
@@ -61,4 +65,40 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html", {"language_form": LanguageForm()})
+    context = {
+        "language_form": LanguageForm(),
+        "can_manage_api_keys": access.can_manage_api_keys(request.user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+def _require_key_admin(request: HttpRequest) -> None:
+    if not access.can_manage_api_keys(request.user):
+        raise PermissionDenied
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The ISMS office's list of API keys; a POST mints one and shows it this once."""
+    _require_key_admin(request)
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key, plain = services.api_key_create(
+            organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+        )
+        # Rendered, not redirected: the plain key must never sit in a session or a URL.
+        return render(request, "accounts/api_key_created.html", {"key": key, "plain": plain})
+    context = {"form": form, "keys": selectors.api_keys_of(request.user)}
+    return render(request, "accounts/api_keys.html", context)
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_key_admin(request)
+    key = selectors.api_key_get(user=request.user, pk=pk)
+    services.api_key_revoke(api_key=key, actor=request.user)
+    messages.success(request, _("The key “%(name)s” is revoked.") % {"name": key.name})
+    return redirect("accounts:api_keys")
