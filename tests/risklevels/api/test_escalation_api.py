@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from bcp.models import Decision
+from bcp.services import decisions
 from risklevels.models import EscalationParams
 
 
@@ -121,12 +122,7 @@ def test_lowering_the_level_opens_a_deescalation_decision(api, incident, handler
         format="json",
     )
     up = Decision.objects.get(incident=incident, type="ESCALATE_LEVEL")
-    decided = api(csirt_lead).post(
-        f"/api/v1/decisions/{up.pk}/decide/",
-        {"outcome": "APPROVED", "rationale": "2台"},
-        format="json",
-    )
-    assert decided.status_code == 200, decided.json()
+    decisions.decision_decide(decision=up, actor=csirt_lead, outcome="APPROVED", rationale="2台")
     response = api(csirt_lead).post(
         f"/api/v1/incidents/{incident.ref}/escalation/lower/",
         {"target": 1, "reason": "誤検知"},
