@@ -213,7 +213,11 @@ def test_evidence_upload_stores_the_hash_and_links_the_download(as_user, handler
     assert len(item.sha256) == 64
     assert "x.html" not in item.file.name
     page = client.get(_page(incident))
-    assert f'href="/api/v1/evidence/{item.pk}/download/"' in page.text
+    download = f"/api/v1/incidents/{incident.ref}/evidence/{item.pk}/download/"
+    assert f'href="{download}"' in page.text
+    served = client.get(download)
+    assert served.status_code == 200
+    assert served["Content-Disposition"].startswith("attachment")
 
 
 @override_settings(EVIDENCE_MAX_BYTES=10)
