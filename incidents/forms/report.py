@@ -59,7 +59,7 @@ class MailFieldsForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    cable_pulled_at = PastDateTimeField(label=_("When?"))
+    cable_pulled_at = PastDateTimeField(label=_("When did you pull it?"))
     description = forms.CharField(
         label=_("Anything else"),
         required=False,
