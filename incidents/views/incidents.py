@@ -70,25 +70,9 @@ def _rows(
     return [(item, bound.get(f"{key}{item.pk}") or make(item)) for item in items]
 
 
-def incident_page(
-    request: HttpRequest,
-    incident: Incident,
-    *,
-    status: int = 200,
-    error: str = "",
-    bound: dict[str, forms.Form] | None = None,
-) -> HttpResponse:
-    """Render the incident page; a failed form is passed in ``bound`` to keep its input."""
-    bound = bound or {}
-    user = request.user
-    context = {
-        "incident": incident,
-        "error": error,
-        "can_edit": access.can_edit_incidents(user),
-        "can_transition": access.can_transition(user),
-        "targets": [
-            (t, IncidentStatus(t).label) for t in lifecycle.allowed_targets(incident.status)
-        ],
+def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any]:
+    """The record below the header: each list with the forms that change it."""
+    return {
         "assets": _rows(selectors.affected_assets_of(incident), bound, "asset", _asset_form),
         "asset_add_form": bound.get("asset_add") or AffectedAssetAddForm(auto_id="asset_new_%s"),
         "deliveries": selectors.deliveries_of(incident),
@@ -109,6 +93,26 @@ def incident_page(
         "evidence": selectors.evidence_of(incident),
         "evidence_form": bound.get("evidence") or EvidenceUploadForm(auto_id="evidence_%s"),
         "timeline": selectors.timeline_of(incident),
+    }
+
+
+def incident_page(
+    request: HttpRequest,
+    incident: Incident,
+    *,
+    status: int = 200,
+    error: str = "",
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    """Render the incident page; a failed form is passed in ``bound`` to keep its input."""
+    targets = lifecycle.allowed_targets(incident.status)
+    context = {
+        "incident": incident,
+        "error": error,
+        "can_edit": access.can_edit_incidents(request.user),
+        "can_transition": access.can_transition(request.user),
+        "targets": [(t, IncidentStatus(t).label) for t in targets],
+        **_sections(incident, bound or {}),
     }
     return render(request, "incidents/incident_detail.html", context, status=status)
 
