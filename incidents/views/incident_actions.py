@@ -37,6 +37,16 @@ from incidents.services import assets, evidence, indicators, records, tasks
 from incidents.views.incidents import incident_page
 
 Command = Callable[[Any], str]
+# Where the page scrolls back to after a command, by form key (without the row id).
+ANCHORS = {
+    "asset": "#assets",
+    "asset_add": "#assets",
+    "indicator": "#indicators",
+    "indicator_add": "#indicators",
+    "task": "#tasks",
+    "task_add": "#tasks",
+    "evidence": "#evidence",
+}
 
 
 def _incident(request: HttpRequest, ref: str) -> Incident:
@@ -59,17 +69,6 @@ def _run(
     messages.success(request, done)
     anchor = ANCHORS.get(key.rstrip("0123456789"), "")
     return HttpResponseRedirect(reverse("incidents:incident_detail", args=[incident.ref]) + anchor)
-
-
-ANCHORS = {
-    "asset": "#assets",
-    "asset_add": "#assets",
-    "indicator": "#indicators",
-    "indicator_add": "#indicators",
-    "task": "#tasks",
-    "task_add": "#tasks",
-    "evidence": "#evidence",
-}
 
 
 @login_required
