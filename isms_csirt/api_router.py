@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from bcp.api import views as bcp
 from incidents.api import views as incidents
 from risklevels.api import views as risklevels
 
@@ -24,6 +25,12 @@ router.register(f"{INCIDENT}/tasks", incidents.TaskViewSet, basename="incident-t
 router.register(f"{INCIDENT}/evidence", incidents.EvidenceViewSet, basename="incident-evidence")
 router.register(f"{INCIDENT}/timeline", incidents.TimelineViewSet, basename="incident-timeline")
 
+router.register("role-assignments", bcp.RoleAssignmentViewSet, basename="role-assignment")
+router.register("absences", bcp.AbsenceViewSet, basename="absence")
+router.register("delegations", bcp.DelegationViewSet, basename="delegation")
+router.register("decisions", bcp.DecisionViewSet, basename="decision")
+router.register("bcp-activations", bcp.BcpActivationViewSet, basename="bcp-activation")
+router.register(f"{INCIDENT}/bcp-actions", bcp.BcpActionViewSet, basename="incident-bcp-action")
 router.register(f"{INCIDENT}/trend", risklevels.TrendViewSet, basename="incident-trend")
 router.register("level-definitions", risklevels.LevelDefinitionViewSet, basename="level-definition")
 router.register(

@@ -308,6 +308,19 @@ SPECTACULAR_SETTINGS = {
         },
         "RoleEnum": "accounts.roles.Role",
         "EscalationTriggerEnum": "risklevels.models.SUSPICION",
+        "DecisionTypeEnum": "accounts.roles.DecisionType",
+        **{
+            f"{name}Enum": f"bcp.enums.{name}"
+            for name in (
+                "AssignmentReason",
+                "BcpActionKind",
+                "BcpState",
+                "DecisionStatus",
+                "Outcome",
+                "Recommendation",
+                "Scope",
+            )
+        },
         "EventClosingStatusEnum": "incidents.api.serializers.intake.CLOSING_EVENT_STATUSES",
         "TaskFinishedStatusEnum": "incidents.api.serializers.record.FINISHED_TASK_STATUSES",
     },

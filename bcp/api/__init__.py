@@ -1,0 +1,1 @@
+"""The REST API of decisions, the roster and the cyber BCP (/api/v1/)."""

@@ -1,0 +1,125 @@
+"""Forms of the decision inbox, the roster and the BCP plan. They parse; services decide.
+
+Domain rules (a rationale is required, a deferral needs a time, a window ends after it starts)
+are the services' to enforce, so that the browser and the API refuse the same things the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import DecisionType, Role
+from bcp.enums import BcpActionKind, Outcome, Scope
+from incidents.forms.fields import LocalDateTimeInput
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj)
+
+
+def _when(label: str, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, widget=LocalDateTimeInput, required=required)
+
+
+class MomentForm(forms.Form):
+    at = _when(_("At"), required=False)
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        required=False,  # the service refuses a blank one (RATIONALE_REQUIRED)
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        help_text=_("Why, in a sentence or two. It is kept with the facts shown now."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope of the activation"),
+        choices=[(Scope.PARTIAL, _("Partial")), (Scope.FULL, _("Full"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    redecide_by = _when(_("When deferring: decide again by"), required=False)
+
+    def __init__(self, *args: Any, with_scope: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_scope:
+            del self.fields["scope"]
+
+
+class _PeopleForm(forms.Form):
+    """A form that names people of the organisation."""
+
+    people_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.people_fields:
+            self.fields[name].queryset = people
+
+
+class RoleAssignmentForm(_PeopleForm):
+    people_fields = ("user",)
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
+    priority = forms.IntegerField(
+        label=_("Rank"), min_value=1, max_value=99, initial=1, help_text=_("1 = primary")
+    )
+    authority_scope = forms.MultipleChoiceField(
+        label=_("May decide (empty = every type)"),
+        choices=DecisionType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class AbsenceForm(_PeopleForm):
+    people_fields = ("user",)
+
+    user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
+    starts_at = _when(_("From"))
+    ends_at = _when(_("To"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class DelegationForm(_PeopleForm):
+    people_fields = ("delegator", "delegate")
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    delegator = PersonChoiceField(label=_("From (holder)"), queryset=User.objects.none())
+    delegate = PersonChoiceField(label=_("To (stands in)"), queryset=User.objects.none())
+    starts_at = _when(_("From"))
+    ends_at = _when(_("To"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class PlanServiceForm(_PeopleForm):
+    people_fields = ("owner",)
+
+    name = forms.CharField(label=_("Service"), max_length=200)
+    owner = PersonChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    stops_when = forms.ChoiceField(label=_("Stops when"), choices=BcpActionKind.choices)
+    workaround = forms.CharField(
+        label=_("Workaround while stopped"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    restore_procedure = forms.CharField(
+        label=_("Restore procedure"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+
+
+class CallTreeEntryForm(forms.Form):
+    caller_role = forms.ChoiceField(label=_("Who calls"), choices=Role.choices)
+    callee = forms.CharField(label=_("Calls"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)

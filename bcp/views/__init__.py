@@ -1,0 +1,1 @@
+"""The browser pages of bcp: the decision inbox, the roster, the BCP plan and BCP actions."""

@@ -1,0 +1,106 @@
+"""Every role × every endpoint of the roster, decision and BCP API, with the status each gets.
+
+What you may not see is 404; what you may see but not do is 403 (a decision you are not in the
+chain for answers 403 NOT_ELIGIBLE); anonymous is 401; a read-only API key writing is 403.
+"""
+
+import pytest
+
+from tests.bcp.api.conftest import API, ROLES, later
+
+R, I, D = "/role-assignments", "/absences", "/delegations"
+ACTIONS = "/incidents/{ref}/bcp-actions"
+
+# reporter, handler, isms_office, csirt_lead, decision_maker, deputy, outsider, anonymous,
+# key_read, key_write
+MATRIX = [
+    ("GET", R + "/", None, (403, 200, 200, 200, 200, 200, 403, 401, 200, 200)),
+    ("GET", R + "/{assignment}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", R + "/", "assign", (403, 403, 201, 403, 403, 403, 403, 401, 403, 403)),
+    ("PATCH", R + "/{assignment}/", "scope", (404, 403, 200, 403, 403, 403, 404, 401, 403, 403)),
+    ("DELETE", R + "/{assignment}/", None, (404, 403, 204, 403, 403, 403, 404, 401, 403, 403)),
+    ("GET", I + "/", None, (403, 200, 200, 200, 200, 200, 403, 401, 200, 200)),
+    ("GET", I + "/{absence}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", I + "/", "absence", (403, 403, 201, 403, 403, 403, 403, 401, 403, 403)),
+    ("PATCH", I + "/{absence}/", "reason", (404, 403, 200, 403, 403, 403, 404, 401, 403, 403)),
+    ("DELETE", I + "/{absence}/", None, (404, 403, 204, 403, 403, 403, 404, 401, 403, 403)),
+    ("GET", D + "/", None, (403, 200, 200, 200, 200, 200, 403, 401, 200, 200)),
+    ("GET", D + "/{delegation}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", D + "/", "delegate", (403, 403, 201, 403, 403, 403, 403, 401, 403, 403)),
+    ("PATCH", D + "/{delegation}/", "reason", (404, 403, 200, 403, 403, 403, 404, 401, 403, 403)),
+    ("DELETE", D + "/{delegation}/", None, (404, 403, 204, 403, 403, 403, 404, 401, 403, 403)),
+    ("GET", "/decisions/", None, (200, 200, 200, 200, 200, 200, 200, 401, 200, 200)),
+    ("GET", "/decisions/{open}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", "/decisions/{open}/decide/", "approve", (404, 403, 403, 403, 200, 200, 404, 401, 403, 403)),
+    ("POST", "/decisions/{cut}/ratify/", {}, (404, 403, 403, 403, 200, 403, 404, 401, 403, 403)),
+    ("GET", "/bcp-activations/", None, (200, 200, 200, 200, 200, 200, 200, 401, 200, 200)),
+    ("GET", "/bcp-activations/{ref}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("GET", ACTIONS + "/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("GET", ACTIONS + "/{pending_action}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", ACTIONS + "/{pending_action}/execute/", {}, (404, 200, 200, 200, 403, 403, 404, 401, 403, 200)),
+    ("POST", ACTIONS + "/{done_action}/restore/", {}, (404, 200, 200, 200, 403, 403, 404, 401, 403, 200)),
+]  # fmt: skip
+
+CASES = [
+    pytest.param(method, path, body, role, statuses[i], id=f"{role}-{method}-{path}")
+    for method, path, body, statuses in MATRIX
+    for i, role in enumerate(ROLES)
+]
+CODES = {
+    401: {"not_authenticated"},
+    403: {"permission_denied", "insufficient_scope", "NOT_ELIGIBLE"},
+    404: {"not_found"},
+}
+
+
+def _bodies(world):
+    return {
+        "assign": {"role": "PR", "user": world["reporter_id"], "priority": 1},
+        "scope": {"authority_scope": ["ESTABLISH_IRT"]},
+        "absence": {"user": world["deputy_id"], "starts_at": later(1), "ends_at": later(5)},
+        "reason": {"reason": "出張"},
+        "delegate": {
+            "role": "DECISION_MAKER",
+            "delegator": world["president_id"],
+            "delegate": world["lead_id"],
+            "starts_at": later(1),
+            "ends_at": later(5),
+        },
+        "approve": {"outcome": "APPROVED", "scope": "FULL", "rationale": "二次感染を確認"},
+    }
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CASES)
+def test_every_role_gets_the_status_of_the_matrix(
+    client_for, world, method, path, body, role, expected
+):
+    client = client_for(role)
+    url = API + path.format(**world)
+    payload = _bodies(world)[body] if isinstance(body, str) else body
+    response = getattr(client, method.lower())(url, payload, format="json")
+    assert response.status_code == expected, response.content[:300]
+    if expected in CODES:
+        assert response.json()["code"] in CODES[expected]
+
+
+@pytest.mark.parametrize("path", ["/decisions/", "/bcp-activations/"])
+def test_people_who_see_no_incident_get_empty_lists(client_for, world, path):
+    for role in ("reporter", "outsider"):
+        response = client_for(role).get(API + path)
+        assert response.status_code == 200
+        assert response.json()["results"] == []
+
+
+def test_legal_sees_the_decisions_of_its_role_without_seeing_the_incident(
+    client_for, world, incident, organisation, request
+):
+    from bcp.services import decisions
+    from tests.conftest import _holder
+
+    legal = _holder(organisation, "LEGAL_PRIVACY", "legal")
+    appi = decisions.decision_open(incident=incident, decision_type="APPI_REPORTABILITY")
+    client = client_for("reporter")
+    client.force_login(legal)
+    listed = [d["id"] for d in client.get(f"{API}/decisions/").json()["results"]]
+    assert listed == [appi.pk]
+    assert client.get(f"{API}/decisions/{world['open']}/").status_code == 404
