@@ -11,9 +11,11 @@ from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.models import ApiKey, ApiKeyScope, User
+from accounts.roles import Role
 from common.errors import Forbidden, InvalidInput
 from incidents import access
 from incidents.services import records
+from tests.factories import RoleAssignmentFactory
 
 KEYS_PAGE = "/accounts/api-keys/"
 API_INCIDENTS = "/api/v1/incidents/"
@@ -287,9 +289,6 @@ def test_revoking_needs_a_post(office_client, minted):
 
 
 def test_a_key_of_another_organisation_cannot_be_revoked(client, minted, outsider):
-    from accounts.roles import Role
-    from tests.factories import RoleAssignmentFactory
-
     RoleAssignmentFactory(organisation=outsider.organisation, user=outsider, role=Role.ISMS_OFFICE)
     client.force_login(outsider)
     key, _plain = minted

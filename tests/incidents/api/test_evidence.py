@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from incidents.models import CustodyEvent, EvidenceItem, TimelineEntry
+from incidents.services import records
 from tests.incidents.api.conftest import API
 
 
@@ -148,10 +149,16 @@ def test_a_transfer_without_a_holder_is_refused(office, url, evidence_item):
 def test_evidence_of_another_incident_is_not_found_under_this_one(
     office, url, evidence_item, organisation, isms_office
 ):
-    from incidents.services import records
-
     other = records.incident_declare(
         organisation=organisation, actor=isms_office, title="別", category="OTHER"
     )
     response = office.get(f"{API}/incidents/{other.ref}/evidence/{evidence_item.pk}/download/")
     assert response.status_code == 404
+
+
+def test_a_client_may_ask_for_the_file_as_octet_stream(office, url, evidence_item):
+    response = office.get(
+        f"{url}{evidence_item.pk}/download/", HTTP_ACCEPT="application/octet-stream"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"

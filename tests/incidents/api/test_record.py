@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from incidents.models import AffectedAsset, Asset, Indicator, MailDelivery, Task
+from incidents.services import records, tasks
 from tests.incidents.api.conftest import API
 
 
@@ -160,8 +161,6 @@ def test_a_task_is_created_and_waived_with_a_reason(office, base):
 def test_a_task_owner_without_an_editing_role_may_finish_their_task(
     client_for, base, incident, isms_office, reporter
 ):
-    from incidents.services import records, tasks
-
     records.incident_assign(incident=incident, actor=isms_office, handlers=[reporter])
     task = tasks.task_create(
         incident=incident, actor=isms_office, title="PC を提出", owner=reporter

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from incidents.models import Event, IdempotencyRecord, Report
@@ -226,3 +228,31 @@ def test_reports_are_newest_first_and_filter_by_received_time(client_for, file_r
     after = new.received_at.isoformat()
     filtered = client.get(REPORTS, {"received_after": after}).json()["results"]
     assert [r["id"] for r in filtered] == [new.pk]
+
+
+def test_error_messages_follow_the_callers_language(gateway, db):
+    response = gateway.get(REPORTS, {"ordering": "subject"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.json()["code"] == "invalid_ordering"
+    assert "並べ替えできません" in response.json()["message"]
+    english = gateway.get(REPORTS, {"ordering": "subject"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "cannot be ordered" in english.json()["message"]
+
+
+def test_the_report_list_costs_the_same_queries_at_10_and_100_rows(
+    client_for, file_report, reporter
+):
+    client = client_for("isms_office")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(REPORTS, {"page_size": 200}).status_code == 200
+        return len(ctx.captured_queries)
+
+    def file(n, start):
+        for i in range(start, start + n):
+            file_report(actor=reporter, subject=f"件名 {i}", sender=f"s{i}@x.example", url="")
+
+    file(10, 0)
+    at_10 = count()
+    file(90, 10)
+    assert count() == at_10

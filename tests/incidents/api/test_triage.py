@@ -1,8 +1,11 @@
 """/api/v1/events/: the triage queue and its commands."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Event, Incident
+from incidents.services import records
 from tests.incidents.api.conftest import API
 
 EVENTS = f"{API}/events/"
@@ -63,8 +66,6 @@ def test_attach_joins_an_open_incident(office, waiting_event, incident):
 
 
 def test_attach_to_an_incident_of_another_organisation_is_invalid(office, waiting_event, outsider):
-    from incidents.services import records
-
     theirs = records.incident_declare(
         organisation=outsider.organisation, actor=None, title="他社", category="OTHER"
     )
@@ -109,3 +110,28 @@ def test_closing_as_not_an_incident_records_the_disposition(office, waiting_even
     assert body["status"] == "NOT_INCIDENT"
     assert body["triaged_by"]["id"] == isms_office.pk
     assert body["time_to_triage_seconds"] >= 0
+
+
+def test_the_queue_and_an_item_cost_the_same_queries_at_10_and_100_rows(
+    office, file_report, reporter
+):
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert office.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = file_report(actor=reporter, subject="群", sender="wave@x.example", url="")
+    for i in range(9):
+        file_report(actor=reporter, subject=f"件名 {i}", sender=f"s{i}@x.example", url="")
+        file_report(reporter_email=f"r{i}@example.com", subject="群", sender="wave@x.example")
+    queue, item = count(f"{EVENTS}?page_size=200"), count(f"{EVENTS}{first.event_id}/")
+    for i in range(9, 99):
+        file_report(actor=reporter, subject=f"件名 {i}", sender=f"s{i}@x.example", url="")
+        file_report(reporter_email=f"r{i}@example.com", subject="群", sender="wave@x.example")
+    assert count(f"{EVENTS}?page_size=200") == queue
+    assert count(f"{EVENTS}{first.event_id}/") == item
+
+
+@pytest.mark.parametrize("path", ["/events/", "/incidents/", "/reports/"])
+def test_options_describes_the_endpoint(office, path, db):
+    assert office.options(API + path).status_code == 200
