@@ -1,0 +1,91 @@
+"""Reads of the alerts for the pages and the API, scoped to the user's organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from notifications import access
+from notifications.enums import ChannelKind
+from notifications.models import Alert, Channel, DeliveryAttempt, Notification
+
+NOTIFICATION_RELATED = (
+    "alert__incident",
+    "alert__acknowledged_by",
+    "recipient",
+    "channel",
+)
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    """The in-app list: the user's in-app notifications, newest first."""
+    return (
+        Notification.objects.filter(recipient=user, channel__kind=ChannelKind.IN_APP)
+        .select_related(*NOTIFICATION_RELATED)
+        .order_by("-id")
+    )
+
+
+def awaiting_ack_count(user: User) -> int:
+    """The bell: alerts sent to the user that still wait for an acknowledgement."""
+    return (
+        Alert.objects.filter(
+            notifications__recipient=user,
+            needs_ack=True,
+            acknowledged_at__isnull=True,
+            resolved_at__isnull=True,
+        )
+        .distinct()
+        .count()
+    )
+
+
+def notification_list(user: User) -> QuerySet[Notification]:
+    """The API list: the user's own; the ISMS office's: the whole organisation's."""
+    if not access.is_person(user):
+        return Notification.objects.none()
+    rows = Notification.objects.filter(organisation_id=user.organisation_id)
+    if not access.can_manage_alerts(user):
+        rows = rows.filter(recipient=user)
+    return rows.select_related(*NOTIFICATION_RELATED)
+
+
+def alert_to_acknowledge(user: User, pk: int) -> Alert:
+    """An alert sent to the user (404 for any other, even of the same organisation)."""
+    alert = (
+        Alert.objects.filter(
+            pk=pk, organisation_id=user.organisation_id, notifications__recipient=user
+        )
+        .select_related("incident")
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def unacknowledged(user: User) -> QuerySet[Alert]:
+    """Alerts escalated to the end of their chain without acknowledgement (ISMS office)."""
+    if not access.can_manage_alerts(user):
+        return Alert.objects.none()
+    return (
+        Alert.objects.unacknowledged()
+        .filter(organisation_id=user.organisation_id)
+        .select_related("incident", "last_holder")
+        .order_by("-exhausted_at")
+    )
+
+
+def channel_list(user: User) -> QuerySet[Channel]:
+    if not access.can_manage_alerts(user):
+        return Channel.objects.none()
+    return Channel.objects.filter(organisation_id=user.organisation_id).order_by("id")
+
+
+def attempt_list(user: User) -> QuerySet[DeliveryAttempt]:
+    if not access.can_manage_alerts(user):
+        return DeliveryAttempt.objects.none()
+    return DeliveryAttempt.objects.filter(
+        notification__organisation_id=user.organisation_id
+    ).select_related("channel")

@@ -1,0 +1,1 @@
+"""Every state change of the alerts, one function each (see docs/architecture.md, "Alerts")."""
