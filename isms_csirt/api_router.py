@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from bcp.api import views as bcp
 from incidents.api import views as incidents
+from notifications.api import views as notifications
 from risklevels.api import views as risklevels
 
 router = DefaultRouter()
@@ -35,6 +36,11 @@ router.register(f"{INCIDENT}/trend", risklevels.TrendViewSet, basename="incident
 router.register("level-definitions", risklevels.LevelDefinitionViewSet, basename="level-definition")
 router.register(
     "checklist-templates", risklevels.ChecklistTemplateViewSet, basename="checklist-template"
+)
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("alert-channels", notifications.AlertChannelViewSet, basename="alert-channel")
+router.register(
+    "delivery-attempts", notifications.DeliveryAttemptViewSet, basename="delivery-attempt"
 )
 
 urlpatterns = [

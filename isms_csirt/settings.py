@@ -361,6 +361,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = 30
 WORKER_HEARTBEAT_STALE_SECONDS = 120
 DECISION_SWEEP_SECONDS = env_int("DECISION_SWEEP_SECONDS", 15)
+ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 15)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "common.tasks.worker_heartbeat",
@@ -370,7 +371,40 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bcp.tasks.sweep_decisions",
         "schedule": DECISION_SWEEP_SECONDS,
     },
+    "alerts-redelivery-sweep": {
+        "task": "notifications.tasks.sweep_pending",
+        "schedule": ALERT_SWEEP_SECONDS,
+    },
+    "alerts-acknowledgement-sweep": {
+        "task": "notifications.tasks.sweep_acknowledgements",
+        "schedule": ALERT_SWEEP_SECONDS,
+    },
+    "alerts-task-overdue-sweep": {
+        "task": "notifications.tasks.sweep_tasks_overdue",
+        "schedule": ALERT_SWEEP_SECONDS,
+    },
 }
+
+# --- Alerts (notifications) -------------------------------------------------------------------
+# Acknowledgement deadline of alerts that need one, unless a subscription sets its own.
+ALERT_ACK_SECONDS = env_int("ALERT_ACK_SECONDS", 10 * 60)
+ALERT_ACK_LINK_MAX_AGE_SECONDS = 7 * 24 * 3600
+# Links in alerts (acknowledge, open the app) start with this: the app's public address.
+ALERT_LINK_BASE_URL = env_str("ALERT_LINK_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+# Webhook targets on private or loopback networks (and plain http to them); never link-local.
+ALERT_WEBHOOK_ALLOW_PRIVATE = env_bool("ALERT_WEBHOOK_ALLOW_PRIVATE", False)
+ALERT_CAMPAIGN_EVERY = env_int("ALERT_CAMPAIGN_EVERY", 10)
+# A claim lasts this long; a delivery task's hard time limit (20 s) stays below it.
+ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 30)
+# A pending row not taken this long after it was queued is queued again by the sweep.
+ALERT_PENDING_GRACE_SECONDS = env_int("ALERT_PENDING_GRACE_SECONDS", 10)
+ALERT_RETRY_BASE_SECONDS = 2.0
+ALERT_RETRY_MAX_SECONDS = 300.0
+ALERT_MAX_ATTEMPTS = 8
+ALERT_HTTP_TIMEOUT_SECONDS = 5.0
+ALERT_SMTP_TIMEOUT_SECONDS = 10.0
+# After the broker refused a message, requests skip publishing this long (the sweep delivers).
+ALERT_BROKER_BACKOFF_SECONDS = 5.0
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("incidents.urls")),
+    path("", include("risklevels.urls")),
     path("", include("bcp.urls")),
+    path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
 ]
