@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.request import Request
@@ -13,13 +12,11 @@ from common.pagination import OldestFirstPagination
 from incidents import access
 from incidents import selectors as incident_selectors
 from incidents.api.views.base import INCIDENT_REF, errors
-from incidents.models import Asset, Incident, MailDelivery
-from incidents.services import assets as asset_services
-from incidents.services import findings
+from incidents.models import Incident
 from risklevels import selectors
 from risklevels.api import serializers as s
 from risklevels.models import ChecklistTemplate, LevelDefinition, TrendPoint
-from risklevels.services import levels, setup
+from risklevels.services import facts, levels, setup
 
 
 def _summary(incident: Incident) -> dict:
@@ -51,62 +48,8 @@ class FactView(APIView):
         incident = incident_selectors.incident_get(user=request.user, ref=incident_ref)
         body = s.FactInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _record(incident, request.user, body.validated_data)
+        facts.fact_record(incident=incident, actor=request.user, **body.validated_data)
         return Response(s.EscalationSerializer(_summary(incident)).data)
-
-
-@transaction.atomic
-def _record(incident: Incident, actor, data: dict) -> None:  # type: ignore[no-untyped-def]
-    access.require(access.can_edit_incidents(actor), "record facts")
-    asset = _asset(incident, data) if data.get("asset_tag") else None
-    times = {"occurred_at": data["occurred_at"], "observed_at": data["observed_at"]}
-    kind = data["kind"]
-    if kind == "infection":
-        findings.asset_infection_set(
-            incident=incident,
-            actor=actor,
-            asset=asset,
-            state=data["state"],
-            via=data.get("via"),
-            **times,
-        )
-    elif kind == "external_comm":
-        findings.external_comm_record(
-            incident=incident,
-            actor=actor,
-            status=data["status"],
-            asset=asset,
-            to_c2=data["to_c2"],
-            **times,
-        )
-    elif kind == "leak":
-        findings.leak_record(
-            incident=incident,
-            actor=actor,
-            status=data["status"],
-            asset=asset,
-            personal_data=data["personal_data"],
-            **times,
-        )
-    else:
-        delivery = MailDelivery.objects.filter(
-            pk=data["delivery"], message__incident=incident
-        ).first()
-        if delivery is None:
-            from django.http import Http404
-
-            raise Http404
-        findings.delivery_mark_executed(delivery=delivery, actor=actor, asset=asset, **times)
-
-
-def _asset(incident: Incident, data: dict) -> Asset:
-    return asset_services.asset_upsert(
-        organisation_id=incident.organisation_id,
-        asset_tag=data["asset_tag"],
-        hostname=data["asset_tag"],
-        kind=data.get("asset_kind") or "PC",
-        holds_personal_data=data.get("holds_personal_data"),
-    )
 
 
 @extend_schema(parameters=[INCIDENT_REF])
