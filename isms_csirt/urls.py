@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("risklevels.urls")),
     path("", include("bcp.urls")),
     path("", include("notifications.urls")),
+    path("training/", include("training.urls")),
     path("", include("dashboard.urls")),
 ]
