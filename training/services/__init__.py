@@ -1,0 +1,1 @@
+"""Every state change of the training app, one use case per function."""

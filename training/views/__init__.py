@@ -1,0 +1,1 @@
+"""Browser views of readiness: thin, every change goes through a service."""
