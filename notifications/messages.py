@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.roles import DecisionType
 from notifications import acklink
@@ -189,7 +190,7 @@ def _render(notification: Notification) -> Message:
         html=render_to_string("notifications/email/alert.html", context),
         link=link,
         ack_link=ack_link,
-        open_label=_("Open"),
+        open_label=pgettext("link to the app", "Open"),
         lines=lines,
         document=webhook_document(notification, subject, lines, link),
     )

@@ -46,10 +46,12 @@ def check_address(address: str) -> None:
         ip = ip.ipv4_mapped
     if ip.is_link_local or ip in METADATA_ADDRESSES:
         raise UnsafeUrl(f"{ip} is a link-local or metadata address")
+    if ip.is_loopback or (ip.is_private and not ip.is_unspecified):
+        if not allow_private():
+            raise UnsafeUrl(f"{ip} is a private address (ALERT_WEBHOOK_ALLOW_PRIVATE is off)")
+        return
     if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
         raise UnsafeUrl(f"{ip} is not a unicast address")
-    if (ip.is_private or ip.is_loopback) and not allow_private():
-        raise UnsafeUrl(f"{ip} is a private address (ALERT_WEBHOOK_ALLOW_PRIVATE is off)")
 
 
 def parse(url: str) -> tuple[str, str, int, str]:

@@ -109,9 +109,10 @@ def notification_finish(
         duration_ms=duration_ms,
     )
     if outcome == AttemptOutcome.DELIVERED:
-        held.update(
+        if not held.update(
             state=DeliveryState.DELIVERED, delivered_at=now, lease_until=None, last_error=""
-        )
+        ):
+            return "lost-claim"  # a newer claim took over; it decides the row's state
         return "delivered"
     assert error is not None
     if outcome == AttemptOutcome.TRANSIENT:
@@ -131,14 +132,16 @@ def _retry_later(
     held: QuerySet[Notification], notification: Notification, error: TransportError, now: datetime
 ) -> str:
     delay = backoff_seconds(notification.attempts)
-    if held.update(
+    if not held.update(
         state=DeliveryState.PENDING,
         next_attempt_at=now + timedelta(seconds=delay),
         queued_at=now,
         lease_until=None,
         last_error=error.message[:500],
     ):
-        transaction.on_commit(lambda: enqueue([notification.pk], countdown=delay))
+        return "lost-claim"
+    # Short backoffs come back as a delayed message; the sweep covers a lost one.
+    transaction.on_commit(lambda: enqueue([notification.pk], countdown=delay))
     return "retrying"
 
 

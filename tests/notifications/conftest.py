@@ -17,6 +17,8 @@ def _alert_settings(settings):
     # The receiver runs on 127.0.0.1: loopback targets are allowed in the tests only.
     settings.ALERT_WEBHOOK_ALLOW_PRIVATE = True
     settings.ALERT_LINK_BASE_URL = "http://testserver"
+    # The cast's passwords are hashed for every test; the real hasher's cost buys nothing here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -41,8 +43,39 @@ def channel(isms_office):
 
 
 @pytest.fixture
-def open_decision(incident):
+def open_decision(incident):  # noqa: F811 - the imported fixture
     def _open(decision_type="ACTIVATE_CYBER_BCP", **kwargs):
         return decisions.decision_open(incident=incident, decision_type=decision_type, **kwargs)
 
     return _open
+
+
+@pytest.fixture
+def route_to(organisation):
+    """route_to(["WEBHOOK", "EMAIL"], event=…): the channel order of an event's subscriptions."""
+    from notifications.models import Subscription
+    from notifications.services.defaults import subscriptions_seed
+
+    def _route(kinds, event="decision.opened", every_channel=False):
+        subscriptions_seed(organisation=organisation)
+        Subscription.objects.filter(organisation=organisation, event=event).update(
+            channels=list(kinds), every_channel=every_channel
+        )
+
+    return _route
+
+
+@pytest.fixture
+def pushed(open_decision, decision_maker, deputy, route_to, channel, receiver):
+    """pushed(kind, path): a decision alert's row on a webhook-like channel to the receiver."""
+    from notifications.models import Notification
+
+    def _pushed(kind="WEBHOOK", path="/hook"):
+        made = channel(kind, url=receiver.url(path))
+        route_to([kind])
+        open_decision()
+        return Notification.objects.select_related("alert", "channel", "recipient").get(
+            channel=made
+        )
+
+    return _pushed

@@ -16,5 +16,7 @@ def test_opening_a_decision_alerts_its_assignee_by_email_and_in_app(
     alert = Alert.objects.get(event="decision.opened")
     assert alert.needs_ack and alert.subject == f"decision:{decision.pk}"
     assert alert.last_holder == decision_maker
-    rows = Notification.objects.filter(alert=alert).values_list("recipient__username", "channel__kind", "state")
+    rows = Notification.objects.filter(alert=alert).values_list(
+        "recipient__username", "channel__kind", "state"
+    )
     assert sorted(rows) == [("president", "EMAIL", "PENDING"), ("president", "IN_APP", "DELIVERED")]
