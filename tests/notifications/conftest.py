@@ -4,6 +4,7 @@ import pytest
 
 from bcp.services import decisions
 from notifications.services import channels as channel_services
+from tests.bcp.conftest import absent  # noqa: F401
 from tests.incidents.conftest import (  # noqa: F401
     PHISH,
     file_report,
