@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationUnit
-from training.enums import Population
+from training.enums import Delivery, Population, Topic
+from training.models import Course
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
@@ -41,3 +42,112 @@ class PeopleFilterForm(forms.Form):
             .select_related("parent")
             .order_by("parent__name", "name")
         )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CourseForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    required_for = forms.MultipleChoiceField(
+        label=_("Required for"),
+        choices=Population.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    required_since = forms.DateField(label=_("Required since"), widget=DateInput, required=False)
+    due_within_days = forms.IntegerField(
+        label=_("New joiners complete it within (days)"), min_value=0, max_value=365, initial=30
+    )
+    validity_months = forms.IntegerField(
+        label=_("Valid for (months)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Empty: a completion never expires."),
+    )
+    pass_score = forms.IntegerField(
+        label=_("Pass score"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Empty: attending is completing (no quiz)."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data["required_since"] is None:
+            data.pop("required_since")
+        return data
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices)
+    location = forms.CharField(label=_("Place or link"), max_length=200, required=False)
+    instructor = forms.CharField(label=_("Instructor"), max_length=200, required=False)
+
+
+class AttendanceForm(forms.Form):
+    lines = forms.CharField(
+        label=_("Who attended"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One staff number per line, followed by the score if the course has a quiz: E0001, 90"
+        ),
+    )
+
+    def clean_lines(self) -> list[tuple[str, int | None]]:
+        entries, bad = [], []
+        for number, raw in enumerate(self.cleaned_data["lines"].splitlines(), 1):
+            parts = [p.strip() for p in raw.replace("\t", ",").split(",") if p.strip()]
+            if not parts:
+                continue
+            score = None
+            if len(parts) > 1:
+                if not parts[1].isdigit() or int(parts[1]) > 100:
+                    bad.append(str(number))
+                    continue
+                score = int(parts[1])
+            entries.append((parts[0], score))
+        if bad:
+            raise forms.ValidationError(
+                _("Lines %(lines)s: the score must be a number from 0 to 100.")
+                % {"lines": ", ".join(bad)}
+            )
+        if not entries:
+            raise forms.ValidationError(_("Give at least one staff number."))
+        return entries
+
+
+class CoverageFilterForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        empty_label=_("Every required course"),
+    )
+    on = forms.DateField(label=_("On"), widget=DateInput, required=False)
+
+    def __init__(self, *args, courses, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+
+
+class AssignmentForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput)
+
+    def __init__(self, *args, courses, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses

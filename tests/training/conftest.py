@@ -44,3 +44,22 @@ def make_person(organisation, units):
         )
 
     return _make
+
+
+@pytest.fixture
+def basics_course(organisation, isms_office):
+    """The basic behaviour course, required for everyone, valid for 12 months, with a quiz."""
+    from training.services import courses
+
+    return courses.course_create(
+        organisation=organisation,
+        actor=isms_office,
+        code="BASIC",
+        title="標的型攻撃メールの基本動作",
+        topics=["TARGETED_EMAIL_BASICS"],
+        validity_months=12,
+        required_for=["EMPLOYEE", "DISPATCHED", "CONTRACTOR", "EXECUTIVE"],
+        required_since=date(2024, 4, 1),
+        due_within_days=30,
+        pass_score=80,
+    )

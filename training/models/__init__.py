@@ -1,5 +1,6 @@
 """Readiness: people, training, phishing drills, exercises and the CSIRT-function map."""
 
+from training.models.courses import Assignment, Completion, Course, Session
 from training.models.people import CsvImport, Person
 
-__all__ = ["CsvImport", "Person"]
+__all__ = ["Assignment", "Completion", "Course", "CsvImport", "Person", "Session"]

@@ -222,7 +222,9 @@ def _unit(value: str, context: PlanContext, fail: Any) -> int | None:
     return None
 
 
-def _user(employee_no: str, account: str, email: str, context: PlanContext, fail: Any) -> int | None:
+def _user(
+    employee_no: str, account: str, email: str, context: PlanContext, fail: Any
+) -> int | None:
     existing = context.existing.get(employee_no)
     if account:
         user_id = context.users.get(_fold(account))
