@@ -341,7 +341,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", f"file://{_broker_dir / 'results'}")
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+    # max_retries 0: a publish that cannot connect fails at once; kombu's default would sleep
+    # 2 s before giving up, past the 1 s a request may wait (the outbox sweep delivers later).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        "max_retries": 0,
+    }
     CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 # Enqueueing inside a request must never hang when the broker is down: the outbox row is the
 # record of work, the sweep re-queues it (see docs/architecture.md).

@@ -1,0 +1,215 @@
+"""Fault tests: a real Redis, a real Celery worker, a local HTTP receiver (issue 6).
+
+Delivery guarantee when a worker dies mid-request: at least once, with the same
+Idempotency-Key on every attempt, so the receiver drops the repeat. Exactly once cannot be had
+across an HTTP boundary: a worker killed after the receiver got the request but before the
+row was marked delivered cannot know the request arrived.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from notifications.models import DeliveryAttempt, Notification
+from notifications.models.alerts import NotificationQuerySet
+from notifications.services import outbox, sweeps
+from notifications.tasks import sweep_pending
+from tests.incidents.test_concurrency import _race
+from tests.notifications.faults import (
+    PrivateRedis,
+    broker_at,
+    flush_broker,
+    wait_for_line,
+    wait_until,
+    worker_process,
+    worker_thread,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def webhook(channel, receiver, route_to, decision_maker, deputy):
+    """Decision alerts go to the receiver's /hook only."""
+    made = channel("WEBHOOK", url=receiver.url("/hook"))
+    route_to(["WEBHOOK"])
+    return made
+
+
+@pytest.fixture
+def fast(settings):
+    settings.ALERT_PENDING_GRACE_SECONDS = 0
+    settings.ALERT_BROKER_BACKOFF_SECONDS = 0
+    settings.ALERT_RETRY_BASE_SECONDS = 0.3
+
+
+@pytest.fixture
+def shared_broker(settings):
+    flush_broker(settings.CELERY_BROKER_URL)  # nothing left over from an interrupted run
+    yield settings.CELERY_BROKER_URL
+    flush_broker(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def no_enqueue(monkeypatch):
+    """Messages lost at commit time: the rows are written, nothing reaches the broker (the
+    sweeps keep their own reference to the real ``enqueue``)."""
+    monkeypatch.setattr(outbox, "enqueue", lambda ids, **kw: False)
+    yield
+    monkeypatch.undo()
+
+
+def _rows(webhook):
+    return Notification.objects.filter(channel=webhook)
+
+
+def test_redis_stopped_at_commit_loses_nothing_the_sweep_delivers_when_it_is_back(
+    tmp_path, webhook, open_decision, receiver, fast
+):
+    private = PrivateRedis(tmp_path)
+    private.start()
+    try:
+        with broker_at(private.url):
+            private.stop()
+            started = time.monotonic()
+            open_decision("ESTABLISH_IRT")  # commits while Redis is down
+            assert time.monotonic() - started < 2.0  # the request is not held up
+            assert _rows(webhook).get().state == "PENDING"
+            private.start()
+            with worker_thread():
+                assert sweeps.notifications_requeue() >= 1
+                (request,) = receiver.wait_for(1, "/hook")
+                wait_until(lambda: _rows(webhook).get().state == "DELIVERED")
+    finally:
+        private.stop()
+    assert request.headers["Idempotency-Key"] == str(_rows(webhook).get().idempotency_key)
+
+
+def test_worker_killed_mid_delivery_is_delivered_again_with_the_same_key(
+    tmp_path, webhook, open_decision, receiver, fast, shared_broker, settings
+):
+    """At least once: the receiver sees the key twice and keeps one."""
+    settings.ALERT_LEASE_SECONDS = 2
+    receiver.hold = threading.Event()
+    log = tmp_path / "worker.log"
+    doomed = worker_process(log, ALERT_LEASE_SECONDS="2")
+    try:
+        wait_for_line(log, "ready.", doomed)
+        open_decision("ESTABLISH_IRT")
+        assert receiver.arrived.wait(30), log.read_text()
+        doomed.kill()  # SIGKILL while the request is in flight
+        doomed.wait(10)
+    finally:
+        if doomed.poll() is None:
+            doomed.kill()
+        receiver.hold.set()
+    row = _rows(webhook).get()
+    assert row.state == "SENDING"
+    killed_at = timezone.now()
+
+    def requeued() -> bool:
+        sweeps.notifications_requeue()  # a beat tick; takes the row once its lease lapsed
+        return _rows(webhook).filter(queued_at__gt=killed_at).exists()
+
+    with worker_thread():
+        wait_until(requeued, timeout=10, interval=0.3)
+        receiver.wait_for(2, "/hook")
+        wait_until(lambda: _rows(webhook).get().state == "DELIVERED")
+    assert len(receiver.to("/hook")) == 2
+    assert receiver.unique_keys() == {str(row.idempotency_key)}
+    outcomes = list(
+        DeliveryAttempt.objects.filter(notification=row).values_list("outcome", flat=True)
+    )
+    assert outcomes == ["ABANDONED", "DELIVERED"]
+
+
+def test_a_receiver_answering_500_for_a_while_gets_it_with_backoff(
+    webhook, open_decision, receiver, fast, shared_broker
+):
+    receiver.statuses["/hook"] = [500, 500, 500]
+    with worker_thread():
+        open_decision("ESTABLISH_IRT")
+        arrivals = [r.at for r in receiver.wait_for(4, "/hook", timeout=30)]
+        wait_until(lambda: _rows(webhook).get().state == "DELIVERED")
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    # Base 0.3 s: each wait is in the upper half of 0.3·2^(n-1) (plus the worker's own time).
+    assert gaps[0] >= 0.15 and gaps[1] >= 0.3 and gaps[2] >= 0.6, gaps
+    row = _rows(webhook).get()
+    outcomes = list(
+        DeliveryAttempt.objects.filter(notification=row).values_list("outcome", "status_code")
+    )
+    assert outcomes == [("TRANSIENT", 500)] * 3 + [("DELIVERED", 200)]
+    assert len(receiver.unique_keys()) == 1
+
+
+@pytest.mark.parametrize("status", [410, 400])
+def test_a_gone_receiver_is_not_retried_and_the_next_channel_is_used(
+    status, channel, route_to, decision_maker, open_decision, receiver, fast, shared_broker
+):
+    gone = channel("WEBHOOK", url=receiver.url("/gone"))
+    chat = channel("SLACK", url=receiver.url("/slack"))
+    route_to(["WEBHOOK", "SLACK"])
+    receiver.statuses["/gone"] = [status] * 10
+    with worker_thread():
+        open_decision("ESTABLISH_IRT")
+        receiver.wait_for(1, "/slack")
+        time.sleep(1.0)  # time enough for a retry storm, were there one
+    assert len(receiver.to("/gone")) == 1
+    failed = Notification.objects.get(channel=gone)
+    assert failed.state == "FAILED" and failed.attempts == 1
+    assert Notification.objects.get(channel=chat).state == "DELIVERED"
+
+
+def test_two_beat_sweeps_at_once_deliver_each_row_once(
+    webhook, open_decision, receiver, fast, shared_broker, no_enqueue
+):
+    for _ in range(5):
+        open_decision("ESTABLISH_IRT")
+    assert _rows(webhook).filter(state="PENDING").count() == 5
+    pending = Notification.objects.filter(state="PENDING").count()  # with the incident's own
+    with worker_thread():
+        counts = _race([sweeps.notifications_requeue, sweeps.notifications_requeue])
+        assert sum(counts) == pending, counts
+        receiver.wait_for(5, "/hook")
+        wait_until(lambda: _rows(webhook).filter(state="DELIVERED").count() == 5)
+        time.sleep(0.5)
+    assert len(receiver.to("/hook")) == 5
+    assert len(receiver.unique_keys()) == 5
+
+
+def test_the_sweep_recovers_on_the_next_tick_after_its_database_connection_dies(
+    webhook, open_decision, receiver, fast, shared_broker, no_enqueue, monkeypatch
+):
+    """PostgreSQL restarting under a sweep is simulated by terminating the sweep's backend
+    (pg_terminate_backend) mid-sweep: the shared server itself is never restarted."""
+    open_decision("ESTABLISH_IRT")
+    paused, release, backend = threading.Event(), threading.Event(), []
+    original = NotificationQuerySet.redeliverable
+
+    def pausing(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not paused.is_set():
+            connection.ensure_connection()
+            backend.append(connection.connection.get_backend_pid())
+            paused.set()
+            release.wait(20)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NotificationQuerySet, "redeliverable", pausing)
+    with worker_thread():
+        sweep_pending.delay()
+        assert paused.wait(20)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend[0]])
+        release.set()
+        time.sleep(1.0)
+        assert _rows(webhook).get().state == "PENDING"  # that tick failed
+        sweep_pending.delay()  # the next tick
+        receiver.wait_for(1, "/hook")
+        wait_until(lambda: _rows(webhook).get().state == "DELIVERED")
+    assert len(receiver.to("/hook")) == 1
