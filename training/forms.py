@@ -151,3 +151,47 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, courses, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class DrillForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    scenario = forms.CharField(
+        label=_("Scenario"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("The lure: sender, subject, what the link or attachment pretended to be."),
+    )
+    sent_at = forms.DateTimeField(label=_("Sent at"), widget=DateTimeInput)
+    populations = forms.MultipleChoiceField(
+        label=_("Recipients: populations"),
+        choices=Population.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None chosen: everyone."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Recipients: departments"),
+        queryset=OrganisationUnit.objects.none(),
+        required=False,
+        help_text=_("None chosen: every department."),
+    )
+    follow_up_course = forms.ModelChoiceField(
+        label=_("Follow-up course for those who click"),
+        queryset=Course.objects.none(),
+        required=False,
+        help_text=_("Empty: the course on the targeted-email basic behaviour."),
+    )
+    follow_up_days = forms.IntegerField(
+        label=_("Follow-up within (days)"), min_value=1, max_value=365, initial=30
+    )
+
+    def __init__(self, *args, organisation_id: int, courses, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = OrganisationUnit.objects.filter(
+            organisation_id=organisation_id
+        ).select_related("parent")
+        self.fields["follow_up_course"].queryset = courses

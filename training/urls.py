@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training.views import courses, coverage, people
+from training.views import courses, coverage, drills, people
 
 app_name = "training"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("courses/<int:pk>/edit/", courses.course_edit, name="course_edit"),
     path("courses/<int:pk>/sessions/", courses.session_add, name="session_add"),
     path("sessions/<int:pk>/", courses.session_detail, name="session_detail"),
+    path("drills/", drills.drill_list, name="drill_list"),
+    path("drills/<int:pk>/", drills.drill_detail, name="drill_detail"),
+    path("drills/<int:pk>/results/", drills.drill_results_upload, name="drill_results_upload"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("coverage/export/", coverage.coverage_export, name="coverage_export"),
 ]

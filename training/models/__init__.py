@@ -1,6 +1,16 @@
 """Readiness: people, training, phishing drills, exercises and the CSIRT-function map."""
 
 from training.models.courses import Assignment, Completion, Course, Session
+from training.models.drills import DrillRecipient, PhishingDrill
 from training.models.people import CsvImport, Person
 
-__all__ = ["Assignment", "Completion", "Course", "CsvImport", "Person", "Session"]
+__all__ = [
+    "Assignment",
+    "Completion",
+    "Course",
+    "CsvImport",
+    "DrillRecipient",
+    "Person",
+    "PhishingDrill",
+    "Session",
+]

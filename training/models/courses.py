@@ -161,6 +161,14 @@ class Assignment(TimeStampedModel):
     completion = models.ForeignKey(
         Completion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    drill = models.ForeignKey(
+        "training.PhishingDrill",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("drill"),
+    )
     assigned_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -173,6 +181,11 @@ class Assignment(TimeStampedModel):
                 fields=["person", "course"],
                 condition=models.Q(status="OPEN"),
                 name="assignment_one_open_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "course", "drill"],
+                condition=models.Q(drill__isnull=False),
+                name="assignment_one_follow_up_per_drill",
             ),
         ]
         indexes = [

@@ -107,6 +107,14 @@ class CsvImport(TimeStampedModel):
         verbose_name=_("uploaded by"),
     )
     applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    drill = models.ForeignKey(
+        "training.PhishingDrill",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("drill"),
+    )
 
     class Meta:
         verbose_name = _("CSV import")

@@ -16,18 +16,26 @@ from training.selectors.courses import (
     today,
 )
 from training.selectors.coverage import coverage_csv, coverage_report
+from training.selectors.drills import drill_get, drill_recipients, drill_results, drills_of
 from training.selectors.people import people_csv, people_of, person_get, unit_paths
+from training.selectors.readiness import Readiness, person_readiness
 
 __all__ = [
+    "Readiness",
     "assignments_visible_to",
     "completions_visible_to",
     "course_get",
     "courses_of",
     "coverage_csv",
     "coverage_report",
+    "drill_get",
+    "drill_recipients",
+    "drill_results",
+    "drills_of",
     "people_csv",
     "people_of",
     "person_get",
+    "person_readiness",
     "person_training",
     "session_attendance",
     "session_get",

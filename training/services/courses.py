@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -20,7 +21,7 @@ from training.enums import (
     Population,
     Topic,
 )
-from training.models import Assignment, Completion, Course, Person, Session
+from training.models import Assignment, Completion, Course, Person, PhishingDrill, Session
 
 COURSE_FIELDS = {
     "code",
@@ -192,25 +193,33 @@ def assignment_create(
     actor: User | None,
     due_on: date,
     reason: str = AssignmentReason.MANUAL,
+    drill: PhishingDrill | None = None,
 ) -> Assignment:
-    """Assign a course by a date; an open assignment of the same course is kept (idempotent)."""
+    """Assign a course by a date. Idempotent: an open assignment of the course, or the one
+    a drill already gave, is returned as it is."""
     if actor is not None:
         access.require(access.can_keep_records(actor), ONLY_OFFICE)
     if person.organisation_id != course.organisation_id:
         raise InvalidInput("not_in_organisation", _("Choose one of the organisation's own."))
-    existing = (
-        Assignment.objects.select_for_update()
-        .filter(person=person, course=course, status=AssignmentStatus.OPEN)
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").get()
+    wanted = Q(status=AssignmentStatus.OPEN)
+    if drill is not None:
+        wanted |= Q(drill=drill)
+    found = (
+        Assignment.objects.filter(person=person, course=course)
+        .filter(wanted)
+        .order_by("-id")
         .first()
     )
-    if existing is not None:
-        return existing
+    if found is not None:
+        return found
     return Assignment.objects.create(
         organisation_id=person.organisation_id,
         person=person,
         course=course,
         reason=reason,
         due_on=due_on,
+        drill=drill,
         assigned_by=actor,
     )
 

@@ -42,7 +42,7 @@ def people_import_preview(
     )
 
 
-def _lock_preview(csv_import: CsvImport, kind: str) -> CsvImport:
+def lock_preview(csv_import: CsvImport, kind: str) -> CsvImport:
     locked = CsvImport.objects.select_for_update().get(pk=csv_import.pk)
     if locked.kind != kind:
         raise InvalidInput("wrong_import_kind", _("This upload is not of that kind."))
@@ -68,7 +68,7 @@ def refuse(errors: list[RowError]) -> None:
 def people_import_apply(*, csv_import: CsvImport, actor: User) -> CsvImport:
     """Import every row of a previewed file, or none (the file is checked again first)."""
     access.require(access.can_keep_records(actor), _("Only the ISMS office imports people."))
-    csv_import = _lock_preview(csv_import, ImportKind.PEOPLE)
+    csv_import = lock_preview(csv_import, ImportKind.PEOPLE)
     organisation = csv_import.organisation
     plan = people_plan(organisation=organisation, data=bytes(csv_import.content))
     if plan.errors:
@@ -118,7 +118,7 @@ def _upsert(organisation: Organisation, rows: list[PersonRow]) -> None:
 def import_reject(*, csv_import: CsvImport, actor: User) -> CsvImport:
     """Discard a previewed file."""
     access.require(access.can_keep_records(actor), _("Only the ISMS office discards imports."))
-    csv_import = _lock_preview(csv_import, csv_import.kind)
+    csv_import = lock_preview(csv_import, csv_import.kind)
     csv_import.status = ImportStatus.REJECTED
     csv_import.save(update_fields=["status", "updated_at"])
     return csv_import

@@ -8,6 +8,7 @@ from django import template
 
 from training import access
 from training.enums import Population, Topic
+from training.selectors.readiness import person_readiness
 
 register = template.Library()
 
@@ -31,3 +32,10 @@ def population_labels(codes: list[str]) -> str:
 @register.filter
 def topic_labels(codes: list[str]) -> list[str]:
     return [str(dict(Topic.choices).get(code, code)) for code in codes or []]
+
+
+@register.inclusion_tag("training/partials/readiness.html")
+def readiness_panel(who: Any, organisation_id: int | None = None, on: Any = None) -> dict[str, Any]:
+    """The readiness of a mail recipient (an account or an email address) on the incident
+    page: ``{% readiness_panel who incident.organisation_id opened_at %}``."""
+    return {"readiness": person_readiness(who, organisation_id=organisation_id, on=on)}

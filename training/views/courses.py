@@ -168,6 +168,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "completions": selectors.completions_visible_to(request.user)
         .filter(person=person)
         .order_by("-completed_on", "-id"),
+        "readiness": selectors.person_readiness(person),
         "form": form,
         "can_keep": access.can_keep_records(request.user),
     }

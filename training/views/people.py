@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from training import access, selectors
+from training.enums import ImportKind
 from training.forms import CsvUploadForm, PeopleFilterForm
 from training.models import CsvImport
-from training.services import people
+from training.services import drills, people
 from training.views.common import csv_download, querystring, require_role
 
 PAGE_SIZE = 100
@@ -90,8 +91,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _import_of(request, pk)
     try:
-        people.people_import_apply(csv_import=upload, actor=request.user)
-        target = reverse("training:people_list")
+        if upload.kind == ImportKind.PEOPLE:
+            people.people_import_apply(csv_import=upload, actor=request.user)
+            target = reverse("training:people_list")
+        else:
+            drill = drills.drill_results_apply(csv_import=upload, actor=request.user)
+            target = reverse("training:drill_detail", args=[drill.pk])
     except DomainError as error:
         upload.refresh_from_db()
         if error.details.get("errors"):
@@ -110,4 +115,6 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
         people.import_reject(csv_import=upload, actor=request.user)
     except DomainError as error:
         messages.error(request, str(error.message))
+    if upload.drill_id:
+        return HttpResponseRedirect(reverse("training:drill_detail", args=[upload.drill_id]))
     return HttpResponseRedirect(reverse("training:people_list"))
