@@ -4,6 +4,7 @@ services."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status
@@ -32,7 +33,7 @@ class IsPerson(permissions.BasePermission):
 
 
 class ManagesAlerts(permissions.BasePermission):
-    message = "Only the ISMS office configures the alerts."
+    message = _("Only the ISMS office configures the alerts.")
 
     def has_permission(self, request: Request, view: object) -> bool:
         return access.can_manage_alerts(request.user)
