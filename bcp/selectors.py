@@ -176,7 +176,7 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
     if incident_access.sees_all_incidents(user):
         return base
     visible = incident_selectors.incidents_visible_to(user).values("pk")
-    return base.filter(Q(incident__in=visible) | _takeable(user, clock.now())).distinct()
+    return base.filter(Q(incident__in=visible) | _takeable(user, clock.now()))
 
 
 def decision_list(user: User) -> QuerySet[Decision]:

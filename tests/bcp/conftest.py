@@ -41,3 +41,10 @@ def absent():
         )
 
     return _absent
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The cast's passwords are hashed at every test; the production hasher (PBKDF2, ~1M
+    rounds) would make each fixture world cost seconds. Nothing here tests hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
