@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,15 +42,15 @@ class Message:
     document: dict[str, Any] = field(default_factory=dict)  # the signed webhook's JSON body
 
 
-class Transport:
+class Transport(ABC):
     """Delivers a notification over one channel; raises TransportError on failure."""
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
 
+    @abstractmethod
     def notify(self, notification: Notification, message: Message) -> int | None:
         """Send; returns the HTTP status for HTTP transports."""
-        raise NotImplementedError
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
