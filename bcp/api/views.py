@@ -250,9 +250,10 @@ class BcpActivationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Api
         incident = incident_selectors.incident_get(
             user=self.request.user, ref=self.kwargs["incident_ref"]
         )
-        return self.get_queryset().filter(incident=incident).first() or BcpActivation(
-            incident=incident
-        )
+        activation = self.get_queryset().filter(incident=incident).first()
+        activation = activation or BcpActivation(incident=incident)
+        self.check_object_permissions(self.request, activation)
+        return activation
 
 
 @extend_schema(tags=["bcp"])
