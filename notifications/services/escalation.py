@@ -80,18 +80,21 @@ def alert_escalate(*, pk: int, now: datetime) -> str:
     ):
         return "skipped"
     alert.refresh_from_db()
+    _send_again(alert, [*notified.values(), following], now)
+    _timeline(alert, "alert.escalated", {"alert": pk, "step": step, "to": following.pk})
+    return "escalated"
+
+
+def _send_again(alert: Alert, people: list[User], now: datetime) -> None:
     route = Route(tuple(alert.channel_kinds), alert.every_channel)
-    people = [*notified.values(), following]
     notifications_write(
         alert=alert,
         recipients=[(user, route) for user in people],
         channels=channels_ensure_defaults(organisation=alert.organisation),
-        step=step,
+        step=alert.escalation_step,
         now=now,
         send_at=now,
     )
-    _timeline(alert, "alert.escalated", {"alert": pk, "step": step, "to": following.pk})
-    return "escalated"
 
 
 def _recipients(alert: Alert) -> dict[int, User]:

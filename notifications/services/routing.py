@@ -83,33 +83,44 @@ def alerts_resolve(*, organisation: Organisation, subject: str, at: datetime) ->
 def _audiences(
     occurrence: Occurrence, subscriptions: list[Subscription], now: datetime
 ) -> list[_Audience]:
+    """One audience per role chain that must acknowledge, and one for everyone informed."""
     action: dict[tuple[str, str], _Audience] = {}
     info = _Audience(needs_ack=False)
     chains: dict[str, list[roster.Holder]] = {}
-
-    def holders(role: str) -> list[roster.Holder]:
-        if role not in chains:
-            chains[role] = roster.chain(organisation=occurrence.organisation, role=role, at=now)
-        return chains[role]
-
     for sub in subscriptions:
-        route = Route(tuple(sub.channels), sub.every_channel)
         role = sub.role if sub.audience == Audience.ROLE else occurrence.assignee_role
+        if role and role not in chains:
+            chains[role] = roster.chain(organisation=occurrence.organisation, role=role, at=now)
+        holders = chains.get(role, [])
+        route = Route(tuple(sub.channels), sub.every_channel)
         if sub.needs_ack:
-            audience = action.setdefault((sub.audience, role), _Audience(needs_ack=True, role=role))
-            audience.route = audience.route.merge(route)
-            audience.ack_seconds = max(
-                audience.ack_seconds, sub.ack_seconds or settings.ALERT_ACK_SECONDS
-            )
-            first = _first_recipient(occurrence, sub, holders(role) if role else [])
-            if first is not None:
-                audience.add(first, audience.route)
+            key = (sub.audience, role)
+            action[key] = _with_first(action.get(key), occurrence, sub, route, role, holders)
         else:
-            for user in _everyone(occurrence, sub, holders(role) if role else []):
+            for user in _everyone(occurrence, sub, holders):
                 info.add(user, route)
     acted = {pk for audience in action.values() for pk in audience.recipients}
     info.recipients = {pk: r for pk, r in info.recipients.items() if pk not in acted}
     return [*action.values(), info]
+
+
+def _with_first(
+    audience: _Audience | None,
+    occurrence: Occurrence,
+    sub: Subscription,
+    route: Route,
+    role: str,
+    holders: list[roster.Holder],
+) -> _Audience:
+    """Merge a subscription that needs acknowledgement into its chain's audience."""
+    audience = audience or _Audience(needs_ack=True, role=role)
+    audience.route = audience.route.merge(route)
+    deadline = sub.ack_seconds or settings.ALERT_ACK_SECONDS
+    audience.ack_seconds = max(audience.ack_seconds, deadline)
+    first = _first_recipient(occurrence, sub, holders)
+    if first is not None:
+        audience.add(first, audience.route)
+    return audience
 
 
 def _first_recipient(
@@ -135,15 +146,9 @@ def _dedupe_key(occurrence: Occurrence, audience: _Audience) -> str | None:
     return f"{occurrence.dedupe_key}:{audience.role if audience.needs_ack else 'info'}"
 
 
-def _alert_write(
-    occurrence: Occurrence,
-    audience: _Audience,
-    channels: list[Channel],
-    now: datetime,
-    send_at: datetime,
-) -> Alert | None:
-    if not audience.recipients and not audience.needs_ack:
-        return None
+def _alert_build(
+    occurrence: Occurrence, audience: _Audience, now: datetime, send_at: datetime
+) -> Alert:
     alert = Alert(
         organisation=occurrence.organisation,
         incident=occurrence.incident,
@@ -167,6 +172,19 @@ def _alert_write(
         alert.ack_due_at = send_at + timedelta(seconds=audience.ack_seconds)
         # Nobody present to take it: flagged at once rather than silently dropped.
         alert.exhausted_at = None if first else now
+    return alert
+
+
+def _alert_write(
+    occurrence: Occurrence,
+    audience: _Audience,
+    channels: list[Channel],
+    now: datetime,
+    send_at: datetime,
+) -> Alert | None:
+    if not audience.recipients and not audience.needs_ack:
+        return None
+    alert = _alert_build(occurrence, audience, now, send_at)
     try:
         with transaction.atomic():
             alert.save()
