@@ -307,6 +307,10 @@ SPECTACULAR_SETTINGS = {
             )
         },
         "RoleEnum": "accounts.roles.Role",
+        "ChannelKindEnum": "notifications.enums.ChannelKind",
+        "DeliveryStateEnum": "notifications.enums.DeliveryState",
+        "AttemptOutcomeEnum": "notifications.enums.AttemptOutcome",
+        "AckViaEnum": "notifications.enums.AckVia",
         "EscalationTriggerEnum": "risklevels.models.SUSPICION",
         "DecisionTypeEnum": "accounts.roles.DecisionType",
         **{
@@ -323,6 +327,8 @@ SPECTACULAR_SETTINGS = {
         },
         "EventClosingStatusEnum": "incidents.api.serializers.intake.CLOSING_EVENT_STATUSES",
         "TaskFinishedStatusEnum": "incidents.api.serializers.record.FINISHED_TASK_STATUSES",
+        "InjectKindEnum": "training.enums.InjectKind",
+        "ExerciseStatusEnum": "training.enums.ExerciseStatus",
     },
 }
 
