@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from accounts import roster
@@ -220,7 +220,7 @@ def decision_inbox(*, user: User, at: datetime) -> QuerySet[Decision]:
                 assets, filter=Q(**{f"{assets}__containment_state": ContainmentState.ISOLATED})
             ),
         )
-        .order_by("-overdue", "due_at", "opened_at", "id")
+        .order_by("-overdue", F("due_at").asc(nulls_last=True), "opened_at", "id")
     )
 
 

@@ -75,15 +75,17 @@ def test_the_countdown_reads_in_japanese(as_user, open_decision, decision_maker)
     assert "感染端末（疑いを含む）: 1台" in page.text
 
 
-def test_an_overdue_decision_is_flagged_and_comes_first(as_user, open_decision, decision_maker):
+def test_overdue_first_and_those_without_a_deadline_last(as_user, open_decision, decision_maker):
+    no_deadline = open_decision("BCP_STAND_DOWN")
     calm = open_decision("ESTABLISH_IRT")
     late = open_decision("CUT_ALL_EXTERNAL_NETWORK")
     Decision.objects.filter(pk=late.pk).update(overdue=True)
     with time_machine.travel(calm.due_at + timedelta(minutes=3), tick=False):
         page = as_user(decision_maker).get("/decisions/", HTTP_ACCEPT_LANGUAGE="en")
-    assert [d.pk for d in page.context["decisions"]] == [late.pk, calm.pk]
+    assert [d.pk for d in page.context["decisions"]] == [late.pk, calm.pk, no_deadline.pk]
     assert "Overdue: nobody left in the chain" in page.text
     assert "overdue by 3 min" in page.text
+    assert "no deadline" in page.text
 
 
 def test_the_inbox_query_count_does_not_grow_with_its_length(
