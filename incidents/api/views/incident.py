@@ -16,8 +16,6 @@ from incidents.api.views.base import ApiViewSet, errors
 from incidents.models import Incident
 from incidents.services import records
 
-# --- Incidents ----------------------------------------------------------------------------------
-
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Incidents by reference. Status moves only by ``transition``; the level only by decision."""
