@@ -7,6 +7,7 @@ from bcp.api import views as bcp
 from incidents.api import views as incidents
 from notifications.api import views as notifications
 from risklevels.api import views as risklevels
+from training.api import views as training
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # one URL per resource; the format is JSON
@@ -42,6 +43,7 @@ router.register("alert-channels", notifications.AlertChannelViewSet, basename="a
 router.register(
     "delivery-attempts", notifications.DeliveryAttemptViewSet, basename="delivery-attempt"
 )
+router.register("exercises", training.ExerciseViewSet, basename="exercise")
 
 urlpatterns = [
     *router.urls,
@@ -59,4 +61,5 @@ urlpatterns = [
         "incidents/<str:incident_ref>/facts/", risklevels.FactView.as_view(), name="incident-facts"
     ),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
+    path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
 ]

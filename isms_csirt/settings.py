@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         "TaskFinishedStatusEnum": "incidents.api.serializers.record.FINISHED_TASK_STATUSES",
         "InjectKindEnum": "training.enums.InjectKind",
         "ExerciseStatusEnum": "training.enums.ExerciseStatus",
+        "FactInputKindEnum": "risklevels.api.serializers.FACT_KINDS",
+        "FactStatusEnum": "training.api.exercise_serializers.FACT_STATUS",
     },
 }
 
@@ -395,6 +397,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_tasks_overdue",
         "schedule": ALERT_SWEEP_SECONDS,
     },
+    "exercise-clock": {"task": "training.tasks.exercises_tick", "schedule": DECISION_SWEEP_SECONDS},
 }
 
 # --- Alerts (notifications) -------------------------------------------------------------------

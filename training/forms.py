@@ -6,7 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationUnit
-from training.enums import Delivery, Population, Topic
+from bcp.enums import Outcome, Scope
+from incidents.models.enums import InfectionState
+from training import scenario
+from training.enums import ClockMode, Delivery, InjectKind, Population, Topic
 from training.models import Course
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -195,3 +198,100 @@ class DrillForm(forms.Form):
             organisation_id=organisation_id
         ).select_related("parent")
         self.fields["follow_up_course"].queryset = courses
+
+
+class ExerciseStartForm(forms.Form):
+    sample = forms.ChoiceField(label=_("Sample scenario"), required=False)
+    file = forms.FileField(
+        label=_("Or a scenario file (JSON or YAML)"),
+        required=False,
+        help_text=_("Timed injects and the decisions expected; see the samples."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    mode = forms.ChoiceField(label=_("Clock"), choices=ClockMode.choices)
+    speed = forms.FloatField(
+        label=_("Speed (accelerated only)"),
+        required=False,
+        initial=60,
+        help_text=_("60 = one exercise hour per wall minute."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Exercise time at the start"),
+        widget=DateTimeInput,
+        required=False,
+        help_text=_("Empty: now (a real-time exercise then follows the wall clock)."),
+    )
+
+    def __init__(self, *args, samples: dict, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.samples = samples
+        self.fields["sample"].choices = [("", "—")] + [
+            (name, doc["title"]) for name, doc in samples.items()
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if bool(upload) == bool(data.get("sample")):
+            raise forms.ValidationError(_("Choose a sample or upload a scenario file."))
+        if upload:
+            if upload.size > UPLOAD_MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 10 MB."))
+            try:
+                data["document"] = scenario.load_text(upload.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, scenario.ScenarioError) as exc:
+                problems = getattr(exc, "problems", [_("The file is not UTF-8 text.")])
+                raise forms.ValidationError(problems) from exc
+        else:
+            data["document"] = self.samples[data["sample"]]
+        return data
+
+
+class ExerciseAdvanceForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Minutes forward"), min_value=0, max_value=7 * 24 * 60, required=False
+    )
+    to = forms.DateTimeField(label=_("Or to"), widget=DateTimeInput, required=False)
+
+
+class ExerciseDecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    scope = forms.ChoiceField(
+        label=_("Scope (BCP)"),
+        choices=[("", "—"), (Scope.PARTIAL, Scope.PARTIAL.label), (Scope.FULL, Scope.FULL.label)],
+        required=False,
+    )
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExerciseInjectForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happens"), choices=InjectKind.choices)
+    text = forms.CharField(label=_("Description"), max_length=500, required=False)
+    asset = forms.CharField(label=_("Terminal or server"), max_length=50, required=False)
+    state = forms.ChoiceField(
+        label=_("Infection"),
+        choices=[("", "—")] + [c for c in InfectionState.choices if c[0] != "NONE"],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Suspected or confirmed"),
+        choices=[("", "—"), ("SUSPECTED", _("Suspected")), ("CONFIRMED", _("Confirmed"))],
+        required=False,
+    )
+    to_c2 = forms.BooleanField(label=_("To a C2 server"), required=False)
+    personal_data = forms.BooleanField(label=_("Personal data"), required=False)
+    reporter = forms.CharField(label=_("Reporter"), max_length=100, required=False)
+
+    def payload(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False)}
+        data.pop("kind", None)
+        data.pop("text", None)
+        return data
+
+
+class FindingsForm(forms.Form):
+    findings = forms.CharField(
+        label=_("Findings (lessons learned)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from training.views import courses, coverage, drills, people
+from training.views import courses, coverage, drills, exercises, people
 
 app_name = "training"
 
@@ -21,6 +21,21 @@ urlpatterns = [
     path("drills/", drills.drill_list, name="drill_list"),
     path("drills/<int:pk>/", drills.drill_detail, name="drill_detail"),
     path("drills/<int:pk>/results/", drills.drill_results_upload, name="drill_results_upload"),
+    path("exercises/", exercises.exercise_list, name="exercise_list"),
+    path("exercises/<int:pk>/", exercises.exercise_room, name="exercise_room"),
+    path("exercises/<int:pk>/advance/", exercises.exercise_advance, name="exercise_advance"),
+    path("exercises/<int:pk>/inject/", exercises.exercise_inject, name="exercise_inject"),
+    path(
+        "exercises/<int:pk>/decisions/<int:decision_pk>/decide/",
+        exercises.exercise_decide,
+        name="exercise_decide",
+    ),
+    re_path(
+        r"^exercises/(?P<pk>[0-9]+)/(?P<command>pause|resume|finish|findings)/$",
+        exercises.exercise_control,
+        name="exercise_control",
+    ),
+    path("exercises/<int:pk>/report/", exercises.exercise_report, name="exercise_report"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("coverage/export/", coverage.coverage_export, name="coverage_export"),
 ]

@@ -31,14 +31,16 @@ class SweepResult:
 def decisions_sweep(*, now: datetime | None = None) -> SweepResult:
     now = now or clock.now()
     result = SweepResult()
-    due = Decision.objects.due(now).order_by("due_at").values_list("pk", flat=True)[:BATCH]
+    # Exercise (訓練) incidents run on their exercise's clock: training sweeps them.
+    real = Decision.objects.filter(incident__is_exercise=False)
+    due = real.due(now).order_by("due_at").values_list("pk", flat=True)[:BATCH]
     for pk in list(due):
         outcome = decision_expire(pk=pk, now=now)
         if outcome == "reassigned":
             result.reassigned += 1
         elif outcome == "overdue":
             result.overdue += 1
-    deferred = Decision.objects.filter(
+    deferred = real.filter(
         status=DecisionStatus.DECIDED, outcome=Outcome.DEFERRED, redecide_by__lte=now
     ).values_list("pk", flat=True)
     for pk in list(deferred[:BATCH]):

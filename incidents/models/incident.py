@@ -21,7 +21,7 @@ class Incident(TimeStampedModel):
         related_name="incidents",
         verbose_name=_("organisation"),
     )
-    ref = models.CharField(_("reference"), max_length=20, unique=True)
+    ref = models.CharField(_("reference"), max_length=20)
     year = models.PositiveSmallIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("sequence number"))
     title = models.CharField(_("title"), max_length=200)
@@ -96,6 +96,8 @@ class Incident(TimeStampedModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     irt_established_at = models.DateTimeField(_("IRT established at"), null=True, blank=True)
     recurrence_prevention = models.TextField(_("recurrence prevention"), blank=True)
+    # 訓練: an incident of a drill-mode exercise (training app); real statistics exclude it.
+    is_exercise = models.BooleanField(_("exercise"), default=False, db_index=True)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -106,6 +108,9 @@ class Incident(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["organisation", "year", "seq"], name="incident_unique_seq_per_year"
             ),
+            # References are per organisation (each numbers its own year); lookups by ref are
+            # always scoped to the user's organisation.
+            models.UniqueConstraint(fields=["organisation", "ref"], name="incident_unique_ref"),
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=3), name="incident_level_1_to_3"
             ),

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from accounts.models import OrganisationUnit
+from tests.incidents.conftest import file_report  # noqa: F401
 from training.models import Person
 
 

@@ -2,6 +2,7 @@
 
 from training.models.courses import Assignment, Completion, Course, Session
 from training.models.drills import DrillRecipient, PhishingDrill
+from training.models.exercises import Exercise, ExerciseIncident, ExerciseInject
 from training.models.people import CsvImport, Person
 
 __all__ = [
@@ -10,6 +11,9 @@ __all__ = [
     "Course",
     "CsvImport",
     "DrillRecipient",
+    "Exercise",
+    "ExerciseIncident",
+    "ExerciseInject",
     "Person",
     "PhishingDrill",
     "Session",

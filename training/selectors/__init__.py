@@ -17,11 +17,14 @@ from training.selectors.courses import (
 )
 from training.selectors.coverage import coverage_csv, coverage_report
 from training.selectors.drills import drill_get, drill_recipients, drill_results, drills_of
+from training.selectors.exercises import after_action_report, exercise_get, exercises_of
 from training.selectors.people import people_csv, people_of, person_get, unit_paths
 from training.selectors.readiness import Readiness, person_readiness
+from training.selectors.statistics import real_incidents
 
 __all__ = [
     "Readiness",
+    "after_action_report",
     "assignments_visible_to",
     "completions_visible_to",
     "course_get",
@@ -32,11 +35,14 @@ __all__ = [
     "drill_recipients",
     "drill_results",
     "drills_of",
+    "exercise_get",
+    "exercises_of",
     "people_csv",
     "people_of",
     "person_get",
     "person_readiness",
     "person_training",
+    "real_incidents",
     "session_attendance",
     "session_get",
     "sessions_of",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
@@ -39,3 +40,20 @@ def readiness_panel(who: Any, organisation_id: int | None = None, on: Any = None
     """The readiness of a mail recipient (an account or an email address) on the incident
     page: ``{% readiness_panel who incident.organisation_id opened_at %}``."""
     return {"readiness": person_readiness(who, organisation_id=organisation_id, on=on)}
+
+
+@register.filter
+def offset_from(at: datetime | None, start: datetime) -> str:
+    """+H:MM from the exercise start, the way scenarios write times."""
+    if at is None:
+        return "—"
+    minutes = int((at - start).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
+
+
+@register.filter
+def minutes(delta: timedelta | None) -> str:
+    if delta is None:
+        return "—"
+    return f"{delta.total_seconds() / 60:.0f}"

@@ -1,0 +1,1 @@
+"""The training REST API: readiness records, drills, exercises, the CSIRT-function map."""

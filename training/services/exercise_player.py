@@ -1,0 +1,243 @@
+"""Playing an exercise: injects and deadlines in exercise-time order, on the exercise clock.
+
+Everything an inject or a deadline causes runs inside ``clock.frozen_at(t)``, so the real
+services (intake, triage, findings, the escalation engine, decisions, the D-3 sweep) stamp
+exercise time on every fact, decision, deadline, reassignment and timeline entry. Between two
+events nothing happens, so jumping from one event to the next is exact and deterministic,
+whatever the speed of the clock or the interval of the tick that drives it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils.translation import gettext_lazy as _
+
+from bcp.enums import DecisionStatus, Outcome
+from bcp.models import Decision
+from bcp.services import sweep
+from common import clock
+from common.errors import Conflict, DomainError, InvalidInput
+from incidents.models import AffectedAsset, Asset, Incident
+from incidents.services import assets, findings, intake, triage
+from training.enums import InjectKind
+from training.models import Exercise, ExerciseIncident, ExerciseInject
+
+MAX_STEPS = 2000
+DRILL_DOMAIN = "drill.invalid"  # RFC 2606: never a real address, never a real indicator
+
+
+def exercise_decisions(exercise: Exercise):  # type: ignore[no-untyped-def]
+    return Decision.objects.filter(incident__exercise_link__exercise=exercise)
+
+
+def play_until(exercise: Exercise, target: datetime) -> None:
+    """Play every inject and deadline up to ``target`` in time order (deadlines first when
+    they fall on the same minute as an inject: the deadline had passed)."""
+    for _step in range(MAX_STEPS):
+        inject = (
+            exercise.injects.filter(applied_at__isnull=True, at__lte=target)
+            .order_by("at", "seq")
+            .first()
+        )
+        due = _next_deadline(exercise, target)
+        if inject is None and due is None:
+            return
+        if due is not None and (inject is None or due <= inject.at):
+            with clock.frozen_at(due):
+                _sweep(exercise, due)
+        else:
+            assert inject is not None
+            with clock.frozen_at(inject.at):
+                apply_inject(exercise, inject)
+    raise Conflict("exercise_runaway", _("The exercise produced too many events to play."))
+
+
+def _next_deadline(exercise: Exercise, target: datetime) -> datetime | None:
+    decisions = exercise_decisions(exercise)
+    due = decisions.due(target).aggregate(at=Min("due_at"))["at"]
+    redecide = decisions.filter(
+        status=DecisionStatus.DECIDED, outcome=Outcome.DEFERRED, redecide_by__lte=target
+    ).aggregate(at=Min("redecide_by"))["at"]
+    found = [at for at in (due, redecide) if at is not None]
+    return min(found) if found else None
+
+
+def _sweep(exercise: Exercise, now: datetime) -> None:
+    """Rule D-3 and D-7 for this exercise's decisions, with the exercise's ``now``."""
+    decisions = exercise_decisions(exercise)
+    for pk in list(decisions.due(now).order_by("due_at", "pk").values_list("pk", flat=True)):
+        sweep.decision_expire(pk=pk, now=now)
+    deferred = decisions.filter(
+        status=DecisionStatus.DECIDED, outcome=Outcome.DEFERRED, redecide_by__lte=now
+    )
+    for pk in list(deferred.order_by("redecide_by", "pk").values_list("pk", flat=True)):
+        sweep.decision_reopen(pk=pk, now=now)
+    if decisions.due(now).exists():  # a claim lost to a concurrent sweep: nothing else moves
+        raise Conflict("exercise_busy", _("Another sweep is playing this exercise; try again."))
+
+
+def apply_inject(exercise: Exercise, inject: ExerciseInject) -> None:
+    """Play one inject through the real services; a refusal is recorded, not raised."""
+    inject.applied_at = clock.now()
+    try:
+        with transaction.atomic():
+            inject.result = APPLIERS[inject.kind](exercise, inject)
+    except DomainError as error:
+        inject.error = str(error.message)[:500]
+    inject.save(update_fields=["applied_at", "result", "error"])
+
+
+# --- Appliers: one per inject kind -----------------------------------------------------------
+
+
+def tag(exercise: Exercise, name: str) -> str:
+    """Exercise assets are the exercise's own: real inventory rows are never touched."""
+    return f"EX{exercise.pk}-{name}"[:64]
+
+
+def _asset(exercise: Exercise, name: str) -> Asset:
+    spec = next((a for a in exercise.scenario.get("assets") or [] if a.get("tag") == name), {})
+    return assets.asset_upsert(
+        organisation_id=exercise.organisation_id,
+        asset_tag=tag(exercise, name),
+        kind=spec.get("kind", "PC"),
+        holds_personal_data=spec.get("holds_personal_data"),
+    )
+
+
+def incident_of(exercise: Exercise) -> Incident:
+    link = exercise.links.select_related("incident").order_by("id").first()
+    if link is None:
+        raise InvalidInput("no_exercise_incident", _("No report has started the incident yet."))
+    return link.incident
+
+
+def _mail(exercise: Exercise) -> dict[str, str]:
+    """The scenario's email, made unique to this exercise so its reports never group with a
+    real incident's (or another exercise's) and real reports never join the exercise."""
+    mail = exercise.scenario.get("mail") or {}
+    label = f"EX{exercise.pk}"
+    digest = hashlib.sha256(f"{label}:{mail.get('url', '')}".encode()).hexdigest()
+    display = str(mail.get("sender") or "").split("<")[0].strip().strip('"') or "訓練"
+    return {
+        "sender": f'"{display}" <{label.lower()}@{DRILL_DOMAIN}>',
+        "subject": f"【訓練 {label}】{mail.get('subject') or exercise.title}",
+        "message_id": f"<{label.lower()}.{exercise.created_at:%Y%m%d%H%M%S}@{DRILL_DOMAIN}>",
+        "url": f"https://{label.lower()}.{DRILL_DOMAIN}/{digest[:16]}",
+        "attachment_name": str(mail.get("attachment_name") or "")[:255],
+    }
+
+
+def _report(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    payload = inject.payload
+    reporter = str(payload["reporter"])
+    now = clock.now()
+    data = intake.ReportInput(
+        channel="OTHER",
+        category=exercise.scenario.get("category", "TARGETED_EMAIL"),
+        what_happened=payload.get("what_happened", "OPENED_ATTACHMENT"),
+        asset_label=tag(exercise, payload["asset"]) if payload.get("asset") else "",
+        cable_pulled=payload.get("cable_pulled"),
+        cable_pulled_at=now if payload.get("cable_pulled") else None,
+        description=inject.text,
+        reporter_name=f"{reporter}（訓練）",
+        reporter_email=f"{_slug(reporter)}@ex{exercise.pk}.{DRILL_DOMAIN}",
+        **_mail(exercise),
+    )
+    if payload.get("asset"):
+        _asset(exercise, payload["asset"])
+    report = intake.report_submit(organisation=exercise.organisation, actor=None, data=data)
+    if report.incident_id is None and report.event_id is not None:
+        _start_incident(exercise, report.event)
+    report.refresh_from_db()
+    return {"report": report.number, "incident": report.incident.ref if report.incident else None}
+
+
+def _slug(name: str) -> str:
+    ascii_name = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())
+    return ascii_name or hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def _start_incident(exercise: Exercise, event: Any) -> Incident:
+    """The facilitator accepts the exercise's first report at once: the incident is flagged
+    before anything reads it outside this transaction."""
+    incident = triage.event_promote(
+        event=event,
+        actor=exercise.started_by,
+        category=exercise.scenario.get("category", "TARGETED_EMAIL"),
+        title=f"【訓練】{exercise.title}"[:200],
+    )
+    Incident.objects.filter(pk=incident.pk).update(is_exercise=True)
+    ExerciseIncident.objects.create(exercise=exercise, incident=incident)
+    return incident
+
+
+def _infection(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    payload = inject.payload
+    affected = findings.asset_infection_set(
+        incident=incident_of(exercise),
+        actor=None,
+        asset=_asset(exercise, payload["asset"]),
+        state=payload["state"],
+        via=payload.get("via"),
+    )
+    return {"asset": payload["asset"], "state": affected.infection_state}
+
+
+def _isolation(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    incident = incident_of(exercise)
+    asset = _asset(exercise, inject.payload["asset"])
+    affected = AffectedAsset.objects.filter(incident=incident, asset=asset).first()
+    changes = {"containment_state": "ISOLATED", "isolation_method": "LAN_UNPLUG"}
+    if affected is None:
+        assets.affected_asset_add(
+            incident=incident, actor=exercise.started_by, asset=asset, **changes
+        )
+    else:
+        assets.affected_asset_update(affected=affected, actor=exercise.started_by, changes=changes)
+    return {"asset": inject.payload["asset"], "containment_state": "ISOLATED"}
+
+
+def _external_comm(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    payload = inject.payload
+    asset = _asset(exercise, payload["asset"]) if payload.get("asset") else None
+    incident = findings.external_comm_record(
+        incident=incident_of(exercise),
+        actor=None,
+        status=payload["status"],
+        asset=asset,
+        to_c2=bool(payload.get("to_c2")),
+    )
+    return {"external_comm_status": incident.external_comm_status}
+
+
+def _leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    payload = inject.payload
+    asset = _asset(exercise, payload["asset"]) if payload.get("asset") else None
+    incident = findings.leak_record(
+        incident=incident_of(exercise),
+        actor=None,
+        status=payload["status"],
+        asset=asset,
+        personal_data=bool(payload.get("personal_data")),
+    )
+    return {"leak_status": incident.leak_status}
+
+
+def _note(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    return {}
+
+
+APPLIERS = {
+    InjectKind.REPORT: _report,
+    InjectKind.INFECTION: _infection,
+    InjectKind.ISOLATION: _isolation,
+    InjectKind.EXTERNAL_COMM: _external_comm,
+    InjectKind.LEAK: _leak,
+    InjectKind.NOTE: _note,
+}
