@@ -81,6 +81,8 @@ class Event(TimeStampedModel):
             models.Index(
                 fields=["organisation", "status", "received_at", "id"], name="event_queue"
             ),
+            # The triage item list without a status filter (API /events/), oldest first.
+            models.Index(fields=["organisation", "received_at", "id"], name="event_list"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -78,3 +78,16 @@ def test_anonymous_report_needs_an_email_address(organisation):
         )
     assert err.value.code == "reporter_email_required"
     assert Report.objects.count() == 0
+
+
+def test_each_organisation_numbers_its_own_incidents(file_report, isms_office):
+    from incidents.services import records
+    from tests.factories import OrganisationFactory
+
+    first = records.incident_declare(
+        organisation=isms_office.organisation, actor=isms_office, title="a", category="OTHER"
+    )
+    other = records.incident_declare(
+        organisation=OrganisationFactory(), actor=None, title="b", category="OTHER"
+    )
+    assert first.ref == other.ref
