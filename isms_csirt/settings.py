@@ -381,6 +381,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "common.tasks.worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_SECONDS,
     },
+    "idempotency-records-purge": {
+        "task": "incidents.tasks.purge_idempotency_records",
+        "schedule": 3600,
+    },
     "decision-deadline-sweep": {
         "task": "bcp.tasks.sweep_decisions",
         "schedule": DECISION_SWEEP_SECONDS,

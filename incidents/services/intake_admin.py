@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from accounts.models import Organisation, User
 from common import clock
 from common.errors import InvalidInput
 from incidents import access
-from incidents.models import IntakeSettings, ReportingLink
+from incidents.models import IdempotencyRecord, IntakeSettings, ReportingLink
 from incidents.models.enums import Category, Impact, Priority
 
 logger = logging.getLogger(__name__)
@@ -85,3 +86,9 @@ def reporting_link_rotate(*, organisation: Organisation, actor: User) -> Reporti
         revoked,
     )
     return link
+
+
+def idempotency_records_purge(*, older_than: timedelta = timedelta(hours=24)) -> int:
+    """Forget Idempotency-Key answers after a day: clients retry within minutes, not days."""
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=clock.now() - older_than).delete()
+    return deleted

@@ -91,3 +91,23 @@ def test_each_organisation_numbers_its_own_incidents(file_report, isms_office):
         organisation=OrganisationFactory(), actor=None, title="b", category="OTHER"
     )
     assert first.ref == other.ref
+
+
+def test_idempotency_records_are_forgotten_after_a_day(db):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from incidents.models import IdempotencyRecord
+    from incidents.tasks import purge_idempotency_records
+
+    IdempotencyRecord.objects.create(
+        owner="user:1", key="old", request_hash="x", status_code=201, response_body={}
+    )
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        IdempotencyRecord.objects.create(
+            owner="user:1", key="new", request_hash="x", status_code=201, response_body={}
+        )
+        assert purge_idempotency_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

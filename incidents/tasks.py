@@ -1,0 +1,11 @@
+"""Celery entry points of the incident record: thin and idempotent."""
+
+from celery import shared_task
+
+from incidents.services.intake_admin import idempotency_records_purge
+
+
+@shared_task(name="incidents.tasks.purge_idempotency_records", time_limit=120, soft_time_limit=100)
+def purge_idempotency_records() -> int:
+    """Delete Idempotency-Key records older than a day."""
+    return idempotency_records_purge()
