@@ -7,9 +7,11 @@ class BcpConfig(AppConfig):
     verbose_name = _("Decisions and cyber BCP")
 
     def ready(self) -> None:
+        from bcp.timeline import LABELS
         from incidents import extensions
 
         extensions.register_fact_provider(_incident_facts)
+        extensions.register_timeline_labels(LABELS)
 
 
 def _incident_facts(incident) -> dict:  # type: ignore[no-untyped-def]

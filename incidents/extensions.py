@@ -19,6 +19,7 @@ Listener = Callable[..., None]
 _fact_providers: list[FactProvider] = []
 _declared_listeners: list[Listener] = []
 _facts_listeners: list[Listener] = []
+_timeline_labels: dict[str, Any] = {}
 
 
 def _add(registry: list, item: Any) -> None:  # type: ignore[type-arg]
@@ -54,3 +55,12 @@ def facts_changed(incident: Any, actor: Any, observed_at: datetime) -> None:
     """Called by every service that moves a fact, inside its transaction."""
     for listener in _facts_listeners:
         listener(incident=incident, actor=actor, observed_at=observed_at)
+
+
+def register_timeline_labels(labels: dict[str, Any]) -> None:
+    """Human labels for the timeline kinds another app writes ("decision.opened" …)."""
+    _timeline_labels.update(labels)
+
+
+def timeline_labels() -> dict[str, Any]:
+    return _timeline_labels

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from incidents import access
+from incidents import access, extensions
 
 register = template.Library()
 
@@ -48,4 +48,5 @@ TIMELINE_KINDS = {
 @register.filter
 def timeline_kind(kind: str) -> str:
     """A readable name for a timeline entry kind; unknown kinds (other apps) show as is."""
-    return str(TIMELINE_KINDS.get(kind, kind))
+    label = TIMELINE_KINDS.get(kind) or extensions.timeline_labels().get(kind)
+    return str(label or kind)

@@ -100,3 +100,22 @@ def test_settings_page_is_for_the_isms_office_and_versions_parameters(client, is
         },
     )
     assert bad.status_code == 400
+
+
+def test_timeline_shows_labels_for_entries_other_apps_write(client, incident, handler, csirt_lead):
+    client.force_login(handler)
+    client.post(
+        f"/incidents/{incident.ref}/findings/",
+        {
+            "kind": "infection",
+            "asset_tag": "PC-31",
+            "asset_kind": "PC",
+            "state": "SUSPECTED",
+            "via": "MAIL",
+            "status": "SUSPECTED",
+        },
+    )
+    page = client.get(f"/incidents/{incident.ref}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recommended level changed" in page
+    assert "Decision opened" in page
+    assert "level.recommended" not in page
