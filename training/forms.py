@@ -9,7 +9,7 @@ from accounts.models import OrganisationUnit
 from bcp.enums import Outcome, Scope
 from incidents.models.enums import InfectionState
 from training import scenario
-from training.enums import ClockMode, Delivery, InjectKind, Population, Topic
+from training.enums import ClockMode, Delivery, DeliveryMode, InjectKind, Population, Topic
 from training.models import Course
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -295,3 +295,19 @@ class FindingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+
+
+STEP_CHOICES = [("", "—"), ("1", "STEP 1"), ("2", "STEP 2"), ("3", "STEP 3")]
+
+
+class CsirtFunctionForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Delivered"), choices=DeliveryMode.choices)
+    provider = forms.CharField(label=_("Outsourced to"), max_length=200, required=False)
+    step = forms.TypedChoiceField(
+        label=_("STEP"), choices=STEP_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class CsirtStepForm(forms.Form):
+    step = forms.TypedChoiceField(label=_("Current STEP"), choices=STEP_CHOICES[1:], coerce=int)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from training.views import courses, coverage, drills, exercises, people
+from training.views import courses, coverage, csirt, drills, exercises, people
 
 app_name = "training"
 
@@ -36,6 +36,10 @@ urlpatterns = [
         name="exercise_control",
     ),
     path("exercises/<int:pk>/report/", exercises.exercise_report, name="exercise_report"),
+    path("csirt-map/", csirt.csirt_map, name="csirt_map"),
+    path("csirt-map/step/", csirt.csirt_step, name="csirt_step"),
+    path("csirt-map/one-page/", csirt.csirt_one_page, name="csirt_one_page"),
+    path("csirt-map/<int:number>/", csirt.csirt_function_edit, name="csirt_function_edit"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("coverage/export/", coverage.coverage_export, name="coverage_export"),
 ]

@@ -16,6 +16,7 @@ from training.selectors.courses import (
     today,
 )
 from training.selectors.coverage import coverage_csv, coverage_report
+from training.selectors.csirt import csirt_changes, csirt_map, step_page
 from training.selectors.drills import drill_get, drill_recipients, drill_results, drills_of
 from training.selectors.exercises import after_action_report, exercise_get, exercises_of
 from training.selectors.people import people_csv, people_of, person_get, unit_paths
@@ -31,6 +32,8 @@ __all__ = [
     "courses_of",
     "coverage_csv",
     "coverage_report",
+    "csirt_changes",
+    "csirt_map",
     "drill_get",
     "drill_recipients",
     "drill_results",
@@ -46,6 +49,7 @@ __all__ = [
     "session_attendance",
     "session_get",
     "sessions_of",
+    "step_page",
     "today",
     "unit_paths",
 ]
