@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from bcp.models import Decision, DecisionAssignment
 from bcp.services.sweep import decisions_sweep
@@ -178,7 +179,7 @@ def test_a_finished_exercise_stops_its_clock(stepped, isms_office):
 
 def test_an_invalid_scenario_is_refused_with_its_problems(organisation, isms_office):
     document = {"title": "x", "injects": [{"at": "+0:10", "kind": "infection"}]}
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as refused, translation.override("en"):
         exercises.exercise_start(organisation=organisation, actor=isms_office, document=document)
     problems = " ".join(refused.value.details["problems"])
     assert "asset" in problems and "report" in problems
