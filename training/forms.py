@@ -311,3 +311,14 @@ class CsirtFunctionForm(forms.Form):
 
 class CsirtStepForm(forms.Form):
     step = forms.TypedChoiceField(label=_("Current STEP"), choices=STEP_CHOICES[1:], coerce=int)
+
+
+class ReviewPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("To"), widget=DateInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from training.views import courses, coverage, csirt, drills, exercises, people
+from training.views import courses, coverage, csirt, drills, exercises, people, review
 
 app_name = "training"
 
@@ -40,6 +40,7 @@ urlpatterns = [
     path("csirt-map/step/", csirt.csirt_step, name="csirt_step"),
     path("csirt-map/one-page/", csirt.csirt_one_page, name="csirt_one_page"),
     path("csirt-map/<int:number>/", csirt.csirt_function_edit, name="csirt_function_edit"),
+    path("review/", review.review, name="review"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("coverage/export/", coverage.coverage_export, name="coverage_export"),
 ]

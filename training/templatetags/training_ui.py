@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from training import access
-from training.enums import Population, Topic
+from training.enums import DeliveryMode, Population, Topic
 from training.selectors.readiness import person_readiness
 
 register = template.Library()
@@ -57,3 +58,22 @@ def minutes(delta: timedelta | None) -> str:
     if delta is None:
         return "—"
     return f"{delta.total_seconds() / 60:.0f}"
+
+
+CHANGE_FIELDS = {
+    "mode": _("Delivered"),
+    "provider": _("Outsourced to"),
+    "step": _("STEP"),
+    "note": _("Note"),
+    "csirt_step": _("Current STEP"),
+}
+
+
+@register.filter
+def change_field(name: str) -> str:
+    return str(CHANGE_FIELDS.get(name, name))
+
+
+@register.filter
+def change_value(value: str) -> str:
+    return str(dict(DeliveryMode.choices).get(value, value)) if value else "—"
