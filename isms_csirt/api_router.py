@@ -43,6 +43,16 @@ router.register("alert-channels", notifications.AlertChannelViewSet, basename="a
 router.register(
     "delivery-attempts", notifications.DeliveryAttemptViewSet, basename="delivery-attempt"
 )
+router.register("people", training.PersonViewSet, basename="training-person")
+router.register("csv-imports", training.CsvImportViewSet, basename="csv-import")
+router.register("courses", training.CourseViewSet, basename="course")
+router.register("training-sessions", training.TrainingSessionViewSet, basename="training-session")
+router.register("completions", training.CompletionViewSet, basename="completion")
+router.register(
+    "training-assignments", training.TrainingAssignmentViewSet, basename="training-assignment"
+)
+router.register("phishing-drills", training.PhishingDrillViewSet, basename="phishing-drill")
+router.register("csirt-functions", training.CsirtFunctionViewSet, basename="csirt-function")
 router.register("exercises", training.ExerciseViewSet, basename="exercise")
 
 urlpatterns = [
@@ -62,4 +72,5 @@ urlpatterns = [
     ),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
+    path("training-coverage/", training.CoverageView.as_view(), name="training-coverage"),
 ]

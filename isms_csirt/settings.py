@@ -331,6 +331,9 @@ SPECTACULAR_SETTINGS = {
         "ExerciseStatusEnum": "training.enums.ExerciseStatus",
         "FactInputKindEnum": "risklevels.api.serializers.FACT_KINDS",
         "FactStatusEnum": "training.api.exercise_serializers.FACT_STATUS",
+        "ClockModeEnum": "training.enums.ClockMode",
+        "DeliveryModeEnum": "training.enums.DeliveryMode",
+        "PopulationEnum": "training.enums.Population",
     },
 }
 

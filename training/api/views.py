@@ -1,5 +1,28 @@
 """The viewsets of the training API, as the router registers them."""
 
 from training.api.exercise_views import ExerciseViewSet, ScenarioSamplesView
+from training.api.record_views import (
+    CompletionViewSet,
+    CourseViewSet,
+    CoverageView,
+    CsirtFunctionViewSet,
+    CsvImportViewSet,
+    PersonViewSet,
+    PhishingDrillViewSet,
+    TrainingAssignmentViewSet,
+    TrainingSessionViewSet,
+)
 
-__all__ = ["ExerciseViewSet", "ScenarioSamplesView"]
+__all__ = [
+    "CompletionViewSet",
+    "CourseViewSet",
+    "CoverageView",
+    "CsirtFunctionViewSet",
+    "CsvImportViewSet",
+    "ExerciseViewSet",
+    "PersonViewSet",
+    "PhishingDrillViewSet",
+    "ScenarioSamplesView",
+    "TrainingAssignmentViewSet",
+    "TrainingSessionViewSet",
+]

@@ -13,11 +13,18 @@ from training.selectors.courses import (
     session_attendance,
     session_get,
     sessions_of,
+    sessions_visible_to,
     today,
 )
 from training.selectors.coverage import coverage_csv, coverage_report
 from training.selectors.csirt import csirt_changes, csirt_map, step_page
-from training.selectors.drills import drill_get, drill_recipients, drill_results, drills_of
+from training.selectors.drills import (
+    drill_get,
+    drill_recipients,
+    drill_results,
+    drills_of,
+    drills_with_counts,
+)
 from training.selectors.exercises import after_action_report, exercise_get, exercises_of
 from training.selectors.people import people_csv, people_of, person_get, unit_paths
 from training.selectors.readiness import Readiness, person_readiness
@@ -38,6 +45,7 @@ __all__ = [
     "drill_recipients",
     "drill_results",
     "drills_of",
+    "drills_with_counts",
     "exercise_get",
     "exercises_of",
     "people_csv",
@@ -49,6 +57,7 @@ __all__ = [
     "session_attendance",
     "session_get",
     "sessions_of",
+    "sessions_visible_to",
     "step_page",
     "today",
     "unit_paths",

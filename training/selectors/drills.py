@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -21,6 +21,17 @@ def drills_of(user: User) -> QuerySet[PhishingDrill]:
         PhishingDrill.objects.filter(organisation_id=user.organisation_id)
         .select_related("follow_up_course")
         .order_by("-sent_at", "-id")
+    )
+
+
+def drills_with_counts(user: User) -> QuerySet[PhishingDrill]:
+    """The drill list with its result counts, in one query."""
+    return drills_of(user).annotate(
+        n_recipients=Count("recipients"),
+        n_opened=Count("recipients", filter=Q(recipients__opened=True)),
+        n_clicked=Count("recipients", filter=Q(recipients__clicked=True)),
+        n_entered=Count("recipients", filter=Q(recipients__entered_data=True)),
+        n_reported=Count("recipients", filter=Q(recipients__reported=True)),
     )
 
 
