@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test lint format messages bench-intake bench-api-list bench-evaluate
+.PHONY: run test lint format messages bench-intake bench-api-list bench-alerts bench-evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +67,6 @@ bench-api-list: $(VENV)/.installed-dev
 
 bench-evaluate: $(VENV)/.installed-dev
 	$(BIN)/python bench/evaluate.py
+
+bench-alerts: $(VENV)/.installed-dev
+	$(BIN)/python bench/alerts.py
