@@ -16,7 +16,11 @@ ONLY_EDITORS = _("Only the ISMS office and the CSIRT lead edit the CSIRT-functio
 
 
 def csirt_map_ensure(*, organisation: Organisation) -> None:
-    """Give the organisation a row per function, with the defaults (idempotent)."""
+    """Give the organisation a row per function, with the defaults (idempotent; reads only
+    once every row exists, so pages may call it)."""
+    have = CsirtFunctionDelivery.objects.filter(organisation=organisation).count()
+    if have >= CsirtFunction.objects.count():
+        return
     CsirtFunctionDelivery.objects.bulk_create(
         [
             CsirtFunctionDelivery(
