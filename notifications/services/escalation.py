@@ -32,7 +32,13 @@ class EscalationResult:
 def alerts_escalate(*, now: datetime | None = None) -> EscalationResult:
     now = now or clock.now()
     result = EscalationResult()
-    due = Alert.objects.ack_due(now).order_by("ack_due_at").values_list("pk", flat=True)
+    # Exercise incidents run on their own clock (training); their deadlines are not real ones.
+    due = (
+        Alert.objects.ack_due(now)
+        .exclude(incident__is_exercise=True)
+        .order_by("ack_due_at")
+        .values_list("pk", flat=True)
+    )
     for pk in list(due[:BATCH]):
         outcome = alert_escalate(pk=pk, now=now)
         result.escalated += outcome == "escalated"

@@ -48,7 +48,7 @@ def tasks_overdue_alert(*, now: datetime | None = None) -> int:
     now = now or clock.now()
     tasks = list(
         Task.objects.overdue(now)
-        .filter(due_at__gte=now - TASK_LOOKBACK)
+        .filter(due_at__gte=now - TASK_LOOKBACK, incident__is_exercise=False)
         .select_related("incident__organisation", "owner")
         .order_by("-due_at")[:BATCH]  # the newest first: never starved by old ones
     )

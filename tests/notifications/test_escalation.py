@@ -115,3 +115,15 @@ def test_the_deadline_comes_from_the_setting(open_decision, decision_maker, sett
     open_decision()
     alert = _decision_alert()
     assert alert.ack_due_at == alert.created_at + timedelta(seconds=5)
+
+
+def test_the_real_sweep_leaves_exercise_alerts_to_the_exercise_clock(
+    incident, open_decision, decision_maker, deputy
+):
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=incident.pk).update(is_exercise=True)
+    open_decision()
+    alert = _decision_alert()
+    with time_machine.travel(alert.ack_due_at + timedelta(hours=1), tick=False):
+        assert alerts_escalate().escalated == 0
