@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -280,11 +280,8 @@ class CoverageView(APIView):
         chosen = (
             selectors.course_get(user=request.user, pk=int(course)) if course.isdigit() else None
         )
-        on = (
-            s.serializers.DateField().to_internal_value(request.query_params["on"])
-            if (request.query_params.get("on"))
-            else None
-        )
+        raw_on = request.query_params.get("on")
+        on = serializers.DateField().to_internal_value(raw_on) if raw_on else None
         view = selectors.coverage_report(user=request.user, course=chosen, on=on, trend=False)
         return Response(s.CoverageSerializer(s.coverage_data(view)).data)
 

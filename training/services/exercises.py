@@ -70,21 +70,30 @@ def exercise_start(
         processed_to=start,
         started_by=actor,
     )
+    _schedule(exercise, checked["injects"])
+    exercise_player.play_until(exercise, start)
+    return exercise
+
+
+def _schedule(exercise: Exercise, injects: list[dict[str, Any]]) -> None:
+    """The scenario's injects at their exercise times (start + offset)."""
     ExerciseInject.objects.bulk_create(
         [
             ExerciseInject(
                 exercise=exercise,
                 seq=n,
-                at=start + timedelta(minutes=item["offset_minutes"]),
+                at=exercise.starts_at + timedelta(minutes=item["offset_minutes"]),
                 kind=item["kind"],
-                payload={k: v for k, v in item.items() if k not in ("at", "kind", "text")},
+                payload=_payload(item),
                 text=str(item.get("text") or "")[:500],
             )
-            for n, item in enumerate(checked["injects"], 1)
+            for n, item in enumerate(injects, 1)
         ]
     )
-    exercise_player.play_until(exercise, start)
-    return exercise
+
+
+def _payload(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in ("at", "kind", "text")}
 
 
 def _lock(exercise: Exercise, actor: User | None, *, participant: bool = False) -> Exercise:
@@ -189,7 +198,7 @@ def exercise_inject(
         seq=last + 1,
         at=now,
         kind=kind,
-        payload={k: v for k, v in item.items() if k not in ("at", "kind", "text")},
+        payload=_payload(item),
         text=text[:500],
         posted_by=actor,
     )
