@@ -70,3 +70,6 @@ bench-evaluate: $(VENV)/.installed-dev
 
 bench-alerts: $(VENV)/.installed-dev
 	$(BIN)/python bench/alerts.py
+
+bench-import: $(VENV)/.installed-dev
+	$(BIN)/python bench/import.py
