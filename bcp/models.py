@@ -120,6 +120,8 @@ class Decision(TimeStampedModel):
             models.Index(fields=["organisation", "status", "assignee"], name="decision_inbox"),
             # D-7: deferred decisions to re-open.
             models.Index(fields=["outcome", "redecide_by"], name="decision_redecide"),
+            # The dashboard's decision list: newest first within an organisation (keyset).
+            models.Index(fields=["organisation", "-opened_at", "-id"], name="decision_org_opened"),
         ]
         constraints = [
             models.CheckConstraint(
