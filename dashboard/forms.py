@@ -1,0 +1,141 @@
+"""The filters of the lists and the statistics period (GET forms; a bad value is ignored)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import DecisionType, Role
+from bcp.enums import DecisionStatus
+from dashboard.selectors.statistics import DEFAULT_PERIOD, PERIODS
+from incidents.models.enums import Category, Channel, IncidentStatus, Priority, TaskStatus
+from notifications.enums import EVENT_CHOICES
+
+ALL = [("", _("All"))]
+PERIOD_LABELS = {
+    3: _("Last 3 months"),
+    6: _("Last 6 months"),
+    12: _("Last 12 months"),
+    24: _("Last 24 months"),
+}
+LEVELS = [(1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))]
+
+
+class FilterForm(forms.Form):
+    """A list's filters. ``filters()`` gives the valid, non-empty ones as keyword arguments."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in ("", None, False)
+        }
+
+
+class IncidentFilterForm(FilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[*ALL, ("open", _("Open (not closed)")), *IncidentStatus.choices],
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None, choices=[*ALL, *LEVELS]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[*ALL, *Category.choices]
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[*ALL, *Priority.choices]
+    )
+    bcp = forms.ChoiceField(
+        label=_("Cyber BCP"),
+        required=False,
+        choices=[*ALL, ("pending", _("Decision pending")), ("active", _("Activated"))],
+    )
+    waiting = forms.BooleanField(label=_("Waiting on a decision"), required=False)
+
+
+class ReportFilterForm(FilterForm):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            *ALL,
+            ("waiting", _("Waiting for triage")),
+            ("incident", _("Part of an incident")),
+            ("not_incident", _("Not an incident")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[*ALL, *Channel.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[*ALL, *Category.choices]
+    )
+
+
+class DecisionFilterForm(FilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[*ALL, ("open", _("Decision pending")), *DecisionStatus.choices[1:]],
+    )
+    decision_type = forms.ChoiceField(
+        label=_("Decision"), required=False, choices=[*ALL, *DecisionType.choices]
+    )
+    overdue = forms.BooleanField(label=_("Past its deadline"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+
+
+class TaskFilterForm(FilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("open", _("Open")),
+            ("overdue", _("Overdue")),
+            (TaskStatus.DONE, TaskStatus.DONE.label),
+            (TaskStatus.WAIVED, TaskStatus.WAIVED.label),
+        ],
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None, choices=[*ALL, *LEVELS]
+    )
+    owner_role = forms.ChoiceField(
+        label=_("Owner role"), required=False, choices=[*ALL, *Role.choices]
+    )
+    mine = forms.BooleanField(label=_("Mine"), required=False)
+
+
+class AlertFilterForm(FilterForm):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            *ALL,
+            ("awaiting", _("Waiting for acknowledgement")),
+            ("flagged", _("Unacknowledged at the end of the chain")),
+            ("acknowledged", _("Acknowledged")),
+            ("resolved", _("No longer needed")),
+        ],
+    )
+    event = forms.ChoiceField(label=_("Event"), required=False, choices=[*ALL, *EVENT_CHOICES])
+
+
+class PeriodForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Period"),
+        required=False,
+        coerce=int,
+        empty_value=DEFAULT_PERIOD,
+        initial=DEFAULT_PERIOD,
+        choices=[(n, PERIOD_LABELS[n]) for n in PERIODS],
+    )
+
+    def period(self) -> int:
+        return self.cleaned_data["months"] if self.is_valid() else DEFAULT_PERIOD

@@ -1,0 +1,113 @@
+"""The live part of the incident room: what changes while people work on an incident.
+
+The browser polls it; ``room_version`` is one cheap query, and an unchanged version answers
+204 without rendering. Every change to an incident writes a timeline entry in its own
+transaction (incidents, risklevels, bcp services), so the last entry's number, with the level
+and status, tells whether anything moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bcp import selectors as bcp_selectors
+from bcp.enums import DecisionStatus
+from bcp.models import BcpActivation, Decision
+from dashboard.charts import LineChart, step_chart
+from dashboard.keyset import Ordering
+from dashboard.selectors.tiles import with_assignee_rank
+from incidents.facts import infection_counts
+from incidents.models import Incident, TimelineEntry
+from incidents.services.timeline import ChainStatus, timeline_verify
+from risklevels import selectors as risk_selectors
+from risklevels.models import TrendPoint
+
+TREND_POINTS = 200  # the chart shows the latest points; the table below it the same ones
+RECENT_ENTRIES = 5
+# The incident page lists the newest entries; the timeline page pages through all of them
+# by keyset on (seq, id) over the timeline_unique_seq index (incident, seq).
+TIMELINE_SHOWN = 50
+TIMELINE = Ordering("seq")
+
+
+def room_version(incident: Incident) -> str:
+    last = TimelineEntry.objects.filter(incident=incident).aggregate(seq=Max("seq"))["seq"]
+    return f"{last or 0}.{incident.level}.{incident.recommended_level}.{incident.status}"
+
+
+@dataclass(frozen=True)
+class Room:
+    version: str
+    incident: Incident
+    summary: dict[str, Any]
+    counts: dict[str, int]
+    trend: list[TrendPoint]
+    chart: LineChart | None
+    decisions: list[Decision]
+    bcp: BcpActivation
+    chain: ChainStatus
+    recent: list[TimelineEntry]
+    at: datetime
+
+
+# The chart's series: the counts of rule X-4, told apart by dash and marker as well as colour.
+SERIES = (
+    ("effective", _("Infected")),
+    ("confirmed", _("Confirmed")),
+    ("isolated", _("Isolated")),
+)
+
+
+def trend_chart(points: list[TrendPoint]) -> LineChart | None:
+    return step_chart(
+        [p.at for p in points],
+        [(key, str(label), [getattr(p, key) for p in points]) for key, label in SERIES],
+    )
+
+
+def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Room:
+    """Ten queries whatever the size of the incident (the chain check reads every entry in one
+    streamed query); nine when the caller has just read the ``version``."""
+    latest = risk_selectors.trend_of(incident).reverse()[:TREND_POINTS]
+    points = list(latest)[::-1]
+    decisions = with_assignee_rank(
+        bcp_selectors.decisions_of_incident(incident).filter(status=DecisionStatus.OPEN)
+    ).order_by("-overdue", "due_at", "opened_at", "id")
+    return Room(
+        version=version or room_version(incident),
+        incident=incident,
+        summary=risk_selectors.escalation_summary(incident),
+        counts=infection_counts(incident),
+        trend=points,
+        chart=trend_chart(points),
+        decisions=list(decisions),
+        bcp=bcp_selectors.bcp_activation_of(incident),
+        chain=timeline_verify(incident=incident),
+        recent=list(incident.timeline.order_by("-seq")[:RECENT_ENTRIES]),
+        at=now,
+    )
+
+
+@dataclass(frozen=True)
+class LatestEntries:
+    entries: list[TimelineEntry]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.entries)
+
+
+def latest_entries(incident: Incident, shown: int = TIMELINE_SHOWN) -> LatestEntries:
+    """The newest entries for the incident page, and how many there are (seq has no gaps)."""
+    total = TimelineEntry.objects.filter(incident=incident).aggregate(seq=Max("seq"))["seq"]
+    return LatestEntries(list(incident.timeline.order_by("-seq")[:shown]), total or 0)
+
+
+def timeline_rows(incident: Incident) -> QuerySet[TimelineEntry]:
+    return TimelineEntry.objects.filter(incident=incident)

@@ -1,0 +1,41 @@
+"""What the dashboard reads from: the user's incidents, once each, and the real ones."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from incidents import access as incident_access
+from incidents import selectors as incident_selectors
+from incidents.models import Incident
+
+
+def visible_incidents(user: User) -> QuerySet[Incident]:
+    """The incidents the user may see, without duplicate rows.
+
+    The incidents selector joins the handlers for people who see only their own incidents;
+    a count or a keyset page over that join could see an incident twice, so those users get
+    the same set through ``id IN (…)``.
+    """
+    visible = incident_selectors.incidents_visible_to(user)
+    if incident_access.sees_all_incidents(user):
+        return visible
+    return Incident.objects.filter(pk__in=visible.values("pk"))
+
+
+def sees_statistics(user: User) -> bool:
+    """Organisation-wide figures (trend, statistics) are for the roles that see every incident."""
+    return incident_access.sees_all_incidents(user)
+
+
+def real(prefix: str = "") -> Q:
+    """Rows of real incidents: drill-mode exercises (training) stay out of the figures.
+
+    For rows of other tables (``prefix="incident__"``) this is ``NOT IN`` the few exercise
+    incidents (the is_exercise index), so a figure over reports or assets does not join every
+    incident of the organisation; rows without an incident stay in.
+    """
+    if not prefix:
+        return Q(is_exercise=False)
+    exercises = Incident.objects.filter(is_exercise=True).values("pk")
+    return ~Q(**{f"{prefix}in": exercises})

@@ -1,0 +1,188 @@
+"""The tiles of the ISMS office dashboard. Each is one or two aggregate queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+
+from accounts.models import User
+from bcp import selectors as bcp_selectors
+from bcp.enums import AssignmentReason, BcpState, DecisionStatus
+from bcp.models import BcpActivation, Decision, DecisionAssignment
+from dashboard.selectors.scope import visible_incidents
+from incidents import selectors as incident_selectors
+from incidents.models import Task
+from incidents.models.enums import IncidentStatus
+from notifications import access as notification_access
+from notifications import selectors as notification_selectors
+from notifications.models import Alert
+from training import access as training_access
+from training import selectors as training_selectors
+
+LEVELS = (1, 2, 3)
+OPEN_STATUSES = [s for s in IncidentStatus if s != IncidentStatus.CLOSED]
+BCP_WATCHED = (
+    BcpState.DECISION_PENDING,
+    BcpState.ACTIVATED_PARTIAL,
+    BcpState.ACTIVATED_FULL,
+)
+SHOWN = 5  # rows listed in a tile; the tile links to the full list
+
+
+@dataclass(frozen=True)
+class OpenIncidents:
+    total: int
+    by_level: list[tuple[int, int]]
+    by_status: list[tuple[str, str, int]]
+
+
+def open_incidents(user: User) -> OpenIncidents:
+    """Open incidents by level and by status, every level and open status listed (zeros too)."""
+    rows = (
+        visible_incidents(user)
+        .open()
+        .order_by()
+        .values_list("level", "status")
+        .annotate(n=Count("id"))
+    )
+    levels = dict.fromkeys(LEVELS, 0)
+    statuses = dict.fromkeys((s.value for s in OPEN_STATUSES), 0)
+    for level, status, n in rows:
+        levels[level] = levels.get(level, 0) + n
+        statuses[status] = statuses.get(status, 0) + n
+    return OpenIncidents(
+        total=sum(levels.values()),
+        by_level=list(levels.items()),
+        by_status=[(s.value, str(s.label), statuses[s.value]) for s in OPEN_STATUSES],
+    )
+
+
+def with_assignee_rank(decisions: QuerySet[Decision]) -> QuerySet[Decision]:
+    """Annotate the current assignee's rank and why they hold it (the latest assignment), so a
+    deputy or delegate can be marked without a query per row."""
+    latest = DecisionAssignment.objects.filter(
+        decision=OuterRef("pk"), person=OuterRef("assignee")
+    ).order_by("-at", "-id")
+    return decisions.annotate(
+        assignee_rank=Subquery(latest.values("rank")[:1]),
+        assignee_reason=Subquery(latest.values("reason")[:1]),
+    )
+
+
+def stands_in(decision: Decision) -> str:
+    """'delegate', 'deputy' or '' for the primary holder (needs ``with_assignee_rank``)."""
+    if decision.assignee_id is None:
+        return ""
+    if getattr(decision, "assignee_reason", "") == AssignmentReason.DELEGATED:
+        return "delegate"
+    rank = getattr(decision, "assignee_rank", None)
+    return "deputy" if rank is not None and rank > 1 else ""
+
+
+@dataclass(frozen=True)
+class DecisionsWaiting:
+    open: int
+    past_due: int
+    urgent: list[Decision]
+
+
+def decisions_waiting(user: User, now: datetime) -> DecisionsWaiting:
+    """Open decisions on the user's incidents: counts, and the most urgent with assignee."""
+    waiting = bcp_selectors.decisions_visible_to(user).filter(status=DecisionStatus.OPEN)
+    counts = waiting.aggregate(
+        open=Count("id"), past_due=Count("id", filter=Q(overdue=True) | Q(due_at__lt=now))
+    )
+    urgent = (
+        with_assignee_rank(waiting)
+        .select_related("incident", "assignee")
+        .order_by("-overdue", "due_at", "opened_at", "id")[:SHOWN]
+    )
+    return DecisionsWaiting(counts["open"], counts["past_due"], list(urgent))
+
+
+@dataclass(frozen=True)
+class AlertsWaiting:
+    awaiting: int
+    flagged: int
+    latest_flagged: list[Alert]
+
+
+def alerts_waiting(user: User) -> AlertsWaiting | None:
+    """Alerts still waiting for an acknowledgement, and those that ran through their whole
+    chain unacknowledged (the ISMS office only; None for everyone else)."""
+    if not notification_access.can_manage_alerts(user):
+        return None
+    awaiting = Alert.objects.awaiting_ack().filter(organisation_id=user.organisation_id)
+    flagged = notification_selectors.unacknowledged(user)
+    return AlertsWaiting(awaiting.count(), flagged.count(), list(flagged[:SHOWN]))
+
+
+@dataclass(frozen=True)
+class OverdueTasks:
+    count: int
+    oldest: list[Task]
+
+
+def overdue_tasks(user: User, now: datetime) -> OverdueTasks:
+    overdue = Task.objects.overdue(now).filter(incident__in=visible_incidents(user).values("pk"))
+    oldest = overdue.select_related("incident", "owner").order_by("due_at", "id")[:SHOWN]
+    return OverdueTasks(overdue.count(), list(oldest))
+
+
+@dataclass(frozen=True)
+class TriageWaiting:
+    items: int
+    reports: int
+    oldest_at: datetime | None
+
+
+def triage_waiting(user: User) -> TriageWaiting:
+    """Triage items waiting for the ISMS office (empty for those who do not triage)."""
+    counts = (
+        incident_selectors.events_waiting(user)
+        .order_by()
+        .aggregate(items=Count("id"), reports=Sum("report_count"), oldest=Min("received_at"))
+    )
+    return TriageWaiting(counts["items"], counts["reports"] or 0, counts["oldest"])
+
+
+@dataclass(frozen=True)
+class BcpOverview:
+    by_state: list[tuple[str, str, int]]
+    active: list[BcpActivation]
+
+    @property
+    def any(self) -> bool:
+        return any(n for _, _, n in self.by_state)
+
+
+def bcp_overview(user: User) -> BcpOverview:
+    """Cyber-BCP activations waiting for a decision or in force, on open incidents."""
+    open_incidents = visible_incidents(user).open().values("pk")
+    watched = BcpActivation.objects.filter(incident__in=open_incidents, state__in=BCP_WATCHED)
+    counts = dict(watched.order_by().values_list("state").annotate(n=Count("id")))
+    newest = (F("activated_at").desc(nulls_last=True), "-id")
+    active = watched.select_related("incident").order_by(*newest)[:SHOWN]
+    return BcpOverview(
+        by_state=[(s.value, str(s.label), counts.get(s.value, 0)) for s in BCP_WATCHED],
+        active=list(active),
+    )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    required: int
+    covered: int
+    percent: int
+    missing: int
+
+
+def training_readiness(user: User) -> Readiness | None:
+    """Who has valid training in the required courses (training's coverage, its readers only)."""
+    if not training_access.can_read(user):
+        return None
+    coverage = training_selectors.coverage_report(user=user, trend=False).result
+    total = coverage.total
+    return Readiness(total.required, total.covered, total.percent, len(coverage.missing))

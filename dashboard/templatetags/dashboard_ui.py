@@ -1,0 +1,80 @@
+"""Template helpers of the dashboard: the incident room's live panel, durations, navigation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common import clock
+from dashboard.selectors import room, tiles
+from dashboard.selectors.scope import sees_statistics
+from incidents import access as incident_access
+
+register = template.Library()
+
+
+@register.inclusion_tag("dashboard/partials/room.html")
+def incident_room(incident: Any) -> dict[str, Any]:
+    """The live panel of the incident page; the page polls it (``dashboard:incident_live``)."""
+    return {"room": room.incident_room(incident=incident, now=clock.now())}
+
+
+@register.inclusion_tag("dashboard/partials/timeline.html")
+def incident_timeline(incident: Any) -> dict[str, Any]:
+    """The newest timeline entries of the incident page, with a link to all of them."""
+    return {"incident": incident, "latest": room.latest_entries(incident)}
+
+
+@register.inclusion_tag("dashboard/partials/nav.html", takes_context=True)
+def dashboard_nav(context: template.Context) -> dict[str, Any]:
+    user = context["user"]
+    return {
+        "sees_lists": incident_access.sees_all_incidents(user)
+        or incident_access.can_edit_incidents(user),
+        "sees_statistics": sees_statistics(user),
+    }
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A duration for people: '45 min', '3 h 20 min', '2 d 5 h'; '—' when unknown."""
+    if value is None:
+        return "—"
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 1:
+        return _("under a minute")
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    return _("%(m)s min") % {"m": minutes}
+
+
+@register.filter
+def stands_in(decision: Any) -> str:
+    """'deputy' or 'delegate' when the assignee is not the role's primary holder."""
+    return tiles.stands_in(decision)
+
+
+# timeline_verify's reasons (incidents.services.timeline), in the reader's language.
+CHAIN_REASONS = {
+    "missing entry": gettext_lazy("an entry is missing"),
+    "previous hash does not match": gettext_lazy("it does not link to the entry before it"),
+    "content does not match its hash": gettext_lazy("its content was changed after it was written"),
+}
+
+
+@register.filter
+def chain_reason(reason: str) -> str:
+    return str(CHAIN_REASONS.get(reason, reason))
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    return mapping.get(key, 0)

@@ -1,0 +1,1 @@
+"""Browser pages of the dashboard: thin, every read in ``dashboard.selectors``."""

@@ -1,0 +1,62 @@
+"""The dashboard (``/``): the tiles the user's roles allow, refreshed in place every 30 s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from accounts.models import User
+from accounts.roles import Role
+from bcp import access as bcp_access
+from bcp import selectors as bcp_selectors
+from common import clock
+from dashboard.selectors import home, tiles, trend
+from dashboard.selectors.scope import sees_statistics
+from incidents import access as incident_access
+
+
+def _uncovered_roles(user: User) -> list[str]:
+    if not bcp_access.can_see_roster(user):
+        return []
+    at = clock.now()
+    uncovered = bcp_selectors.roles_without_available_holder(organisation=user.organisation, at=at)
+    return [str(Role(role).label) for role in uncovered]
+
+
+def tiles_context(user: User) -> dict[str, Any]:
+    """Each tile only for the roles that may act on it; None hides a tile."""
+    now = clock.now()
+    works_incidents = incident_access.sees_all_incidents(
+        user
+    ) or incident_access.can_edit_incidents(user)
+    context: dict[str, Any] = {
+        "now": now,
+        "uncovered_roles": _uncovered_roles(user),
+        "incidents": tiles.open_incidents(user) if works_incidents else None,
+        "decisions": tiles.decisions_waiting(user, now) if works_incidents else None,
+        "tasks": tiles.overdue_tasks(user, now) if works_incidents else None,
+        "bcp": tiles.bcp_overview(user) if works_incidents else None,
+        "triage": tiles.triage_waiting(user) if incident_access.can_triage(user) else None,
+        "alerts": tiles.alerts_waiting(user),
+        "readiness": tiles.training_readiness(user),
+        "trend": None,
+    }
+    if sees_statistics(user):
+        context["trend"] = trend.trend_30_days(organisation_id=user.organisation_id, now=now)
+    return context
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    context = tiles_context(request.user)
+    if request.headers.get("HX-Request") == "true":
+        response = render(request, "dashboard/partials/tiles.html", context)
+    else:
+        context["roles"] = home.roles_of(user=request.user)
+        response = render(request, "dashboard/index.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

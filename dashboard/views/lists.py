@@ -1,0 +1,88 @@
+"""The filtered lists behind the tiles, one keyset page at a time (``?after=<cursor>``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from common import clock
+from dashboard import forms, keyset
+from dashboard.selectors import lists
+
+
+def _list(
+    request: HttpRequest,
+    *,
+    name: str,
+    form_class: type[forms.FilterForm],
+    rows: Callable[..., QuerySet],
+    ordering: keyset.Ordering,
+    **extra: Any,
+) -> HttpResponse:
+    form = form_class(request.GET)
+    queryset = rows(request.user, **extra, **form.filters())
+    page = keyset.paginate(queryset, ordering=ordering, cursor=request.GET.get("after", ""))
+    context = {"form": form, "page": page, "tab": name, "now": clock.now()}
+    return render(request, f"dashboard/lists/{name}.html", context)
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        name="incidents",
+        form_class=forms.IncidentFilterForm,
+        rows=lists.incident_rows,
+        ordering=lists.INCIDENTS,
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        name="reports",
+        form_class=forms.ReportFilterForm,
+        rows=lists.report_rows,
+        ordering=lists.REPORTS,
+    )
+
+
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        name="decisions",
+        form_class=forms.DecisionFilterForm,
+        rows=lists.decision_rows,
+        ordering=lists.DECISIONS,
+        now=clock.now(),
+    )
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        name="tasks",
+        form_class=forms.TaskFilterForm,
+        rows=lists.task_rows,
+        ordering=lists.TASKS,
+        now=clock.now(),
+    )
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        name="alerts",
+        form_class=forms.AlertFilterForm,
+        rows=lists.alert_rows,
+        ordering=lists.ALERTS,
+    )

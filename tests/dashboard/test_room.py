@@ -1,0 +1,184 @@
+"""The incident room's live panel: the chart, the chain status, and polling that only swaps on
+a change."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from incidents.services import tasks
+from risklevels.services import facts
+
+
+def _page(client, incident):
+    return client.get(f"/incidents/{incident.ref}/", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def _live(client, incident, version=""):
+    return client.get(
+        f"/incidents/{incident.ref}/live/",
+        {"v": version} if version else {},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_the_incident_page_polls_its_live_panel(as_user, isms_office, incident):
+    text = _page(as_user(isms_office), incident).text
+    assert f'hx-get="/incidents/{incident.ref}/live/" hx-trigger="every 5s"' in text
+    assert 'hx-include="#room-version"' in text
+    assert "Hash chain intact" in text
+    assert 'src="/static/js/countdown.js"' in text
+
+
+def test_the_panel_shows_counts_chart_and_chain(as_user, isms_office, incident, seed):
+    seed.trend(incident, 3)
+    response = _live(as_user(isms_office), incident)
+    assert response.status_code == 200
+    room = response.context["room"]
+    assert room.counts["infected_effective_count"] == 1  # PC-12 opened the attachment
+    assert [line.css for line in room.chart.lines] == ["effective", "confirmed", "isolated"]
+    assert room.chain.ok
+    assert room.chain.entries == incident.timeline.count()
+    text = response.text
+    assert '<svg class="chart trend-chart"' in text
+    assert 'id="room-version"' in text
+    assert "Show the numbers as a table" in text
+    assert "<html" not in text
+
+
+def test_an_unchanged_incident_answers_204_and_a_change_gives_the_new_panel(
+    as_user, isms_office, incident
+):
+    client = as_user(isms_office)
+    version = _live(client, incident).context["room"].version
+    assert _live(client, incident, version).status_code == 204
+    facts.fact_record(
+        incident=incident, actor=isms_office, kind="infection", asset_tag="PC-31", state="CONFIRMED"
+    )
+    changed = _live(client, incident, version)
+    assert changed.status_code == 200
+    assert changed.context["room"].version != version
+    assert changed.context["room"].counts["infected_effective_count"] == 2
+    assert '<dd id="room-infected">2 assets</dd>' in changed.text
+
+
+def test_a_recommended_level_is_shown_with_its_reasons(as_user, isms_office, incident):
+    facts.fact_record(
+        incident=incident, actor=isms_office, kind="infection", asset_tag="PC-31", state="CONFIRMED"
+    )
+    incident.refresh_from_db()
+    assert incident.recommended_level == 2
+    text = _live(as_user(isms_office), incident).text
+    assert "Level 2 recommended" in text
+    assert '<ul class="reasons"><li>' in text
+
+
+def test_a_broken_hash_chain_is_shown_as_an_alert(as_user, isms_office, incident, handler):
+    tasks.task_create(incident=incident, actor=handler, title="x")
+    second = incident.timeline.get(seq=2)
+    with connection.cursor() as c:
+        c.execute("SET LOCAL session_replication_role = replica")
+        c.execute(
+            "UPDATE incidents_timelineentry SET payload='{\"forged\": true}' WHERE id=%s",
+            [second.pk],
+        )
+        c.execute("SET LOCAL session_replication_role = origin")
+    text = _live(as_user(isms_office), incident).text
+    assert 'class="chain-broken" id="room-chain" role="alert"' in text
+    assert "Hash chain broken at entry 2: its content was changed after it was written" in text
+
+
+def test_open_decisions_show_their_countdown_and_a_deputy(
+    as_user, isms_office, incident, seed, deputy
+):
+    seed.decisions([incident], assignee=deputy, rank=2, due_at=seed.now + timedelta(minutes=20))
+    text = _live(as_user(isms_office), incident).text
+    assert 'class="countdown"' in text
+    assert '<span class="badge deputy">deputy</span>' in text
+
+
+@pytest.mark.parametrize("who", ["reporter", "outsider"])
+def test_people_who_may_not_see_the_incident_get_404(as_user, request, incident, who):
+    assert _live(as_user(request.getfixturevalue(who)), incident).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_the_live_panel_reads_a_fixed_number_of_queries(
+    as_user, isms_office, incident, seed, handler, deputy, rows, django_assert_num_queries
+):
+    seed.trend(incident, rows)
+    seed.infected(incident, rows, observed=seed.now - timedelta(hours=1), isolated=seed.now)
+    seed.decisions([incident] * 3, assignee=deputy, rank=2)
+    for i in range(rows // 10):
+        tasks.task_create(incident=incident, actor=handler, title=f"作業 {i}")
+    client = as_user(isms_office)
+    _live(client, incident)
+    with django_assert_num_queries(QUERIES_LIVE):
+        assert _live(client, incident).status_code == 200
+    version = _live(client, incident).context["room"].version
+    with django_assert_num_queries(QUERIES_UNCHANGED):
+        assert _live(client, incident, version).status_code == 204
+
+
+# session, user, organisation, roles, the incident; the version; the escalation summary (the
+# organisation's levels, the fired rules), counts, trend, decisions, BCP, chain, recent entries.
+QUERIES_LIVE = 15
+# session, user, organisation, roles, the incident, the version.
+QUERIES_UNCHANGED = 6
+
+
+def _entries(incident, handler, n):
+    for i in range(n):
+        tasks.task_create(incident=incident, actor=handler, title=f"作業 {i}")
+
+
+def test_the_incident_page_lists_the_newest_entries_and_links_to_all(
+    as_user, isms_office, incident, handler
+):
+    _entries(incident, handler, 55)
+    total = incident.timeline.count()
+    text = _page(as_user(isms_office), incident).text
+    assert f"The newest 50 of {total} entries." in text
+    assert f'href="/incidents/{incident.ref}/timeline/"' in text
+    assert f'<li value="{total}">' in text
+    assert f'<li value="{total - 50}">' not in text
+
+
+def test_the_timeline_page_walks_every_entry_newest_first(as_user, isms_office, incident, handler):
+    _entries(incident, handler, 60)
+    client = as_user(isms_office)
+    base = f"/incidents/{incident.ref}/timeline/"
+    seen, url = [], base
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.context["page"]
+        seen += [entry.seq for entry in page.rows]
+        url = f"{base}?after={page.next_cursor}" if page.has_next else ""
+    assert seen == list(range(incident.timeline.count(), 0, -1))
+
+
+@pytest.mark.parametrize("who", ["reporter", "outsider"])
+def test_people_who_may_not_see_the_incident_get_404_for_its_timeline(
+    as_user, request, incident, who
+):
+    response = as_user(request.getfixturevalue(who)).get(f"/incidents/{incident.ref}/timeline/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_the_incident_page_reads_a_fixed_number_of_queries(
+    as_user, isms_office, incident, seed, handler, deputy, rows, django_assert_num_queries
+):
+    seed.trend(incident, rows)
+    seed.decisions([incident] * 3, assignee=deputy, rank=2)
+    _entries(incident, handler, rows // 10)
+    client = as_user(isms_office)
+    _page(client, incident)
+    with django_assert_num_queries(QUERIES_PAGE):
+        assert _page(client, incident).status_code == 200
+
+
+# The incident page of the incidents app with its panels (escalation, BCP, the live panel and
+# the newest timeline entries); counted here so that the room stays flat as it grows.
+QUERIES_PAGE = 29
