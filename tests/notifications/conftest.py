@@ -14,6 +14,17 @@ from tests.notifications.receiver import start_receiver
 
 
 @pytest.fixture(autouse=True)
+def _broker_believed_up():
+    """The outbox remembers a broker outage for a while (module state); a test that stopped a
+    broker must not make the next test's enqueues fail."""
+    from notifications.services import outbox
+
+    outbox._broker_down_until = 0.0
+    yield
+    outbox._broker_down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _alert_settings(settings):
     # The receiver runs on 127.0.0.1: loopback targets are allowed in the tests only.
     settings.ALERT_WEBHOOK_ALLOW_PRIVATE = True
