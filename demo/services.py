@@ -94,3 +94,43 @@ def _ensure_role(org: Organisation, user: User, spec: DemoUser) -> None:
     account_services.role_assign(
         organisation=org, role=spec.role, user=user, priority=spec.priority
     )
+
+
+def demo_incident() -> str | None:
+    """A targeted-email wave to look at: three reports, one incident, a second infected PC,
+    so the level-2 recommendation and its decisions wait in the inboxes. Only once."""
+    from incidents.models import Incident
+    from incidents.services import findings, intake, triage
+    from incidents.services.assets import asset_upsert
+
+    org = Organisation.objects.get(name=DEMO_ORGANISATION)
+    if Incident.objects.filter(organisation=org).exists():
+        return None
+    office = User.objects.get(username="isms")
+    handler = User.objects.get(username="handler")
+    mail = {
+        "sender": '"経理部" <keiri@invoice-jp.example>',
+        "subject": "【至急】請求書の送付",
+        "url": "https://invoice-jp.example/download",
+        "what_happened": "OPENED_ATTACHMENT",
+    }
+    first = intake.report_submit(
+        organisation=org,
+        actor=User.objects.get(username="employee"),
+        data=intake.ReportInput(**mail, asset_label="PC-12", cable_pulled=True),
+    )
+    for name in ("manager", "pr"):
+        intake.report_submit(
+            organisation=org,
+            actor=User.objects.get(username=name),
+            data=intake.ReportInput(**{**mail, "what_happened": "RECEIVED_ONLY"}),
+        )
+    incident = triage.event_promote(event=first.event, actor=office)
+    findings.asset_infection_set(
+        incident=incident,
+        actor=handler,
+        state="SUSPECTED",
+        via="MAIL",
+        asset=asset_upsert(organisation_id=org.pk, asset_tag="PC-27", hostname="PC-27"),
+    )
+    return incident.ref

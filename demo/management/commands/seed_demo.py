@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from demo.services import DEMO_USERS, demo_seed
+from demo.services import DEMO_USERS, demo_incident, demo_seed
 
 
 class Command(BaseCommand):
@@ -15,3 +15,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (username / password / role):")
         for username, password in passwords.items():
             self.stdout.write(f"  {username:<10} {password:<14} {roles[username]}")
+        ref = demo_incident()
+        if ref:
+            self.stdout.write(
+                f"Demo incident {ref}: a targeted-email wave at level 1, level 2 "
+                "recommended; its decisions wait in the decision inbox."
+            )
