@@ -22,7 +22,7 @@ GENERATE_INCIDENTS = """
 INSERT INTO incidents_incident (created_at, updated_at, organisation_id, ref, year, seq, title,
   description, category, attack_vector, status, level, recommended_level, peak_level, priority,
   priority_reason, tlp, functional_impact, information_impact, recoverability, determination,
-  external_comm_status, leak_status, declared_at, recurrence_prevention)
+  external_comm_status, leak_status, declared_at, recurrence_prevention, is_exercise)
 SELECT now(), now(), %(org)s,
   'INC-' || (2000 + i / 10000) || '-' || lpad((i %% 10000)::text, 5, '0'),
   2000 + i / 10000, i %% 10000, '標的型攻撃メール ' || i, '', (ARRAY['TARGETED_EMAIL','RANSOMWARE',
@@ -30,7 +30,7 @@ SELECT now(), now(), %(org)s,
   'ERADICATING','RECOVERING','MONITORING','REVIEWING','CLOSED','CLOSED'])[1 + i %% 8],
   1 + i %% 3, 1 + i %% 3, 1 + i %% 3, (ARRAY['P1','P2','P3','P4'])[1 + i %% 4], '',
   'AMBER_STRICT', 'LOW', '[]'::jsonb, '', 'SUSPECTED', 'NONE', 'NONE',
-  timestamptz '2020-01-01' + i * interval '17 minutes', ''
+  timestamptz '2020-01-01' + i * interval '17 minutes', '', false
 FROM generate_series(1, %(n)s) AS i
 """
 GENERATE_TIMELINE = """
