@@ -21,8 +21,6 @@ class Command(BaseCommand):
         for locale_dir in self._locale_dirs():
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
-                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                    continue
                 polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
                 count += 1
         self.stdout.write(f"Compiled {count} translation catalogue(s).")
