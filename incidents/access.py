@@ -52,7 +52,7 @@ INTAKE_ADMINS = frozenset({Role.ISMS_OFFICE})
 
 
 class PermissionDeniedError(Forbidden):
-    pass
+    """The user may see the object but not do this to it (HTTP 403)."""
 
 
 def integration_scope(user: User | AnonymousUser) -> str | None:

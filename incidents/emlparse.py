@@ -22,7 +22,7 @@ class ParsedMail:
 
 
 class EmlError(ValueError):
-    pass
+    """The upload is not an RFC 5322 message at all (it is kept as a file anyway)."""
 
 
 def parse_eml(data: bytes) -> ParsedMail:

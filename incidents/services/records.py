@@ -314,7 +314,7 @@ def incident_facts(incident: Incident) -> lifecycle.IncidentFacts:
 
 
 class TransitionRefused(Conflict):
-    pass
+    """Not a transition of the lifecycle table, or a guard failed; the code names it."""
 
 
 @transaction.atomic

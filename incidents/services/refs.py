@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from contextlib import suppress
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -18,11 +19,9 @@ def incident_year(organisation: Organisation, at: datetime) -> int:
 
 def incident_next_seq(*, organisation: Organisation, year: int) -> int:
     """Take the next number inside the caller's transaction; a rollback gives it back."""
-    try:
-        with transaction.atomic():
-            IncidentCounter.objects.get_or_create(organisation=organisation, year=year)
-    except IntegrityError:  # created concurrently; it exists now
-        pass
+    # A concurrent first incident of the year may create the counter first; it exists either way.
+    with suppress(IntegrityError), transaction.atomic():
+        IncidentCounter.objects.get_or_create(organisation=organisation, year=year)
     counter = IncidentCounter.objects.select_for_update().get(organisation=organisation, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])

@@ -27,7 +27,7 @@ CLOSING = {
 
 
 class AlreadyTriaged(Conflict):
-    pass
+    """Someone else triaged the item first; the details say who and how."""
 
 
 def _lock_waiting(event: Event, actor: User) -> Event:

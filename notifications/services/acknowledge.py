@@ -14,7 +14,7 @@ from notifications.models import Alert, Notification
 
 
 class NotARecipient(Forbidden):
-    pass
+    """Only a person the alert was sent to may acknowledge it."""
 
 
 @transaction.atomic
