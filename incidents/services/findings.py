@@ -7,6 +7,7 @@ request returns.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -219,6 +220,61 @@ def delivery_mark_executed(
     )
 
 
+@dataclass(frozen=True)
+class _Finding:
+    incident: Incident  # locked
+    occurred: datetime
+    observed: datetime
+
+
+def _suspicion_record(
+    *,
+    incident: Incident,
+    actor: User | None,
+    status: str,
+    field: str,
+    kind: str,
+    asset: Asset | None,
+    data: dict[str, Any],
+    action: str,
+    occurred_at: datetime | None,
+    observed_at: datetime | None,
+) -> _Finding:
+    """X-2/X-3: raise a NONE/SUSPECTED/CONFIRMED field (never lower it), record the fact and
+    the timeline entry."""
+    if actor is not None:
+        access.require(access.can_edit_incidents(actor), action)
+    if status not in ("SUSPECTED", "CONFIRMED"):
+        raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
+    occurred, observed = _times(occurred_at, observed_at)
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if RANK[status] > RANK[getattr(locked, field)]:
+        setattr(locked, field, status)
+        locked.save(update_fields=[field, "updated_at"])
+    payload = {"status": status, **data}
+    fact_record(
+        incident=locked,
+        kind=kind,
+        actor=actor,
+        asset=asset,
+        occurred_at=occurred,
+        observed_at=observed,
+        data=payload,
+    )
+    timeline_append(
+        incident=locked,
+        kind=f"finding.{kind.lower()}",
+        actor=actor,
+        payload={
+            **payload,
+            "asset": asset.asset_tag if asset else None,
+            "occurred_at": occurred,
+            "observed_at": observed,
+        },
+    )
+    return _Finding(locked, occurred, observed)
+
+
 @transaction.atomic
 def external_comm_record(
     *,
@@ -232,50 +288,31 @@ def external_comm_record(
     observed_at: datetime | None = None,
 ) -> Incident:
     """X-2: unauthorised communication to the outside, suspected or confirmed."""
-    if actor is not None:
-        access.require(access.can_edit_incidents(actor), "record external communication")
-    if status not in ("SUSPECTED", "CONFIRMED"):
-        raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
-    occurred, observed = _times(occurred_at, observed_at)
-    locked = Incident.objects.select_for_update().get(pk=incident.pk)
-    if RANK[status] > RANK[locked.external_comm_status]:
-        locked.external_comm_status = status
-        locked.save(update_fields=["external_comm_status", "updated_at"])
-    fact_record(
-        incident=locked,
+    found = _suspicion_record(
+        incident=incident,
+        actor=actor,
+        status=status,
+        field="external_comm_status",
         kind=FactKind.EXTERNAL_COMM,
-        actor=actor,
         asset=asset,
-        occurred_at=occurred,
-        observed_at=observed,
-        data={"status": status, "to_c2": to_c2, "blocked": blocked},
-    )
-    timeline_append(
-        incident=locked,
-        kind="finding.external_comm",
-        actor=actor,
-        payload={
-            "status": status,
-            "asset": asset.asset_tag if asset else None,
-            "to_c2": to_c2,
-            "blocked": blocked,
-            "occurred_at": occurred,
-            "observed_at": observed,
-        },
+        data={"to_c2": to_c2, "blocked": blocked},
+        action="record external communication",
+        occurred_at=occurred_at,
+        observed_at=observed_at,
     )
     if asset is not None and status == "CONFIRMED" and to_c2:
-        affected = _affected(locked, asset)
+        affected = _affected(found.incident, asset)
         if e.INFECTION_RANK[affected.infection_state] < e.INFECTION_RANK["SUSPECTED"]:
             return asset_infection_set(
-                incident=locked,
+                incident=found.incident,
                 actor=actor,
                 asset=asset,
                 state="SUSPECTED",
-                occurred_at=occurred,
-                observed_at=observed,
+                occurred_at=found.occurred,
+                observed_at=found.observed,
             ).incident
-    extensions.facts_changed(locked, actor, observed)
-    return locked
+    extensions.facts_changed(found.incident, actor, found.observed)
+    return found.incident
 
 
 @transaction.atomic
@@ -290,39 +327,17 @@ def leak_record(
     observed_at: datetime | None = None,
 ) -> Incident:
     """X-3: a data leak, suspected or confirmed, from an asset or a shared store (no asset)."""
-    if actor is not None:
-        access.require(access.can_edit_incidents(actor), "record leaks")
-    if status not in ("SUSPECTED", "CONFIRMED"):
-        raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
-    occurred, observed = _times(occurred_at, observed_at)
-    locked = Incident.objects.select_for_update().get(pk=incident.pk)
-    if RANK[status] > RANK[locked.leak_status]:
-        locked.leak_status = status
-        locked.save(update_fields=["leak_status", "updated_at"])
-    fact_record(
-        incident=locked,
+    found = _suspicion_record(
+        incident=incident,
+        actor=actor,
+        status=status,
+        field="leak_status",
         kind=FactKind.LEAK,
-        actor=actor,
         asset=asset,
-        occurred_at=occurred,
-        observed_at=observed,
-        data={
-            "status": status,
-            "personal_data": personal_data,
-            "asset_kind": asset.kind if asset else None,
-        },
+        data={"personal_data": personal_data, "asset_kind": asset.kind if asset else None},
+        action="record leaks",
+        occurred_at=occurred_at,
+        observed_at=observed_at,
     )
-    timeline_append(
-        incident=locked,
-        kind="finding.leak",
-        actor=actor,
-        payload={
-            "status": status,
-            "asset": asset.asset_tag if asset else None,
-            "personal_data": personal_data,
-            "occurred_at": occurred,
-            "observed_at": observed,
-        },
-    )
-    extensions.facts_changed(locked, actor, observed)
-    return locked
+    extensions.facts_changed(found.incident, actor, found.observed)
+    return found.incident
