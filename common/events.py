@@ -26,6 +26,7 @@ EVENTS: dict[str, str] = {
     "level.changed": "previous, level, decision",
     "bcp.state_changed": "previous, state",
     "evidence.transferred": "evidence, holder",
+    "training.due": "user, person_id, course_id, course_title, due_on (date), overdue (bool)",
 }
 
 _subscribers: dict[str, list[Handler]] = {}

@@ -405,6 +405,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ALERT_SWEEP_SECONDS,
     },
     "exercise-clock": {"task": "training.tasks.exercises_tick", "schedule": DECISION_SWEEP_SECONDS},
+    "training-reminders": {"task": "training.tasks.remind_due_training", "schedule": 24 * 3600},
 }
 
 # --- Alerts (notifications) -------------------------------------------------------------------

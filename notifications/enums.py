@@ -20,6 +20,7 @@ EVENT_LABELS = {
     "bcp.state_changed": _("Cyber BCP state changed"),
     "evidence.transferred": _("Evidence custody transferred"),
     TASK_OVERDUE: _("Task overdue"),
+    "training.due": _("Training due"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

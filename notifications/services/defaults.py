@@ -39,6 +39,7 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     ("evidence.transferred", ROLE, Role.ISMS_OFFICE, 1, False, False),
     (TASK_OVERDUE, ASSIGNEE, "", 1, True, False),
     (TASK_OVERDUE, ROLE, Role.ISMS_OFFICE, 1, False, False),
+    ("training.due", ASSIGNEE, "", 1, False, False),
 ]
 
 

@@ -140,6 +140,18 @@ def _task(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _training(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """A person's required training is due soon or overdue: remind them, once per due date."""
+    due_on = data["due_on"]
+    occ.subject = f"training:{data['person_id']}:{data['course_id']}"
+    occ.dedupe_key = f"training.due:{data['person_id']}:{data['course_id']}:{due_on:%Y%m%d}"
+    occ.assignee = data["user"]
+    occ.payload.update(
+        title=data["course_title"], due_on=due_on.isoformat(), overdue=bool(data["overdue"])
+    )
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -152,6 +164,7 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "bcp.state_changed": _bcp,
     "evidence.transferred": _evidence,
     TASK_OVERDUE: _task,
+    "training.due": _training,
 }
 
 
