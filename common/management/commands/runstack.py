@@ -6,15 +6,21 @@ half-running stack never hides behind a printed URL.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+# How long web, worker and beat get to stop on their own before they are killed; shorter than
+# what a supervisor (or a test) waits for runstack itself, so runstack always cleans up first.
+GRACE_SECONDS = 10
 
 
 def stack_commands(port: int) -> dict[str, list[str]]:
@@ -73,7 +79,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args: Any, port: int, **options: Any) -> None:
-        processes = {name: subprocess.Popen(cmd) for name, cmd in stack_commands(port).items()}
+        # Each component leads its own process group, so stopping it reaches its children too
+        # (gunicorn's workers, Celery's pool) even if the leader dies first.
+        processes = {
+            name: subprocess.Popen(cmd, start_new_session=True, preexec_fn=_die_with_parent)
+            for name, cmd in stack_commands(port).items()
+        }
         stopping = False
 
         def stop(*_: Any) -> None:
@@ -111,11 +122,29 @@ class Command(BaseCommand):
 
     def _stop_all(self, processes: dict[str, subprocess.Popen[bytes]]) -> None:
         for process in processes.values():
-            if process.poll() is None:
-                process.terminate()
-        deadline = time.monotonic() + 15
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE_SECONDS
         for process in processes.values():
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
+        # Whatever is left of a group after the grace period (a leader that did not stop, or
+        # children it left behind) is killed: Ctrl-C never leaves orphans.
+        for process in processes.values():
+            _signal_group(process, signal.SIGKILL)
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: on Linux, get SIGTERM if runstack itself is killed, so a
+    killed runstack (SIGKILL) never leaves the stack running without it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
