@@ -5,14 +5,18 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from accounts import throttle
 from accounts.models import ApiKeyScope
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Refuse further attempts for a username + address after too many failures."""
+class LockedOutLoginForm(AuthenticationForm):
+    """The login form as a locked-out client sees it: the lockout's message, no new attempt.
+
+    Bound to what was posted (the username stays filled in) but never validated, so rendering it
+    does not call ``authenticate`` again.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -22,22 +26,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         ),
     }
 
-    def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "") or ""
-        address = throttle.client_address(self.request) if self.request else "unknown"
-        if throttle.login_is_locked(username, address):
-            raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": max(1, settings.LOGIN_COOL_OFF_SECONDS // 60)},
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.login_failed(username, address)
-            raise
-        throttle.login_succeeded(username, address)
-        return cleaned
+    def full_clean(self) -> None:
+        self._errors = ErrorDict()
+        self.cleaned_data: dict[str, Any] = {}
+        minutes = max(1, settings.LOGIN_COOL_OFF_SECONDS // 60)
+        self.add_error(
+            None,
+            forms.ValidationError(
+                self.error_messages["throttled"], code="throttled", params={"minutes": minutes}
+            ),
+        )
 
 
 class LanguageForm(forms.Form):

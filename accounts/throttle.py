@@ -1,14 +1,19 @@
-"""Login-failure throttling and password-reset rate limits, kept in the cache.
+"""The client address, what django-axes counts login failures by, and password-reset limits.
 
-The key is the username *and* the client address: an attacker who knows the decision maker's
-username cannot lock them out from another address (the issue's requirement), and one address
-cannot brute-force a name. Unknown and existing usernames are throttled the same way, so the
-answer never tells whether an account exists.
+Login throttling itself is django-axes (``AXES_*`` in the settings): every authentication through
+``django.contrib.auth.authenticate`` — the site's login, the admin's, the two-factor step's
+password — is counted per username *and* client address, so an attacker who knows the decision
+maker's username cannot lock them out from another address, and one address cannot brute-force a
+name. Unknown and existing usernames are counted the same way, so the answer never tells whether
+an account exists. Axes keeps the attempts and the access log in the database (the audit).
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,41 +25,47 @@ def client_address(request: HttpRequest) -> str:
 
     Each proxy appends the address it received from to X-Forwarded-For, so with N trusted
     proxies the N-th entry from the right is the client. Entries further left are whatever the
-    client sent and are never trusted.
+    client sent and are never trusted. "unknown" when there is no valid address.
     """
+    return _client_ip(request) or "unknown"
+
+
+def axes_client_address(request: HttpRequest) -> str | None:
+    """The same address for axes (``AXES_CLIENT_IP_CALLABLE``), which stores it as ``inet``."""
+    return _client_ip(request)
+
+
+def _client_ip(request: HttpRequest) -> str | None:
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_ip(hops[-proxies]):
             return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _is_ip(remote) else None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def attempted_username(request: HttpRequest, credentials: Mapping[str, Any] | None) -> str:
+    """The username an attempt is counted under (axes' ``AXES_USERNAME_CALLABLE``).
+
+    Folded to lower case and stripped, so "Admin " and "admin" are one counter.
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str(source.get("username") or "").strip().lower()
 
 
 def _key(prefix: str, *parts: str) -> str:
     digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
     return f"throttle:{prefix}:{digest}"
-
-
-def login_key(username: str, address: str) -> str:
-    return _key("login", username.strip().lower(), address)
-
-
-def login_is_locked(username: str, address: str) -> bool:
-    return cache.get(login_key(username, address), 0) >= settings.LOGIN_FAILURE_LIMIT
-
-
-def login_failed(username: str, address: str) -> None:
-    key = login_key(username, address)
-    cache.add(key, 0, timeout=settings.LOGIN_COOL_OFF_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.LOGIN_COOL_OFF_SECONDS)
-
-
-def login_succeeded(username: str, address: str) -> None:
-    cache.delete(login_key(username, address))
 
 
 def password_reset_allowed(email: str, address: str) -> bool:

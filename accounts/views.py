@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,18 +15,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access, selectors, services, throttle
-from accounts.forms import ApiKeyForm, LanguageForm, ThrottledAuthenticationForm
+from accounts.forms import ApiKeyForm, LanguageForm, LockedOutLoginForm
 from accounts.redirects import safe_local_path
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def get_redirect_url(self) -> str:
         target = self.request.POST.get("next", self.request.GET.get("next", ""))
         return safe_local_path(target, default="")
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Axes' answer to a locked-out client (``AXES_LOCKOUT_CALLABLE``), on every login path.
+
+    The site's login page with the lockout's message, status 429; it posts back to the path it
+    was shown on, so the admin's login stays the admin's.
+    """
+    form = LockedOutLoginForm(request, data=request.POST)
+    next_path = safe_local_path(request.POST.get("next", ""), default="")
+    return render(request, "accounts/login.html", {"form": form, "next": next_path}, status=429)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -59,7 +59,7 @@ def test_repeated_failures_lock_out_the_username_from_that_address_only(client, 
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         _login(client, "reporter", "wrong-password")
     locked = _login(client, "reporter", PASSWORD)
-    assert locked.status_code == 200
+    assert locked.status_code == 429
     assert not locked.wsgi_request.user.is_authenticated
     elsewhere = _login(client, "reporter", PASSWORD, REMOTE_ADDR="198.51.100.7")
     assert elsewhere.status_code == 302
