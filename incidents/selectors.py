@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -71,6 +71,12 @@ def events_waiting(user: User) -> QuerySet[Event]:
     return (
         Event.objects.waiting()
         .filter(organisation_id=user.organisation_id)
+        .annotate(
+            # A report of the item whose derived records failed: the office completes them.
+            has_intake_problem=Exists(
+                Report.objects.filter(event=OuterRef("pk")).exclude(intake_problem="")
+            )
+        )
         .order_by("received_at", "id")
     )
 

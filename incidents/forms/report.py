@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents import normalize
 from incidents.forms.fields import PastDateTimeField, enum_choices
+from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.models.enums import Category, Channel, Impact, IndicatorKind, WhatHappened
 from incidents.services.intake import EML_MAX_BYTES, ReportInput
 
@@ -50,7 +51,7 @@ class MailFieldsForm(forms.Form):
     attachment_name = _text(_("Attachment file name"), 255)
     asset_label = _text(
         _("PC name or asset tag"),
-        100,
+        ASSET_TAG_MAX_LENGTH,
         help_text=_("Written on the sticker on your PC, e.g. PC-0123."),
     )
     cable_pulled = forms.ChoiceField(

@@ -8,6 +8,10 @@ from common.models import TimeStampedModel
 from incidents.models import enums
 from incidents.models.incident import Incident
 
+# An asset tag is what a report's "PC name or asset tag" becomes; every input that can end up
+# here is bounded by this length (tests/test_input_bounds.py).
+ASSET_TAG_MAX_LENGTH = 64
+
 
 class Asset(TimeStampedModel):
     """A terminal, server or service of the organisation (the ISMS asset inventory, A.5.9)."""
@@ -18,7 +22,7 @@ class Asset(TimeStampedModel):
         related_name="assets",
         verbose_name=_("organisation"),
     )
-    asset_tag = models.CharField(_("asset tag"), max_length=64)
+    asset_tag = models.CharField(_("asset tag"), max_length=ASSET_TAG_MAX_LENGTH)
     hostname = models.CharField(_("hostname"), max_length=255, blank=True)
     kind = models.CharField(
         _("kind"), max_length=16, choices=enums.AssetKind.choices, default=enums.AssetKind.PC

@@ -24,6 +24,14 @@ class WhatHappened(models.TextChoices):
     ENTERED_PASSWORD = "ENTERED_PASSWORD", _("I entered a password")
 
 
+class IntakeProblem(models.TextChoices):
+    """A record derived from a report that could not be written; the report itself was kept."""
+
+    ASSET = "ASSET", _("The reporter's PC could not be recorded")
+    MAIL_RECORDS = "MAIL_RECORDS", _("The email's indicators and delivery could not be recorded")
+    GROUPING = "GROUPING", _("The report could not be grouped with other reports of the email")
+
+
 class Category(models.TextChoices):
     TARGETED_EMAIL = "TARGETED_EMAIL", _("Targeted-attack email")
     CREDENTIAL_PHISHING = "CREDENTIAL_PHISHING", _("Credential phishing")

@@ -164,6 +164,12 @@ class Report(TimeStampedModel):
     eml_parse_error = models.CharField(_(".eml parse error"), max_length=300, blank=True)
     # How grouping placed the report: {"target": "incident"|"event", "id": …, "kind": …}.
     matched = models.JSONField(_("matched by"), default=dict, blank=True)
+    # A record derived from the report that could not be written (the report was kept), for
+    # the ISMS office to complete by hand.
+    intake_problem = models.CharField(
+        _("not recorded"), max_length=16, choices=enums.IntakeProblem.choices, blank=True
+    )
+    intake_problem_detail = models.CharField(_("why not"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("report")

@@ -9,6 +9,7 @@ but the item's counter row, taken last and held only until the commit.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,9 +31,12 @@ from incidents.models import (
     Report,
     ReportKey,
 )
-from incidents.models.enums import Channel, Impact, IndicatorKind
+from incidents.models.assets import ASSET_TAG_MAX_LENGTH
+from incidents.models.enums import Channel, Impact, IndicatorKind, IntakeProblem
 from incidents.services import records
 from incidents.services.timeline import timeline_append
+
+logger = logging.getLogger(__name__)
 
 # A single one of these identifies the email; sender and subject identify it only together.
 STRONG_KINDS = (IndicatorKind.MESSAGE_ID, IndicatorKind.FILE_SHA256, IndicatorKind.URL)
@@ -81,8 +85,13 @@ def report_submit(
     data: ReportInput,
     eml: UploadedFile | None = None,
 ) -> Report:
-    """File a report (rule EV-1) and place it: incident, waiting item, or a new item."""
+    """File a report (rule EV-1) and place it: incident, waiting item, or a new item.
+
+    Once the report row is written it is kept: if grouping it fails, it waits for triage in a
+    triage item of its own, marked for the ISMS office (issue 12).
+    """
     _validate_times(data)
+    _validate_asset_label(data)
     if actor is None and not data.reporter_email:
         raise InvalidInput(
             "reporter_email_required", _("Give your email address so the desk can reach you.")
@@ -91,21 +100,59 @@ def report_submit(
     keys = mail_keys(data)
     with transaction.atomic():
         report = _create_report(organisation, actor, data, eml, parse_error)
-        _save_keys(report, keys)
-        incident, matched_kind = _match_incident(organisation, keys)
-        if incident is not None:
-            _join_incident(report, incident, keys, matched_kind, actor)
-            count = Report.objects.filter(incident=incident).count()
-            _announce(report, incident=incident, event=None, count=count, new_item=False)
-            return report
-        event, matched_kind = _match_event(organisation, keys)
-        if event is None:
-            event, matched_kind = _new_event_or_match(organisation, data, report, keys)
-        _join_event(report, event, keys, matched_kind)
-        _announce(
-            report, incident=None, event=event, count=event.report_count, new_item=not matched_kind
-        )
+        try:
+            with transaction.atomic():
+                _place(report, organisation, actor, data, keys)
+        except Exception as exc:  # the report is kept whatever grouping does
+            logger.exception("Report %s could not be grouped", report.pk)
+            records.report_note_problem(
+                report=report, problem=IntakeProblem.GROUPING, detail=str(exc)
+            )
+            _place_alone(report, organisation, data)
         return report
+
+
+def _place(
+    report: Report,
+    organisation: Organisation,
+    actor: User | None,
+    data: ReportInput,
+    keys: list[MailKey],
+) -> None:
+    _save_keys(report, keys)
+    incident, matched_kind = _match_incident(organisation, keys)
+    if incident is not None:
+        _join_incident(report, incident, keys, matched_kind, actor)
+        count = Report.objects.filter(incident=incident).count()
+        _announce(report, incident=incident, event=None, count=count, new_item=False)
+        return
+    event, matched_kind = _match_event(organisation, keys)
+    if event is None:
+        event, matched_kind = _new_event_or_match(organisation, data, report, keys)
+    _join_event(report, event, keys, matched_kind)
+    _announce(
+        report, incident=None, event=event, count=event.report_count, new_item=not matched_kind
+    )
+
+
+def _place_alone(report: Report, organisation: Organisation, data: ReportInput) -> None:
+    """A triage item of the report alone, claiming no keys: the office groups it by hand."""
+    report.incident = None
+    event = _new_event(organisation, data, report.received_at)
+    _join_event(report, event, [], "")
+    _announce(report, incident=None, event=event, count=1, new_item=True)
+
+
+def _validate_asset_label(data: ReportInput) -> None:
+    """The label becomes the inventory's asset tag: refuse what the tag cannot hold."""
+    length = len(data.asset_label.strip())
+    if length > ASSET_TAG_MAX_LENGTH:
+        raise InvalidInput(
+            "max_length",
+            _("Ensure this field has no more than %(limit)d characters (it has %(length)d).")
+            % {"limit": ASSET_TAG_MAX_LENGTH, "length": length},
+            field="asset_label",
+        )
 
 
 def _announce(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +23,16 @@ from incidents.models import (
     Report,
 )
 from incidents.models import enums as e
+from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.services import findings
 from incidents.services.refs import format_ref, incident_next_seq, incident_year
 from incidents.services.timeline import timeline_append
 
 if TYPE_CHECKING:
     from incidents.services.intake import MailKey
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OPEN_STATUSES = [s for s in e.IncidentStatus.values if s != e.IncidentStatus.CLOSED]
 MAIL_INDICATOR_KINDS = {
@@ -101,17 +106,78 @@ def incident_declare(
     return incident
 
 
+class DerivedRecordError(Exception):
+    """A record derived from a report cannot be written from what the report says."""
+
+
 def incident_absorb_report(
     *, incident: Incident, report: Report, keys: Iterable[MailKey], actor: User | None
 ) -> MailDelivery | None:
-    """A report of the campaign's mail: its indicators, the reporter's delivery and PC."""
-    _add_mail_indicators(incident, keys, report.received_at, actor)
-    if not (report.sender or report.subject or report.message_id or report.url):
-        return None
-    message = _message_for(incident, report)
-    delivery = _delivery_for(message, report)
-    _record_reporter_asset(incident, report)
+    """A report of the campaign's mail: its indicators, the reporter's delivery and PC.
+
+    Each derived record is written in its own savepoint. One that fails is noted on the report
+    and on the incident's timeline for the ISMS office, and never takes the report with it.
+    """
+    has_mail = bool(report.sender or report.subject or report.message_id or report.url)
+    delivery = _derive(
+        incident,
+        report,
+        e.IntakeProblem.MAIL_RECORDS,
+        lambda: _mail_records(incident, report, keys, actor, has_mail=has_mail),
+    )
+    if has_mail:
+        _derive(
+            incident,
+            report,
+            e.IntakeProblem.ASSET,
+            lambda: _record_reporter_asset(incident, report),
+        )
     return delivery
+
+
+def _derive(incident: Incident, report: Report, problem: str, write: Callable[[], T]) -> T | None:
+    try:
+        with transaction.atomic():
+            return write()
+    except Exception as exc:  # whatever failed, the report is kept and the gap shown
+        log = logger.warning if isinstance(exc, DerivedRecordError) else logger.exception
+        log("Report %s: %s not recorded: %s", report.pk, problem, exc)
+        report_note_problem(report=report, problem=problem, detail=str(exc), incident=incident)
+        return None
+
+
+def report_note_problem(
+    *, report: Report, problem: str, detail: str, incident: Incident | None = None
+) -> None:
+    """Mark what could not be recorded from a report, for the ISMS office to complete."""
+    report.intake_problem, report.intake_problem_detail = problem, detail.strip()[:300]
+    Report.objects.filter(pk=report.pk).update(
+        intake_problem=report.intake_problem, intake_problem_detail=report.intake_problem_detail
+    )
+    if incident is not None:
+        timeline_append(
+            incident=incident,
+            kind="report.intake_problem",
+            payload={
+                "report": report.number,
+                "problem": problem,
+                "detail": report.intake_problem_detail,
+            },
+        )
+
+
+def _mail_records(
+    incident: Incident,
+    report: Report,
+    keys: Iterable[MailKey],
+    actor: User | None,
+    *,
+    has_mail: bool,
+) -> MailDelivery | None:
+    _add_mail_indicators(incident, keys, report.received_at, actor)
+    if not has_mail:
+        return None
+    return _delivery_for(_message_for(incident, report), report)
 
 
 def _add_mail_indicators(
@@ -196,10 +262,18 @@ def _record_reporter_asset(incident: Incident, report: Report) -> None:
         ).first()
     )
     if asset is None:
+        if len(label) > ASSET_TAG_MAX_LENGTH:  # a label stored before the forms were bounded
+            raise DerivedRecordError(
+                _(
+                    "The PC name is longer than an asset tag (%(limit)d characters): "
+                    "add the PC to the incident by hand."
+                )
+                % {"limit": ASSET_TAG_MAX_LENGTH}
+            )
         asset = Asset.objects.create(
             organisation_id=incident.organisation_id, asset_tag=label, hostname=label
         )
-    affected, _ = AffectedAsset.objects.get_or_create(
+    affected, _created = AffectedAsset.objects.get_or_create(
         incident=incident,
         asset=asset,
         defaults={"infection_via": e.InfectionVia.MAIL, "first_infected_at": report.received_at},

@@ -30,6 +30,7 @@ TIMELINE_KINDS = {
     "incident.assigned": _("People assigned"),
     "incident.status_changed": _("Status changed"),
     "report.attached": _("Report attached"),
+    "report.intake_problem": _("Not recorded from a report"),
     "event.promoted": _("Accepted from triage"),
     "event.attached": _("Triage item attached"),
     "asset.added": _("Affected asset recorded"),

@@ -17,6 +17,7 @@ from incidents.api.serializers.fields import (
 )
 from incidents.models import Event, Incident, Report
 from incidents.models import enums as e
+from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.services.intake import ReportInput
 
 # --- Reports (intake) ---------------------------------------------------------------------------
@@ -58,6 +59,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "event",
             "incident",
             "matched",
+            "intake_problem",
+            "intake_problem_detail",
         ]
         read_only_fields = fields
 
@@ -79,13 +82,13 @@ class ReportCreateSerializer(serializers.Serializer):
     attachment_sha256 = serializers.RegexField(
         r"^([0-9a-fA-F]{64})?$", allow_blank=True, default="", max_length=64
     )
-    asset_label = text(100)
+    asset_label = text(ASSET_TAG_MAX_LENGTH)  # it becomes an asset tag
     cable_pulled = serializers.BooleanField(required=False, allow_null=True, default=None)
     cable_pulled_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     first_aid_confirmed_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     description = text(20000)
     reporter_name = text(200)
-    reporter_email = serializers.EmailField(allow_blank=True, required=False)
+    reporter_email = serializers.EmailField(max_length=254, allow_blank=True, required=False)
     eml = serializers.FileField(required=False, help_text=_("The reported email as .eml"))
 
     def to_input(self) -> ReportInput:
@@ -101,7 +104,15 @@ class EventReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = ["id", "number", "reporter_name", "received_at", "what_happened", "matched"]
+        fields = [
+            "id",
+            "number",
+            "reporter_name",
+            "received_at",
+            "what_happened",
+            "matched",
+            "intake_problem",
+        ]
         read_only_fields = fields
 
 
