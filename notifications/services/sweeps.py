@@ -1,8 +1,12 @@
 """The periodic sweeps: re-queue rows whose message was lost, alert on overdue tasks.
 
-Two sweeps at once take disjoint rows (SELECT … FOR UPDATE SKIP LOCKED, then ``queued_at`` moves
-past the grace period), and a row queued twice is still delivered once: the worker's claim is a
-conditional UPDATE.
+The requeue sweep's guarantee: a row queued by one sweep is not queued again by another sweep
+whose ``now`` is less than ``ALERT_PENDING_GRACE_SECONDS`` from the first's, whatever their order
+or overlap.
+Overlapping sweeps skip each other's locked rows (SELECT … FOR UPDATE SKIP LOCKED, and PostgreSQL
+re-checks the filter on a row committed meanwhile); a later one finds ``queued_at`` inside its grace
+period. A grace period of 0 promises nothing. A row queued twice all the same (after the grace
+period) is still delivered once: the worker's claim is a conditional UPDATE.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ TASK_LOOKBACK = timedelta(days=7)
 
 
 def notifications_requeue(*, now: datetime | None = None) -> int:
-    """Queue again the rows pending past the grace period or whose claim lapsed."""
+    """Queue again the rows pending past the grace period or whose claim lapsed; each row is
+    stamped ``queued_at=now``, which keeps it from every sweep whose ``now`` is less than the grace
+    period after this one's."""
     now = now or clock.now()
     cutoff = now - timedelta(seconds=settings.ALERT_PENDING_GRACE_SECONDS)
     with transaction.atomic():

@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -62,3 +64,30 @@ def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> 
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+def wait_until(
+    predicate: Callable[[], object], timeout: float = 20, interval: float = 0.1, what: str = ""
+) -> None:
+    """Poll a condition until it holds, failing after ``timeout`` seconds: the one way these
+    tests wait, so a slow machine makes them slower, never wrong."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"not true after {timeout}s: {what or predicate}")
+
+
+def wait_for_line(
+    log: Path, needle: str, process: subprocess.Popen[bytes], timeout: float = 60
+) -> str:
+    """Wait until ``needle`` is in the output ``process`` writes to ``log``; the output so far."""
+    deadline = time.monotonic() + timeout
+    while True:
+        output = log.read_text(errors="replace")
+        if needle in output:
+            return output
+        assert process.poll() is None, f"exited early ({process.returncode}):\n{output}"
+        assert time.monotonic() < deadline, f"never printed {needle!r} in {timeout}s:\n{output}"
+        time.sleep(0.2)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.common.stack import REPO_ROOT, embedded_env, free_port, manage, stop
+from tests.common.stack import REPO_ROOT, embedded_env, free_port, manage, stop, wait_for_line
 
 pytestmark = pytest.mark.integration
 
@@ -131,7 +131,8 @@ def test_runstack_serves_a_ready_app_and_ctrl_c_stops_web_worker_and_beat(stack)
     body = _wait_ready(stack)
     assert body["checks"]["database"]["detail"] == "sqlite"
     assert "filesystem" in body["checks"]["broker"]["detail"].lower()
-    assert f"http://127.0.0.1:{stack.port}/" in stack.output()
+    # The URL is printed once runstack's own probe of /healthz answered: soon after, not before.
+    wait_for_line(stack.log, f"http://127.0.0.1:{stack.port}/", stack.process, BOOT_SECONDS)
 
     root = stack.get("/")
     assert root.status == 302

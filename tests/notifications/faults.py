@@ -131,24 +131,3 @@ def worker_process(log: Path, **env: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             command, cwd=REPO_ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
         )
-
-
-def wait_for_line(
-    log: Path, needle: str, process: subprocess.Popen[bytes], timeout: float = 45
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if needle in log.read_text(errors="replace"):
-            return
-        assert process.poll() is None, f"worker exited early:\n{log.read_text()}"
-        time.sleep(0.2)
-    raise AssertionError(f"worker never logged {needle!r}:\n{log.read_text()}")
-
-
-def wait_until(predicate, timeout: float = 20, interval: float = 0.1) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise AssertionError(f"not true after {timeout}s: {predicate}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -20,13 +22,12 @@ from notifications.models import DeliveryAttempt, Notification
 from notifications.models.alerts import NotificationQuerySet
 from notifications.services import outbox, sweeps
 from notifications.tasks import sweep_pending
+from tests.common.stack import wait_for_line, wait_until
 from tests.incidents.test_concurrency import _race
 from tests.notifications.faults import (
     PrivateRedis,
     broker_at,
     flush_broker,
-    wait_for_line,
-    wait_until,
     worker_process,
     worker_thread,
 )
@@ -166,19 +167,37 @@ def test_a_gone_receiver_is_not_retried_and_the_next_channel_is_used(
     assert Notification.objects.get(channel=chat).state == "DELIVERED"
 
 
-def test_two_beat_sweeps_at_once_deliver_each_row_once(
-    webhook, open_decision, receiver, fast, shared_broker, no_enqueue
+GRACE = timedelta(seconds=10)
+
+
+@pytest.mark.parametrize("order", ["one-after-the-other", "the-later-first", "at-once"])
+def test_two_beat_sweeps_within_the_grace_period_queue_and_deliver_each_row_once(
+    order, webhook, open_decision, receiver, shared_broker, no_enqueue, settings
 ):
+    """The claim of ``notifications_requeue``: a row one sweep queued is not queued again by a
+    sweep whose clock reads less than the grace period apart, in whichever order or overlap they
+    run. Each sweep is handed its reading of the clock, so nothing depends on how the machine
+    schedules them; the worker starts after both, so no claim lapses in between."""
+    settings.ALERT_PENDING_GRACE_SECONDS = int(GRACE.total_seconds())
     for _ in range(5):
         open_decision("ESTABLISH_IRT")
+    lost_at = timezone.now() - GRACE - timedelta(seconds=1)  # the commit-time messages were lost
+    Notification.objects.filter(state="PENDING").update(next_attempt_at=lost_at, queued_at=lost_at)
     assert _rows(webhook).filter(state="PENDING").count() == 5
     pending = Notification.objects.filter(state="PENDING").count()  # with the incident's own
+    first = timezone.now()
+    last_instant = first + GRACE - timedelta(microseconds=1)
+    early = partial(sweeps.notifications_requeue, now=first)
+    late = partial(sweeps.notifications_requeue, now=last_instant)
+    if order == "at-once":
+        counts = _race([early, late])
+    else:
+        counts = [early(), late()] if order == "one-after-the-other" else [late(), early()]
+    assert sum(counts) == pending, counts
     with worker_thread():
-        counts = _race([sweeps.notifications_requeue, sweeps.notifications_requeue])
-        assert sum(counts) == pending, counts
         receiver.wait_for(5, "/hook")
         wait_until(lambda: _rows(webhook).filter(state="DELIVERED").count() == 5)
-        time.sleep(0.5)
+    # One message per row was sent (the sum above), so no later request can come.
     assert len(receiver.to("/hook")) == 5
     assert len(receiver.unique_keys()) == 5
 
