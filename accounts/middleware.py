@@ -1,4 +1,4 @@
-"""Language and time zone per user.
+"""Language and time zone per user; the lifetime of a browser session.
 
 Order of precedence for the language: ``?lang=xx`` in the URL (also saved for a logged-in user),
 then the user's preferred language, then Django's LocaleMiddleware (cookie, Accept-Language).
@@ -10,10 +10,14 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from common import clock
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
@@ -61,3 +65,42 @@ class OrganisationTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+SIGNED_IN_AT = "_signed_in_at"
+SEEN_AT = "_seen_at"
+SEEN_RESOLUTION_SECONDS = 60  # write the session at most once a minute for activity
+
+
+class SessionLifetimeMiddleware:
+    """End a browser session after SESSION_IDLE_TIMEOUT_SECONDS without the user doing anything,
+    and SESSION_MAX_AGE_SECONDS after sign-in whatever they do.
+
+    The pages' background polling (htmx GETs) is not activity: an incident room left open on a
+    screen must not keep a session alive for ever.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> None:
+        now = int(clock.wall_now().timestamp())
+        session = request.session
+        signed_in = session.setdefault(SIGNED_IN_AT, now)
+        seen = session.get(SEEN_AT, now)
+        if (
+            now - signed_in > settings.SESSION_MAX_AGE_SECONDS
+            or now - seen > settings.SESSION_IDLE_TIMEOUT_SECONDS
+        ):
+            logout(request)
+            messages.info(request, _("Your session has ended. Please log in again."))
+            return
+        is_poll = request.method == "GET" and request.headers.get("HX-Request") == "true"
+        if (not is_poll and now - seen >= SEEN_RESOLUTION_SECONDS) or SEEN_AT not in session:
+            session[SEEN_AT] = now

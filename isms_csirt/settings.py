@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body (sessions, CSRF, the views): refuse it by Content-Length.
+    "common.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +110,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.OrganisationTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -202,6 +205,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 3)
+# Browser sessions end after this long without activity, and this long after sign-in whatever
+# the activity (accounts.middleware.SessionLifetimeMiddleware); the cookie lasts no longer.
+SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
 # How many reverse proxies in front of the app append to X-Forwarded-For (0 = none; the
 # compose file's TLS proxy is 1). Login throttling and rate limits key on the client address.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
@@ -230,6 +238,9 @@ STORAGES = {
 # Evidence and uploads live outside the static root and are never served directly.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+# A body that is not a multipart upload may be at most this large; a multipart upload at most
+# EVIDENCE_MAX_BYTES + 1 MiB. Both are refused by Content-Length before reading
+# (common.middleware.RequestBodyLimitMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -16,6 +16,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_outlive_time_travel(settings):
+    """Tests move the clock by days around a signed-in client; a real person would sign in
+    again. Only tests/accounts/test_sessions.py puts the real lifetimes back."""
+    lifetime = 10**9
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = settings.SESSION_MAX_AGE_SECONDS = lifetime
+    settings.SESSION_COOKIE_AGE = lifetime
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield
