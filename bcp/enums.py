@@ -15,6 +15,8 @@ class DecisionStatus(models.TextChoices):
     DECIDED = "DECIDED", _("Decided")
     SUPERSEDED = "SUPERSEDED", _("Superseded")
     CANCELLED = "CANCELLED", _("Cancelled")
+    # Ended by whoever may open it, with a reason: the decision no longer applies.
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
 
 
 class Outcome(models.TextChoices):
@@ -77,3 +79,6 @@ REQUIRED_ROLE: dict[str, str] = {
     "BCP_STAND_DOWN": "DECISION_MAKER",
     "CLOSE_INCIDENT": "CSIRT_LEAD",
 }
+
+# Who may open a decision by hand when the organisation's policy does not say (issue 14).
+DEFAULT_OPENER_ROLES: tuple[str, ...] = ("CSIRT_LEAD", "ISMS_OFFICE", "DECISION_MAKER")

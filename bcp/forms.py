@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import DecisionType, Role
-from bcp.enums import BcpActionKind, Outcome, Scope
+from bcp.enums import BcpActionKind, Outcome, Recommendation, Scope
 from incidents.forms.fields import LocalDateTimeInput
 
 
@@ -52,6 +52,53 @@ class DecideForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_scope:
             del self.fields["scope"]
+
+
+class DecisionOpenForm(forms.Form):
+    """Open a decision by hand; the types offered are those the user's roles may open."""
+
+    type = forms.ChoiceField(label=_("Decision"), choices=DecisionType.choices)
+    recommendation = forms.ChoiceField(
+        label=_("Your recommendation"), choices=Recommendation.choices, initial="NONE"
+    )
+    recommended_scope = forms.ChoiceField(
+        label=_("Recommended scope (cyber-BCP activation only)"),
+        choices=[
+            (Scope.NONE, _("Not applicable")),
+            (Scope.PARTIAL, _("Partial (e.g. a staged reconnection)")),
+            (Scope.FULL, _("Full")),
+        ],
+        initial=Scope.NONE,
+        required=False,
+    )
+    target_level = forms.TypedChoiceField(
+        label=_("Target level (raising or lowering the level only)"),
+        choices=[("", "—"), (1, "1"), (2, "2"), (3, "3")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why it is needed"),
+        required=False,  # the service refuses a blank one (REASON_REQUIRED)
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        help_text=_("Shown to the decision maker with the facts."),
+    )
+
+    def __init__(self, *args: Any, types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(DecisionType.choices)
+        self.fields["type"].choices = [(t, labels[t]) for t in types]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it no longer applies"),
+        required=False,  # the service refuses a blank one (REASON_REQUIRED)
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+    )
 
 
 class _PeopleForm(forms.Form):

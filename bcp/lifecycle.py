@@ -12,6 +12,10 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
         (S.DECISION_PENDING, S.ACTIVATED_PARTIAL),
         (S.DECISION_PENDING, S.ACTIVATED_FULL),
         (S.DECISION_PENDING, S.DECLINED),
+        # The last pending BCP decision was withdrawn (or a lone cut-off declined): back to
+        # where the BCP stood before it opened.
+        (S.DECISION_PENDING, S.NOT_ACTIVATED),
+        (S.DECISION_PENDING, S.STOOD_DOWN),
         (S.ACTIVATED_PARTIAL, S.ACTIVATED_FULL),
         (S.ACTIVATED_FULL, S.ACTIVATED_PARTIAL),  # B-3: staged reconnection, by decision
         (S.ACTIVATED_PARTIAL, S.STOOD_DOWN),

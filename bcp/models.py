@@ -22,6 +22,9 @@ class DecisionPolicy(TimeStampedModel):
         Organisation, on_delete=models.CASCADE, related_name="decision_policy"
     )
     deadlines = models.JSONField(_("deadlines (minutes)"), default=dict, blank=True)
+    # Decision type → the roles that may open (and withdraw) it by hand; a missing type falls
+    # back to enums.DEFAULT_OPENER_ROLES.
+    openers = models.JSONField(_("who may open decisions"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("decision policy")
@@ -67,6 +70,14 @@ class Decision(TimeStampedModel):
     reason = models.TextField(_("why it was opened"), blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     opened_by_rule = models.CharField(_("opened by rule"), max_length=16, blank=True)
+    opened_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
     assignee = models.ForeignKey(
         USER,
         on_delete=models.SET_NULL,
@@ -107,6 +118,16 @@ class Decision(TimeStampedModel):
         verbose_name=_("ratified by"),
     )
     ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -132,6 +153,11 @@ class Decision(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(outcome="DEFERRED") | models.Q(redecide_by__isnull=False),
                 name="decision_deferred_has_redecide_by",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="WITHDRAWN")
+                | (models.Q(withdrawn_at__isnull=False) & ~models.Q(withdrawal_reason="")),
+                name="decision_withdrawn_has_reason",
             ),
         ]
 

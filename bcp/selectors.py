@@ -181,7 +181,7 @@ def decisions_visible_to(user: User) -> QuerySet[Decision]:
 
 def decision_list(user: User) -> QuerySet[Decision]:
     return decisions_visible_to(user).select_related(
-        "incident", "assignee", "decided_by", "ratified_by"
+        "incident", "assignee", "decided_by", "ratified_by", "opened_by", "withdrawn_by"
     )
 
 
@@ -252,7 +252,9 @@ def may_ratify(*, decision: Decision, user: User, at: datetime) -> bool:
 
 
 def decisions_of_incident(incident: Incident) -> QuerySet[Decision]:
-    return incident.decisions.select_related("assignee", "decided_by").order_by("-opened_at", "-id")
+    return incident.decisions.select_related("assignee", "decided_by", "withdrawn_by").order_by(
+        "-opened_at", "-id"
+    )
 
 
 # --- The cyber BCP --------------------------------------------------------------------------------

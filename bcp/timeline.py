@@ -9,6 +9,7 @@ LABELS = {
     "decision.reassigned": _("Decision reassigned (deadline passed)"),
     "decision.overdue": _("Decision overdue"),
     "decision.reopened": _("Deferred decision re-opened"),
+    "decision.withdrawn": _("Decision withdrawn"),
     "decision.raised": _("Decision raised in place"),
     "bcp.state_changed": _("Cyber BCP state changed"),
     "bcp.action_executed": _("BCP action done"),

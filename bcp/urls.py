@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bcp.views import actions, decisions, plan, roster
+from bcp.views import actions, decisions, manual, plan, roster
 
 app_name = "bcp"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("decisions/<int:pk>/", decisions.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/decide/", decisions.decide, name="decision_decide"),
     path("decisions/<int:pk>/ratify/", decisions.ratify, name="decision_ratify"),
+    path("decisions/<int:pk>/withdraw/", manual.withdraw, name="decision_withdraw"),
+    path("incidents/<str:ref>/decisions/", manual.decision_open, name="decision_open"),
     path("roster/", roster.roster, name="roster"),
     path("roster/assignments/", roster.assignment_add, name="assignment_add"),
     path(

@@ -23,10 +23,12 @@ EVENTS: dict[str, str] = {
     "decision.reassigned": "decision, previous_assignee_id",
     "decision.overdue": "decision",
     "decision.decided": "decision",
+    "decision.withdrawn": "decision",
     "level.changed": "previous, level, decision",
     "bcp.state_changed": "previous, state",
     "evidence.transferred": "evidence, holder",
     "training.due": "user, person_id, course_id, course_title, due_on (date), overdue (bool)",
+    "corrective_action.due": "action (isms.CorrectiveAction), due_on (date), overdue (bool)",
 }
 
 _subscribers: dict[str, list[Handler]] = {}

@@ -16,11 +16,13 @@ EVENT_LABELS = {
     "decision.reassigned": _("Decision reassigned"),
     "decision.overdue": _("Decision overdue"),
     "decision.decided": _("Decision taken"),
+    "decision.withdrawn": _("Decision withdrawn"),
     "level.changed": _("Level changed"),
     "bcp.state_changed": _("Cyber BCP state changed"),
     "evidence.transferred": _("Evidence custody transferred"),
     TASK_OVERDUE: _("Task overdue"),
     "training.due": _("Training due"),
+    "corrective_action.due": _("Corrective action due"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

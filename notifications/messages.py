@@ -115,6 +115,32 @@ def _task(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
     return [_("Task overdue: %(title)s (due %(due)s)") % values]
 
 
+def _withdrawn(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {"type": _decision_type(p), "who": p.get("withdrawn_by") or "—"}
+    return [
+        _("%(type)s was withdrawn by %(who)s; nothing to decide.") % values,
+        _("Why: %(reason)s") % {"reason": p.get("reason") or "—"},
+    ]
+
+
+def _day(value: str | None) -> str:
+    return value.replace("-", "/") if value else "—"
+
+
+def _training(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {"title": p.get("title"), "due": _day(p.get("due_on"))}
+    if p.get("overdue"):
+        return [_("Training overdue: %(title)s (due %(due)s)") % values]
+    return [_("Training due: %(title)s (by %(due)s)") % values]
+
+
+def _corrective_action(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {"title": p.get("title"), "due": _day(p.get("due_on"))}
+    if p.get("overdue"):
+        return [_("Corrective action overdue: %(title)s (due %(due)s)") % values]
+    return [_("Corrective action due: %(title)s (by %(due)s)") % values]
+
+
 LINES: dict[str, Lines] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -123,10 +149,13 @@ LINES: dict[str, Lines] = {
     "decision.reassigned": _reassigned,
     "decision.overdue": _overdue,
     "decision.decided": _decided,
+    "decision.withdrawn": _withdrawn,
     "level.changed": _level,
     "bcp.state_changed": _bcp,
     "evidence.transferred": _evidence,
     "task.overdue": _task,
+    "training.due": _training,
+    "corrective_action.due": _corrective_action,
 }
 
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from accounts.models import Absence, Delegation, RoleAssignment, User
 from accounts.roles import DecisionType, Role
-from bcp.enums import Outcome, Scope
+from bcp.enums import Outcome, Recommendation, Scope
 from bcp.models import BcpAction, BcpActivation, Decision, DecisionAssignment
 from incidents.api.serializers import PersonSerializer
 from incidents.api.serializers.fields import EditableFieldsMixin, OrganisationPeopleMixin, text
@@ -116,6 +116,8 @@ class DecisionSerializer(serializers.ModelSerializer):
     assignee = PersonSerializer(read_only=True, allow_null=True)
     decided_by = PersonSerializer(read_only=True, allow_null=True)
     ratified_by = PersonSerializer(read_only=True, allow_null=True)
+    opened_by = PersonSerializer(read_only=True, allow_null=True)
+    withdrawn_by = PersonSerializer(read_only=True, allow_null=True)
     fact_snapshot = serializers.JSONField(
         read_only=True,
         help_text=(
@@ -139,6 +141,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "reason",
             "opened_at",
             "opened_by_rule",
+            "opened_by",
             "assignee",
             "due_at",
             "overdue",
@@ -154,6 +157,9 @@ class DecisionSerializer(serializers.ModelSerializer):
             "requires_ratification",
             "ratified_by",
             "ratified_at",
+            "withdrawn_by",
+            "withdrawn_at",
+            "withdrawal_reason",
         ]
         read_only_fields = fields
 
@@ -164,6 +170,40 @@ class DecisionDetailSerializer(DecisionSerializer):
     class Meta(DecisionSerializer.Meta):
         fields = [*DecisionSerializer.Meta.fields, "assignments"]
         read_only_fields = fields
+
+
+class DecisionOpenSerializer(serializers.Serializer):
+    incident = serializers.CharField(max_length=20, help_text="The incident's reference.")
+    type = serializers.ChoiceField(choices=DecisionType.choices)
+    # Required, but checked by the service so the refusal is REASON_REQUIRED.
+    reason = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        max_length=4000,
+        help_text="Why the decision is needed (shown to the decision maker).",
+    )
+    recommendation = serializers.ChoiceField(
+        choices=Recommendation.choices, required=False, default=Recommendation.NONE
+    )
+    recommended_scope = serializers.ChoiceField(
+        choices=Scope.choices,
+        required=False,
+        default=Scope.NONE,
+        help_text="ACTIVATE_CYBER_BCP only: PARTIAL or FULL (PARTIAL after FULL is rule B-3).",
+    )
+    target_level = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=3,
+        help_text="ESCALATE_LEVEL / DEESCALATE_LEVEL only.",
+    )
+
+
+class DecisionWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
 
 
 class DecisionDecideSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from bcp.api import filters
 from bcp.api import serializers as s
 from bcp.models import BcpAction, BcpActivation, Decision
 from bcp.services import activation as bcp_activation
-from bcp.services import decisions, roster_admin
+from bcp.services import decisions, manual, roster_admin
 from common.pagination import OldestFirstPagination
 from incidents import access as incident_access
 from incidents import selectors as incident_selectors
@@ -179,7 +179,8 @@ class DelegationViewSet(_RosterViewSet):
 @extend_schema(tags=["decisions"])
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Decisions with deadlines and deputies. Who may decide is the role chain's answer
-    (403 NOT_ELIGIBLE otherwise); the first decision wins (409 names who decided)."""
+    (403 NOT_ELIGIBLE otherwise); the first decision wins (409 names who decided). Decisions
+    are opened by the escalation rules or by hand (``POST``), and withdrawn by hand."""
 
     queryset = Decision.objects.none()
     filterset_class = filters.DecisionFilter
@@ -194,8 +195,43 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         return s.DecisionSerializer if self.action == "list" else s.DecisionDetailSerializer
 
-    def _fresh(self, decision: Decision) -> Response:
-        return Response(s.DecisionDetailSerializer(self.get_queryset().get(pk=decision.pk)).data)
+    def _fresh(self, decision: Decision, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().prefetch_related("assignments__person").get(pk=decision.pk)
+        return Response(s.DecisionDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(
+        request=s.DecisionOpenSerializer,
+        responses={201: s.DecisionDetailSerializer, **errors(400, 403, 404, 409)},
+    )
+    def create(self, request: Request) -> Response:
+        """Open a decision by hand: assigned by rule D-2 with the type's deadline, alerted and
+        swept like the rules' decisions. Who may open which type is the organisation's policy
+        (403 NOT_ALLOWED_TO_OPEN); one open decision per type and incident (409
+        DECISION_ALREADY_OPEN); a stand-down needs an active BCP (409 BCP_NOT_ACTIVATED)."""
+        body = s.DecisionOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        incident = incident_selectors.incident_get(user=request.user, ref=data.pop("incident"))
+        decision = manual.decision_open_by_hand(
+            incident=incident, actor=request.user, decision_type=data.pop("type"), **data
+        )
+        return self._fresh(decision, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.DecisionWithdrawSerializer,
+        responses={200: s.DecisionDetailSerializer, **errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        """End an open decision that no longer applies, with a reason (400 REASON_REQUIRED);
+        its alerts and deadline stop. Deciding it afterwards is 409 DECISION_WITHDRAWN."""
+        decision = self.get_object()
+        body = s.DecisionWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        manual.decision_withdraw(
+            decision=decision, actor=request.user, reason=body.validated_data["reason"]
+        )
+        return self._fresh(decision)
 
     @extend_schema(
         request=s.DecisionDecideSerializer,

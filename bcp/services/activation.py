@@ -69,6 +69,30 @@ def bcp_mark_pending(*, incident: Incident) -> BcpActivation:
     return activation
 
 
+BCP_DECISION_TYPES = ("ACTIVATE_CYBER_BCP", "CUT_ALL_EXTERNAL_NETWORK")
+
+
+def bcp_settle(*, incident: Incident, actor: User | None, decision: Decision) -> BcpActivation:
+    """A BCP decision ended without activating (withdrawn, or a cut-off declined): when no
+    other BCP decision is still open, a pending BCP goes back to where it stood (B-1)."""
+    activation = activation_for(incident, lock=True)
+    if activation.state != BcpState.DECISION_PENDING:
+        return activation
+    others = Decision.objects.filter(
+        incident=incident, type__in=BCP_DECISION_TYPES, status="OPEN"
+    ).exclude(pk=decision.pk)
+    if others.exists():
+        return activation
+    declined = Decision.objects.filter(
+        incident=incident, type__in=BCP_DECISION_TYPES, outcome="DECLINED"
+    ).exists()
+    if activation.stood_down_at is not None:
+        target = BcpState.STOOD_DOWN
+    else:
+        target = BcpState.DECLINED if declined else BcpState.NOT_ACTIVATED
+    return bcp_move(incident=incident, target=target, actor=actor, decision=decision)
+
+
 def bcp_actions_create(
     *, activation: BcpActivation, decision: Decision, full: bool, cut_network: bool
 ) -> list[BcpAction]:

@@ -97,6 +97,7 @@ def decision_open(
     decision = Decision.objects.create(
         organisation_id=incident.organisation_id,
         incident=incident,
+        opened_by=actor,
         type=decision_type,
         required_role=enums.REQUIRED_ROLE[decision_type],
         recommendation=recommendation,
@@ -138,6 +139,14 @@ def _lock_open(decision: Decision) -> Decision:
         .select_related("incident", "organisation", "decided_by")
         .get(pk=decision.pk)
     )
+    if locked.status == DecisionStatus.WITHDRAWN:
+        raise Conflict(
+            "DECISION_WITHDRAWN",
+            _("%(who)s withdrew this decision: %(reason)s")
+            % {"who": locked.withdrawn_by or "?", "reason": locked.withdrawal_reason},
+            status=locked.status,
+            withdrawn_at=locked.withdrawn_at.isoformat() if locked.withdrawn_at else None,
+        )
     if locked.status != DecisionStatus.OPEN:
         who = str(locked.decided_by) if locked.decided_by_id else "?"
         raise Conflict(
@@ -199,22 +208,47 @@ def snapshot(incident: Incident) -> dict[str, Any]:
     return {**facts.incident_snapshot(incident), "bcp_state": state, "appi_status": "NOT_ASSESSED"}
 
 
-def _check_stand_down(incident: Incident) -> None:
-    """Rule B-2: stand down only once recovering, with no infected host left unisolated."""
-    unisolated = (
+def stand_down_failures(incident: Incident) -> list[dict[str, str]]:
+    """Rule B-2, clause by clause: what keeps the BCP from standing down (empty: nothing)."""
+    failures = []
+    if incident.status not in STAND_DOWN_STATUSES:
+        failures.append(
+            {
+                "code": "B2-RECOVERING",
+                "message": str(
+                    _("The incident must be recovering or later (now: %(status)s).")
+                    % {"status": incident.get_status_display()}
+                ),
+            }
+        )
+    unisolated = list(
         incident.affected_assets.filter(infection_state__in=EFFECTIVE_INFECTION)
         .exclude(containment_state=ContainmentState.ISOLATED)
-        .exists()
+        .values_list("asset__asset_tag", flat=True)
+        .order_by("asset__asset_tag")[:20]
     )
-    if incident.status not in STAND_DOWN_STATUSES or unisolated:
+    if unisolated:
+        failures.append(
+            {
+                "code": "B2-ISOLATED",
+                "message": str(
+                    _("Infected hosts not isolated: %(hosts)s.") % {"hosts": "、".join(unisolated)}
+                ),
+            }
+        )
+    return failures
+
+
+def _check_stand_down(incident: Incident) -> None:
+    """Rule B-2: stand down only once recovering, with no infected host left unisolated."""
+    failures = stand_down_failures(incident)
+    if failures:
         raise Conflict(
             "BCP_GUARD_FAILED",
-            _(
-                "The BCP can stand down only when the incident is recovering or later "
-                "and every infected host is isolated."
-            ),
+            _("The cyber BCP cannot stand down yet: %(reasons)s")
+            % {"reasons": " ".join(f["message"] for f in failures)},
+            failed=failures,
             status=incident.status,
-            unisolated_infected=unisolated,
         )
 
 
@@ -297,6 +331,8 @@ def _apply_implications(decision: Decision, actor: User) -> None:
             bcp_activation.bcp_move(
                 incident=incident, target=BcpState.DECLINED, actor=actor, decision=decision
             )
+    elif decision.type == "CUT_ALL_EXTERNAL_NETWORK" and outcome == Outcome.DECLINED:
+        bcp_activation.bcp_settle(incident=incident, actor=actor, decision=decision)
     elif decision.type == "ESTABLISH_IRT" and outcome == Outcome.APPROVED:
         Incident.objects.filter(pk=incident.pk, irt_established_at__isnull=True).update(
             irt_established_at=decision.decided_at

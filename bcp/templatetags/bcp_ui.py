@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import DecisionType
 from bcp import access, selectors
 from bcp.enums import BcpState
+from bcp.forms import DecisionOpenForm
+from bcp.services import decisions, manual
 from common import clock
 from incidents import access as incident_access
 
@@ -95,6 +97,21 @@ def bcp_nav(context: template.Context) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("bcp/partials/incident_decisions.html", takes_context=True)
+def incident_decisions(context: template.Context, incident: Any) -> dict[str, Any]:
+    """Every decision of the incident, and the form to open one by hand (issue 14)."""
+    user = context["user"]
+    types = manual.openable_types(user, incident.organisation)
+    form = (context.get("bound") or {}).get("decision_open")
+    return {
+        "incident": incident,
+        "decisions": selectors.decisions_of_incident(incident),
+        "form": form or (DecisionOpenForm(types=types, auto_id="open_%s") if types else None),
+        "csrf_token": context.get("csrf_token"),
+        "now": clock.now(),
+    }
+
+
 @register.inclusion_tag("bcp/partials/incident_bcp_panel.html", takes_context=True)
 def incident_bcp(context: template.Context, incident: Any) -> dict[str, Any]:
     """The incident's cyber-BCP state, its actions with done / restored buttons, and the open
@@ -108,6 +125,11 @@ def incident_bcp(context: template.Context, incident: Any) -> dict[str, Any]:
             type__in=("ACTIVATE_CYBER_BCP", "CUT_ALL_EXTERNAL_NETWORK", "BCP_STAND_DOWN")
         ),
         "can_record": incident_access.can_edit_incidents(context["user"]),
+        "stand_down": (
+            decisions.stand_down_failures(incident)
+            if activation.state in (BcpState.ACTIVATED_PARTIAL, BcpState.ACTIVATED_FULL)
+            else None
+        ),
         "csrf_token": context.get("csrf_token"),
         "now": clock.now(),
     }

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from bcp import selectors
 from bcp.enums import DecisionStatus, Outcome, Scope
-from bcp.forms import DecideForm
+from bcp.forms import DecideForm, WithdrawForm
 from bcp.models import Decision
-from bcp.services import decisions
+from bcp.services import decisions, manual
 from common import clock
 from common.errors import DomainError
 from incidents import facts
@@ -49,6 +49,7 @@ def decision_page(
     status: int = 200,
     form: DecideForm | None = None,
     error: str = "",
+    withdraw: WithdrawForm | None = None,
 ) -> HttpResponse:
     user, now = request.user, clock.now()
     is_open = decision.status == DecisionStatus.OPEN
@@ -67,6 +68,8 @@ def decision_page(
         "can_decide": selectors.may_decide(decision=decision, user=user, at=now),
         "can_ratify": selectors.may_ratify(decision=decision, user=user, at=now),
         "form": form or _form(decision),
+        "can_withdraw": is_open and manual.may_open(user, decision.organisation, decision.type),
+        "withdraw_form": withdraw or WithdrawForm(auto_id="withdraw_%s"),
     }
     return render(request, "bcp/decision_detail.html", context, status=status)
 

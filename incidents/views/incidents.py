@@ -112,6 +112,7 @@ def incident_page(
         "can_edit": access.can_edit_incidents(request.user),
         "can_transition": access.can_transition(request.user),
         "targets": [(t, IncidentStatus(t).label) for t in targets],
+        "bound": bound or {},  # panels of other apps pick their failed form from here
         **_sections(incident, bound or {}),
     }
     return render(request, "incidents/incident_detail.html", context, status=status)

@@ -29,6 +29,8 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     ("decision.overdue", ROLE, Role.ISMS_OFFICE, 1, True, False),
     ("decision.decided", ROLE, Role.ISMS_OFFICE, 1, False, False),
     ("decision.decided", ROLE, Role.CSIRT_LEAD, 1, False, False),
+    ("decision.withdrawn", ASSIGNEE, "", 1, False, False),
+    ("decision.withdrawn", ROLE, Role.ISMS_OFFICE, 1, False, False),
     ("level.changed", ROLE, Role.ISMS_OFFICE, 1, False, False),
     ("level.changed", ROLE, Role.CSIRT_LEAD, 1, False, False),
     ("level.changed", ROLE, Role.DECISION_MAKER, 2, False, False),
@@ -40,6 +42,8 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     (TASK_OVERDUE, ASSIGNEE, "", 1, True, False),
     (TASK_OVERDUE, ROLE, Role.ISMS_OFFICE, 1, False, False),
     ("training.due", ASSIGNEE, "", 1, False, False),
+    ("corrective_action.due", ASSIGNEE, "", 1, False, False),
+    ("corrective_action.due", ROLE, Role.ISMS_OFFICE, 1, False, False),
 ]
 
 

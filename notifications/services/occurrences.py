@@ -97,6 +97,11 @@ def _decision(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
         reason=decision.reason,
         assignee=str(decision.assignee) if decision.assignee else "",
     )
+    if occ.event == "decision.withdrawn":
+        occ.payload.update(
+            withdrawn_by=str(decision.withdrawn_by) if decision.withdrawn_by else "",
+            reason=decision.withdrawal_reason,
+        )
     if occ.event == "decision.decided":
         occ.assignee = None
         occ.payload.update(
@@ -152,6 +157,21 @@ def _training(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _corrective_action(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """A corrective action (cl. 10.2) is due soon or overdue: tell its owner, once per due date."""
+    action, due_on = data["action"], data["due_on"]
+    occ.subject = f"corrective_action:{action.pk}"
+    occ.dedupe_key = f"corrective_action.due:{action.pk}:{due_on:%Y%m%d}:{int(data['overdue'])}"
+    occ.assignee = action.owner
+    occ.payload.update(
+        action=action.pk,
+        title=action.title,
+        due_on=due_on.isoformat(),
+        overdue=bool(data["overdue"]),
+    )
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -160,11 +180,13 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "decision.reassigned": _decision,
     "decision.overdue": _decision,
     "decision.decided": _decision,
+    "decision.withdrawn": _decision,
     "level.changed": _level,
     "bcp.state_changed": _bcp,
     "evidence.transferred": _evidence,
     TASK_OVERDUE: _task,
     "training.due": _training,
+    "corrective_action.due": _corrective_action,
 }
 
 

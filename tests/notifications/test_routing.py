@@ -130,3 +130,41 @@ def test_no_one_present_to_take_an_action_alert_flags_it_at_once(incident, decis
     decisions.decision_open(incident=incident, decision_type="ESTABLISH_IRT")
     alert = Alert.objects.get(event="decision.opened")
     assert alert.exhausted_at is not None and not alert.notifications.exists()
+
+
+def test_a_withdrawn_decision_tells_its_assignee_and_the_office_in_words(
+    open_decision, decision_maker, isms_office, csirt_lead
+):
+    from bcp.services import manual
+    from notifications import messages
+
+    decision = open_decision("PUBLIC_ANNOUNCEMENT")
+    manual.decision_withdraw(decision=decision, actor=csirt_lead, reason="公表は不要と判明")
+    alert = Alert.objects.get(event="decision.withdrawn")
+    assert not alert.needs_ack
+    recipients = set(alert.notifications.values_list("recipient__username", flat=True))
+    assert recipients == {"president", "isms"}
+    note = alert.notifications.filter(recipient=decision_maker, channel__kind="EMAIL").get()
+    rendered = messages.render(note)
+    assert "公表は不要と判明" in rendered.text
+    assert "取り下げ" in rendered.subject
+
+
+def test_a_training_reminder_renders_in_words(organisation, isms_office):
+    from datetime import date
+
+    from common import events
+    from notifications import messages
+
+    events.publish(
+        "training.due",
+        organisation_id=organisation.pk,
+        user=isms_office,
+        person_id=1,
+        course_id=2,
+        course_title="標的型メール訓練",
+        due_on=date(2026, 12, 1),
+        overdue=True,
+    )
+    note = Notification.objects.get(alert__event="training.due", channel__kind="EMAIL")
+    assert "研修の期限切れ：標的型メール訓練（期限 2026/12/01）" in messages.render(note).text

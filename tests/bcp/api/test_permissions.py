@@ -35,6 +35,8 @@ MATRIX = [
     ("GET", DE + "/{open}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
     ("POST", DE + "/{open}/decide/", "approve", (404, 403, 403, 403, 200, 200, 404, 401, 403, 403)),
     ("POST", DE + "/{cut}/ratify/", {}, (404, 403, 403, 403, 200, 403, 404, 401, 403, 403)),
+    ("POST", DE + "/", "open", (404, 403, 201, 201, 201, 201, 404, 401, 403, 403)),
+    ("POST", DE + "/{open}/withdraw/", "wd", (404, 403, 200, 200, 200, 200, 404, 401, 403, 403)),
     ("GET", "/bcp-activations/", None, (200, 200, 200, 200, 200, 200, 200, 401, 200, 200)),
     ("GET", "/bcp-activations/{ref}/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
     ("GET", BA + "/", None, (404, 200, 200, 200, 200, 200, 404, 401, 200, 200)),
@@ -50,7 +52,7 @@ CASES = [
 ]
 CODES = {
     401: {"not_authenticated"},
-    403: {"permission_denied", "insufficient_scope", "NOT_ELIGIBLE"},
+    403: {"permission_denied", "insufficient_scope", "NOT_ELIGIBLE", "NOT_ALLOWED_TO_OPEN"},
     404: {"not_found"},
 }
 
@@ -69,6 +71,8 @@ def _bodies(world):
             "ends_at": later(5),
         },
         "approve": {"outcome": "APPROVED", "scope": "FULL", "rationale": "二次感染を確認"},
+        "open": {"incident": world["ref"], "type": "PUBLIC_ANNOUNCEMENT", "reason": "報道の問合せ"},
+        "wd": {"reason": "状況が変わった"},
     }
 
 
