@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts import roster
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from common import clock
 from incidents import access
 from incidents.models import (
     AffectedAsset,
@@ -21,6 +27,7 @@ from incidents.models import (
     Task,
     TimelineEntry,
 )
+from incidents.models.enums import IncidentStatus
 
 
 def incidents_visible_to(user: User) -> QuerySet[Incident]:
@@ -189,3 +196,62 @@ def report_filed_at_desk(*, organisation_id: int, pk: object) -> Report | None:
     if not isinstance(pk, int):
         return None
     return Report.objects.filter(organisation_id=organisation_id, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Someone a worker can call at once: the desk, or the first available holder of a role."""
+
+    label: str
+    name: str
+    phone: str
+
+
+# Whom the first-aid page tells the worker to call, in this order (after the desk's number).
+FIRST_AID_ROLES = (Role.ISMS_OFFICE, Role.IT_ADMIN, Role.CSIRT_LEAD)
+
+
+def first_aid_contacts(*, organisation: Organisation) -> list[Contact]:
+    """The desk phone, then per role the first holder present now who has a phone number.
+
+    Three queries per role (``roster.chain``), whatever the chain's length."""
+    contacts = []
+    if organisation.desk_phone:
+        contacts.append(
+            Contact(str(_("Security desk")), organisation.name, organisation.desk_phone)
+        )
+    now = clock.now()
+    for role in FIRST_AID_ROLES:
+        for holder in roster.chain(organisation=organisation, role=role, at=now):
+            if holder.available and holder.user.phone and holder.user.is_active:
+                contacts.append(Contact(str(Role(role).label), str(holder.user), holder.user.phone))
+                break
+    return contacts
+
+
+def report_for_details(*, organisation_id: int, pk: object) -> Report | None:
+    """A filed report whose details may still be added (its incident not closed)."""
+    report = report_filed_at_desk(organisation_id=organisation_id, pk=pk)
+    if report is None or (report.incident_id and report.incident.status == IncidentStatus.CLOSED):
+        return None
+    return report
+
+
+def report_evidence(report: Report) -> list[EvidenceItem]:
+    """The evidence copied from the report's .eml (its description names the report)."""
+    if not report.incident_id:
+        return []
+    return list(
+        EvidenceItem.objects.filter(
+            incident_id=report.incident_id, original_name=f"{report.number}.eml"
+        ).order_by("id")
+    )
+
+
+def incident_reports(incident: Incident) -> QuerySet[Report]:
+    """The incident's reports, first first, with who reported them."""
+    return (
+        Report.objects.filter(incident=incident)
+        .select_related("reporter")
+        .order_by("received_at", "id")
+    )

@@ -5,6 +5,7 @@ from incidents.views import (
     incidents,
     intake_admin,
     report,
+    reports,
     responder,
     triage,
 )
@@ -14,15 +15,27 @@ app_name = "incidents"
 urlpatterns = [
     # One-tap report: logged-in staff …
     path("report/", report.report_start, name="report_start"),
+    path("report/tap/", report.report_tap, name="report_tap"),
     path("report/first-aid/", report.report_first_aid, name="report_first_aid"),
     path("report/form/", report.report_form, name="report_form"),
     path("report/done/", report.report_done, name="report_done"),
     # … and people without an account, through the organisation's reporting link.
     path("r/<str:token>/", report.link_start, name="link_start"),
+    path("r/<str:token>/tap/", report.link_tap, name="link_tap"),
     path("r/<str:token>/first-aid/", report.link_first_aid, name="link_first_aid"),
     path("r/<str:token>/form/", report.link_form, name="link_form"),
     path("r/<str:token>/done/", report.link_done, name="link_done"),
+    # … and the details from a phone, through the signed link of the first-aid page.
+    path("report/details/<str:token>/", report.report_details, name="report_details"),
+    path(
+        "report/details/<str:token>/done/",
+        report.report_details_done,
+        name="report_details_done",
+    ),
     path("reports/new/", responder.responder_report, name="responder_report"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/eml/", reports.report_eml, name="report_eml"),
+    path("reports/<int:pk>/eml/keep/", reports.report_keep_eml, name="report_keep_eml"),
     path("triage/", triage.queue, name="triage_queue"),
     path("triage/<int:pk>/", triage.item, name="triage_item"),
     path("triage/<int:pk>/promote/", triage.promote, name="triage_promote"),

@@ -12,21 +12,13 @@ from incidents import normalize
 from incidents.forms.fields import PastDateTimeField, enum_choices
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.models.enums import Category, Channel, Impact, IndicatorKind, WhatHappened
-from incidents.services.intake import EML_MAX_BYTES, ReportInput
+from incidents.services.intake import EML_MAX_BYTES, IMPACT_BY_WHAT, ReportInput
 
 CABLE_CHOICES = [
     ("yes", _("Yes, I pulled it (or turned Wi-Fi off)")),
     ("no", _("No")),
     ("unknown", _("Not sure")),
 ]
-# Someone who opened, clicked or typed a password may have an infected PC: rank it higher
-# in the triage matrix than a mail that was only received.
-IMPACT_BY_WHAT = {
-    WhatHappened.RECEIVED_ONLY: Impact.LOW,
-    WhatHappened.OPENED_ATTACHMENT: Impact.MEDIUM,
-    WhatHappened.CLICKED_LINK: Impact.MEDIUM,
-    WhatHappened.ENTERED_PASSWORD: Impact.MEDIUM,
-}
 # The kinds a report carries into its incident as indicators (campaign grouping keys).
 EXTRA_INDICATOR_KINDS = [
     IndicatorKind.URL,
@@ -119,19 +111,25 @@ class OneTapReportForm(MailFieldsForm):
 
 
 class LinkReportForm(OneTapReportForm):
-    """The same form on the reporting link: no account, so the desk needs a name and email."""
+    """The same form on the reporting link. Without an account the desk cannot know who
+    reported, so the form asks, but a report without a name or a way back is still filed."""
 
-    field_order = ["reporter_name", "reporter_email", "what_happened"]
+    field_order = ["what_happened", "reporter_name", "reporter_email", "reporter_phone"]
 
-    reporter_name = forms.CharField(label=_("Your name"), max_length=200)
+    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     reporter_email = forms.EmailField(
-        label=_("Your email address"), max_length=254, help_text=_("The desk will contact you.")
+        label=_("Your email address"),
+        max_length=254,
+        required=False,
+        help_text=_("The desk will contact you. An email address or a phone number is enough."),
     )
+    reporter_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
 
     def to_input(self, *, first_aid_confirmed_at: datetime | None) -> ReportInput:
         data = super().to_input(first_aid_confirmed_at=first_aid_confirmed_at)
         data.reporter_name = self.cleaned_data["reporter_name"].strip()
         data.reporter_email = self.cleaned_data["reporter_email"].strip()
+        data.reporter_phone = self.cleaned_data["reporter_phone"].strip()
         return data
 
 

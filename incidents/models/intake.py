@@ -136,6 +136,7 @@ class Report(TimeStampedModel):
     )
     reporter_name = models.CharField(_("reporter name"), max_length=200, blank=True)
     reporter_email = models.EmailField(_("reporter email"), blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=40, blank=True)
     received_at = models.DateTimeField(_("received at"))
     category = models.CharField(
         _("category"),
@@ -170,6 +171,10 @@ class Report(TimeStampedModel):
         _("not recorded"), max_length=16, choices=enums.IntakeProblem.choices, blank=True
     )
     intake_problem_detail = models.CharField(_("why not"), max_length=300, blank=True)
+    # The one tap saves the report before anything else is asked (report first, then first
+    # aid): the key the start page carried makes a repeated tap find the same report.
+    tap_key = models.CharField(_("tap key"), max_length=64, blank=True)
+    details_at = models.DateTimeField(_("details added at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -179,6 +184,14 @@ class Report(TimeStampedModel):
             models.Index(fields=["reporter", "-received_at"], name="report_by_reporter"),
             # The report list of the ISMS office (keyset on received_at, id).
             models.Index(fields=["organisation", "-received_at", "-id"], name="report_org_recv"),
+        ]
+        constraints = [
+            # A repeated or concurrent tap of one start page files one report, not two.
+            models.UniqueConstraint(
+                fields=["organisation", "tap_key"],
+                condition=~models.Q(tap_key=""),
+                name="report_unique_tap",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from accounts.models import User
 from common import clock, events
 from common.errors import DomainError, InvalidInput
 from incidents import access
-from incidents.models import CustodyEvent, EvidenceItem, Incident
+from incidents.models import CustodyEvent, EvidenceItem, Incident, Report
 from incidents.models.enums import CustodyAction, EvidenceKind
 from incidents.services.timeline import timeline_append
 
@@ -114,3 +115,69 @@ def custody_record(
             holder=holder,
         )
     return event
+
+
+@transaction.atomic
+def evidence_from_report(*, incident: Incident, report: Report, actor: User) -> EvidenceItem | None:
+    """Keep the reporter's .eml as evidence (task L1-03): the original file, its SHA-256 and
+    its custody from the report. Once per file and incident; None when the report has none."""
+    access.require(access.can_edit_incidents(actor), "collect evidence")
+    if not report.eml:
+        return None
+    with report.eml.open("rb") as source:
+        data = source.read()
+    sha256 = hashlib.sha256(data).hexdigest()
+    found = EvidenceItem.objects.filter(incident=incident, sha256=sha256).first()
+    if found is not None:
+        return found
+    now = clock.now()
+    item = EvidenceItem(
+        incident=incident,
+        kind=EvidenceKind.MAIL_SAMPLE,
+        description=str(
+            _("The email as reported in %(report)s (.eml with headers).")
+            % {"report": report.number}
+        ),
+        original_name=f"{report.number}.eml",
+        content_type="message/rfc822",
+        size=len(data),
+        sha256=sha256,
+        collected_by=actor,
+        collected_at=now,
+    )
+    item.file.save("evidence", ContentFile(data), save=False)
+    item.save()
+    reporter = report.reporter_name or report.reporter_email or str(_("the reporter"))
+    CustodyEvent.objects.bulk_create(
+        [
+            CustodyEvent(
+                evidence=item,
+                action=CustodyAction.COLLECTED,
+                actor=actor,
+                holder=reporter[:200],
+                note=str(_("Attached to report %(report)s.") % {"report": report.number}),
+                at=report.received_at,
+            ),
+            CustodyEvent(
+                evidence=item,
+                action=CustodyAction.STORED,
+                actor=actor,
+                holder=str(actor)[:200],
+                location="isms-csirt",
+                note=str(_("Copied from the report into the incident's evidence.")),
+                at=now,
+            ),
+        ]
+    )
+    timeline_append(
+        incident=incident,
+        kind="evidence.collected",
+        actor=actor,
+        payload={
+            "evidence": item.pk,
+            "sha256": sha256,
+            "size": item.size,
+            "report": report.number,
+        },
+    )
+    return item

@@ -32,7 +32,7 @@ from incidents.models import (
     ReportKey,
 )
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
-from incidents.models.enums import Channel, Impact, IndicatorKind, IntakeProblem
+from incidents.models.enums import Channel, Impact, IndicatorKind, IntakeProblem, WhatHappened
 from incidents.services import records
 from incidents.services.timeline import timeline_append
 
@@ -45,6 +45,14 @@ MAIL_KINDS = (*STRONG_KINDS, *PAIR_KINDS)
 EARLIEST = datetime(2000, 1, 1).astimezone()
 FUTURE_TOLERANCE = timedelta(minutes=10)
 EML_MAX_BYTES = 10 * 1024 * 1024
+# Someone who opened, clicked or typed a password may have an infected PC: rank it higher
+# in the triage matrix than a mail that was only received.
+IMPACT_BY_WHAT = {
+    WhatHappened.RECEIVED_ONLY: Impact.LOW,
+    WhatHappened.OPENED_ATTACHMENT: Impact.MEDIUM,
+    WhatHappened.CLICKED_LINK: Impact.MEDIUM,
+    WhatHappened.ENTERED_PASSWORD: Impact.MEDIUM,
+}
 
 
 @dataclass
@@ -66,8 +74,12 @@ class ReportInput:
     description: str = ""
     reporter_name: str = ""
     reporter_email: str = ""
+    reporter_phone: str = ""
     impact: str = Impact.LOW
     extra_keys: list[tuple[str, str]] = field(default_factory=list)
+    # The one tap (services/report_first.py): its idempotency key and the triage item's title.
+    tap_key: str = ""
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,10 +104,6 @@ def report_submit(
     """
     _validate_times(data)
     _validate_asset_label(data)
-    if actor is None and not data.reporter_email:
-        raise InvalidInput(
-            "reporter_email_required", _("Give your email address so the desk can reach you.")
-        )
     parse_error = _merge_eml(data, eml)
     keys = mail_keys(data)
     with transaction.atomic():
@@ -245,6 +253,8 @@ def _create_report(
         reporter=actor,
         reporter_name=data.reporter_name or (str(actor) if actor else ""),
         reporter_email=data.reporter_email or (actor.email if actor else ""),
+        reporter_phone=(data.reporter_phone or (actor.phone if actor else ""))[:40],
+        tap_key=data.tap_key[:64],
         received_at=clock.now(),
         category=data.category,
         what_happened=data.what_happened,
@@ -263,10 +273,14 @@ def _create_report(
         eml_parse_error=parse_error,
     )
     if eml is not None:
-        # Server-generated name; the uploaded name is never used on disk.
-        report.eml.save(f"{clock.now():%Y%m%d%H%M%S}-{id(report):x}.eml", eml, save=False)
+        report.eml.save(eml_name(report), eml, save=False)
     report.save()
     return report
+
+
+def eml_name(report: Report) -> str:
+    """Server-generated; the uploaded name is never used on disk."""
+    return f"{clock.now():%Y%m%d%H%M%S}-{id(report):x}.eml"
 
 
 def _save_keys(report: Report, keys: list[MailKey]) -> None:
@@ -312,13 +326,19 @@ def _match_incident(organisation: Organisation, keys: list[MailKey]) -> tuple[In
     return (Incident.objects.get(pk=incident_id), kind) if incident_id else (None, "")
 
 
-def _match_event(organisation: Organisation, keys: list[MailKey]) -> tuple[Event | None, str]:
+def _match_event(
+    organisation: Organisation, keys: list[MailKey], exclude: int | None = None
+) -> tuple[Event | None, str]:
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
         return None, ""
-    rows = EventKey.objects.filter(
-        organisation=organisation, open=True, digest__in=[k.digest for k in mail_keys_]
-    ).values_list("event_id", "kind")
+    rows = (
+        EventKey.objects.filter(
+            organisation=organisation, open=True, digest__in=[k.digest for k in mail_keys_]
+        )
+        .exclude(event_id=exclude)
+        .values_list("event_id", "kind")
+    )
     event_id, kind = _match(list(rows))
     return (Event.objects.get(pk=event_id), kind) if event_id else (None, "")
 
@@ -355,14 +375,21 @@ def _claim_keys(event: Event, keys: list[MailKey], *, ignore_conflicts: bool) ->
     )
 
 
-def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> Event:
+def priority_of(organisation_id: int, category: str, impact: str) -> triage.TriageResult:
+    """The priority the organisation's triage matrix gives (defaults where it says nothing)."""
     matrix = (
-        IntakeSettings.objects.filter(organisation=organisation)
+        IntakeSettings.objects.filter(organisation_id=organisation_id)
         .values_list("triage_matrix", flat=True)
         .first()
     )
-    result = triage.priority_for(data.category, data.impact, matrix)
-    summary = data.subject or data.description[:120] or str(_("Suspicious email report"))
+    return triage.priority_for(category, impact, matrix)
+
+
+def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> Event:
+    result = priority_of(organisation.pk, data.category, data.impact)
+    summary = (
+        data.subject or data.summary or data.description[:120] or str(_("Suspicious email report"))
+    )
     return Event.objects.create(
         organisation=organisation,
         summary=summary[:300],
@@ -410,3 +437,24 @@ def _join_incident(
         actor_label=report.reporter_name,
         payload={"report": report.number, "matched": matched_kind},
     )
+
+
+# --- What the details of a tapped report share with the first filing (report_first.py) -----
+
+
+def validate_input(data: ReportInput) -> None:
+    _validate_times(data)
+    _validate_asset_label(data)
+
+
+merge_eml = _merge_eml
+save_keys = _save_keys
+match_incident = _match_incident
+match_event = _match_event
+join_incident = _join_incident
+join_event = _join_event
+
+
+def claim_keys(event: Event, keys: list[MailKey]) -> None:
+    """Keys a waiting item adds; a key another open item holds stays with that item."""
+    _claim_keys(event, keys, ignore_conflicts=True)

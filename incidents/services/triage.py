@@ -6,6 +6,8 @@ that says who triaged it and how (rule EV-2/EV-3).
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +17,11 @@ from common.errors import Conflict, InvalidInput
 from incidents import access, normalize, triage
 from incidents.models import Event, EventKey, Incident, IntakeSettings, Report
 from incidents.models.enums import Category, Disposition, EventStatus, Impact
-from incidents.services import records
+from incidents.services import evidence, records
 from incidents.services.intake import MailKey
 from incidents.services.timeline import timeline_append
+
+logger = logging.getLogger(__name__)
 
 CLOSING = {
     EventStatus.NOT_INCIDENT: {d for d in Disposition.values if d.startswith("not-an-incident")},
@@ -64,6 +68,18 @@ def _absorb_reports(event: Event, incident: Incident, actor: User) -> None:
     for report in reports:
         keys = [MailKey(k.kind, k.value, _normalised(k), k.digest) for k in report.keys.all()]
         records.incident_absorb_report(incident=incident, report=report, keys=keys, actor=actor)
+        if report.eml:
+            _keep_eml(incident, report, actor)
+
+
+def _keep_eml(incident: Incident, report: Report, actor: User) -> None:
+    """The reporter's .eml becomes evidence (L1-03); a file that cannot be read is logged
+    and left on the report (its page offers the copy again), never blocking triage."""
+    try:
+        with transaction.atomic():
+            evidence.evidence_from_report(incident=incident, report=report, actor=actor)
+    except Exception:
+        logger.exception("Report %s: the .eml could not be kept as evidence", report.pk)
 
 
 def _normalised(key) -> str:  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ TIMELINE_KINDS = {
     "incident.status_changed": _("Status changed"),
     "report.attached": _("Report attached"),
     "report.intake_problem": _("Not recorded from a report"),
+    "report.details_added": _("Report details added"),
     "event.promoted": _("Accepted from triage"),
     "event.attached": _("Triage item attached"),
     "asset.added": _("Affected asset recorded"),

@@ -76,6 +76,7 @@ def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any
         "assets": _rows(selectors.affected_assets_of(incident), bound, "asset", _asset_form),
         "asset_add_form": bound.get("asset_add") or AffectedAssetAddForm(auto_id="asset_new_%s"),
         "deliveries": selectors.deliveries_of(incident),
+        "reports": selectors.incident_reports(incident),
         "indicators": _rows(
             selectors.indicators_of(incident),
             bound,

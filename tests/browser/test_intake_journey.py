@@ -1,6 +1,6 @@
 """Acceptance of the intake desk in a real browser, in Japanese.
 
-(a) On a phone, a reporter goes one-tap → first aid → form → confirmation with the report number.
+(a) On a phone, a reporter taps (the report is filed) → first aid → details → confirmation.
 (b) The ISMS office promotes the report from the triage queue and the incident appears.
 (c) A contractor without an account reports through the organisation's reporting link.
 """
@@ -26,8 +26,9 @@ def _go_through_first_aid(page, prefix: str) -> None:
         page.get_by_role("link", name="不審なメールを受信しただけ(開いていない)")
     ).to_be_visible()
     shoot(page, f"{prefix}-1-start")
-    page.get_by_role("link", name=BIG_BUTTON).click()
+    page.get_by_role("button", name=BIG_BUTTON).click()
     expect(page.get_by_role("heading", name="今すぐ、次のことをしてください")).to_be_visible()
+    expect(page.locator(".report-saved")).to_contain_text("報告を送信しました。")
     expect(
         page.get_by_text("PCからLANケーブルを抜く。無線の場合はWi-Fiをオフにする。")
     ).to_be_visible()
@@ -37,9 +38,11 @@ def _go_through_first_aid(page, prefix: str) -> None:
     expect(page.get_by_role("link", name="03-1234-5678")).to_have_attribute(
         "href", "tel:03-1234-5678"
     )
+    later = "詳しいことは、あとからスマートフォンで送れます"
+    expect(page.get_by_role("heading", name=later)).to_be_visible()
     shoot(page, f"{prefix}-2-first-aid")
-    page.get_by_role("button", name="実施しました").click()
-    expect(page.get_by_role("heading", name="何が起きたかを教えてください")).to_be_visible()
+    page.get_by_role("button", name="実施しました（この端末で詳しく書く）").click()
+    expect(page.get_by_role("heading", name="詳しい内容を書く")).to_be_visible()
     expect(page.get_by_text("初動対応の確認時刻")).to_be_visible()
 
 
@@ -68,12 +71,13 @@ def test_a_reporter_reports_in_one_tap_on_a_phone(phone, reporter):
     _go_through_first_aid(phone, "a")
     _fill_mail(phone)
     shoot(phone, "a-3-form")
-    phone.get_by_role("button", name="報告を送信する").click()
+    phone.get_by_role("button", name="詳細を送信する").click()
     report = _expect_confirmation(phone, "a")
     assert report.reporter == reporter
     assert report.channel == "ONE_TAP"
     assert report.first_aid_confirmed_at is not None
-    assert report.first_aid_confirmed_at <= report.received_at
+    assert report.received_at <= report.first_aid_confirmed_at  # report first, then first aid
+    assert Report.objects.count() == 1
     assert (report.subject, report.cable_pulled) == ("【至急】請求書の送付", True)
 
 
@@ -130,7 +134,7 @@ def test_a_contractor_reports_through_the_reporting_link_without_an_account(
     phone.get_by_label("メールアドレス").fill("hanako@example.com")
     _fill_mail(phone)
     shoot(phone, "c-3-form")
-    phone.get_by_role("button", name="報告を送信する").click()
+    phone.get_by_role("button", name="詳細を送信する").click()
     report = _expect_confirmation(phone, "c")
     assert report.reporter is None
     assert (report.reporter_name, report.reporter_email) == ("派遣 花子", "hanako@example.com")
@@ -144,3 +148,41 @@ def test_a_revoked_link_shows_a_clear_page(phone, organisation, isms_office):
     assert response.status == 404
     expect(phone.get_by_role("heading", name="この報告用リンクは無効です")).to_be_visible()
     shoot(phone, "c-5-link-invalid")
+
+
+def test_a_worker_who_taps_and_pulls_the_cable_has_a_report_the_office_sees(
+    browser, live_server, reporter, isms_office
+):
+    """Issue 15's acceptance: the report exists the moment the worker taps, so pulling the
+    cable (the browser goes offline) loses nothing; the office's triage queue shows it."""
+    worker = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="ja-JP", base_url=live_server.url
+    )
+    worker.set_default_timeout(10_000)
+    pc = worker.new_page()
+    log_in(pc, "reporter")
+    pc.goto("/report/?pc=PC-0123")
+    pc.get_by_role("button", name=BIG_BUTTON).click()
+    expect(pc.get_by_role("heading", name="今すぐ、次のことをしてください")).to_be_visible()
+    report = Report.objects.get()
+    expect(pc.locator(".report-saved")).to_contain_text(report.number)
+    worker.set_offline(True)  # the worker pulls the LAN cable
+    shoot(pc, "d-1-first-aid-offline")
+
+    office = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="ja-JP", base_url=live_server.url
+    )
+    office.set_default_timeout(10_000)
+    desk = office.new_page()
+    log_in(desk, "isms")
+    desk.goto("/triage/")
+    item = desk.locator(".queue-item").first
+    expect(item).to_contain_text("PC-0123")
+    expect(item).to_contain_text(str(reporter))
+    shoot(desk, "d-2-office-triage")
+    item.locator("a.queue-title").click()
+    expect(desk.get_by_text(report.number)).to_be_visible()
+    expect(desk.get_by_text("まだです（ワンタップで報告されました）。")).to_be_visible()
+    shoot(desk, "d-3-office-triage-item")
+    worker.close()
+    office.close()

@@ -33,11 +33,30 @@ def test_the_link_works_without_an_account(client, link):
     assert report.number in done.text
 
 
-def test_the_link_needs_a_name_and_a_valid_email(client, link):
-    data = {**REPORT, "reporter_name": "", "reporter_email": "not-an-address"}
+def test_the_link_asks_only_what_happened_as_it_says(client, link):
+    response = client.post(_url(link, "form/"), {"what_happened": "RECEIVED_ONLY"})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.reporter_name, report.reporter_email) == ("", "")
+
+
+def test_the_link_refuses_an_email_that_is_not_one(client, link):
+    data = {**REPORT, "reporter_email": "not-an-address"}
     response = client.post(_url(link, "form/"), data)
     assert response.status_code == 400
     assert Report.objects.count() == 0
+
+
+def test_a_tap_on_the_link_files_the_report_without_an_account(client, link):
+    response = client.post(_url(link, "tap/"), {"tap_key": "t1"})
+    assert response.status_code == 302
+    assert response["Location"] == _url(link, "first-aid/")
+    report = Report.objects.get()
+    assert report.reporter is None
+    client.post(_url(link, "form/"), {**REPORT, "reporter_phone": "090-1234-5678"})
+    report.refresh_from_db()
+    assert (report.reporter_name, report.reporter_phone) == ("派遣 太郎", "090-1234-5678")
+    assert Report.objects.count() == 1
 
 
 @pytest.mark.parametrize("step", ["", "first-aid/", "form/", "done/"])
