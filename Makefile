@@ -33,8 +33,8 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compiletranslations
 	$(MANAGE) collectstatic --noinput -v0
-	$(MANAGE) seed_demo
-	$(MANAGE) runstack
+	$(MANAGE) seed_demo > /dev/null
+	$(MANAGE) runstack --welcome var/demo-welcome.txt
 
 ## make test: lint, migrations check, system check and pytest against PostgreSQL + Redis.
 test: $(VENV)/.installed-dev

@@ -103,6 +103,19 @@ class RoleAtMoment:
     def uncovered(self) -> bool:
         return self.watched and self.first is None
 
+    @property
+    def available_people(self) -> int:
+        return len({h.user.pk for h in self.holders if h.available})
+
+    @property
+    def deciding(self) -> bool:
+        return self.role in DECIDING_ROLES
+
+    @property
+    def without_deputy(self) -> bool:
+        """A deciding role with someone now but nobody behind them: one absence stalls it."""
+        return self.deciding and self.first is not None and self.available_people < 2
+
 
 def roster_at(*, organisation: Organisation, at: datetime) -> list[RoleAtMoment]:
     """Every role's chain at ``at`` (rule D-2): absences and delegations applied.
@@ -120,6 +133,11 @@ def roster_at(*, organisation: Organisation, at: datetime) -> list[RoleAtMoment]
         pick = roster.first_available(holders)
         result.append(RoleAtMoment(role, holders, pick[1] if pick else None))
     return result
+
+
+def roles_without_available_deputy(*, organisation: Organisation, at: datetime) -> list[str]:
+    """Deciding roles whose chain has fewer than two people available at ``at``."""
+    return [r.role for r in roster_at(organisation=organisation, at=at) if r.without_deputy]
 
 
 def roles_without_available_holder(*, organisation: Organisation, at: datetime) -> list[str]:

@@ -19,12 +19,14 @@ from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
 
 
-def _uncovered_roles(user: User) -> list[str]:
+def _role_gaps(user: User) -> tuple[list[str], list[str]]:
+    """Deciding roles nobody can take now, and those with nobody behind the one who can."""
     if not bcp_access.can_see_roster(user):
-        return []
-    at = clock.now()
-    uncovered = bcp_selectors.roles_without_available_holder(organisation=user.organisation, at=at)
-    return [str(Role(role).label) for role in uncovered]
+        return [], []
+    moments = bcp_selectors.roster_at(organisation=user.organisation, at=clock.now())
+    uncovered = [str(Role(m.role).label) for m in moments if m.uncovered]
+    no_deputy = [str(Role(m.role).label) for m in moments if m.without_deputy]
+    return uncovered, no_deputy
 
 
 def tiles_context(user: User) -> dict[str, Any]:
@@ -33,9 +35,11 @@ def tiles_context(user: User) -> dict[str, Any]:
     works_incidents = incident_access.sees_all_incidents(
         user
     ) or incident_access.can_edit_incidents(user)
+    uncovered_roles, roles_without_deputy = _role_gaps(user)
     context: dict[str, Any] = {
         "now": now,
-        "uncovered_roles": _uncovered_roles(user),
+        "uncovered_roles": uncovered_roles,
+        "roles_without_deputy": roles_without_deputy,
         "incidents": tiles.open_incidents(user) if works_incidents else None,
         "decisions": tiles.decisions_waiting(user, now) if works_incidents else None,
         "tasks": tiles.overdue_tasks(user, now) if works_incidents else None,

@@ -63,3 +63,19 @@ def test_another_organisations_import_is_not_found(client, units, isms_office, o
     client.force_login(outsider)
     pk = CsvImport.objects.get().pk
     assert client.get(reverse("training:import_preview", args=[pk])).status_code in (403, 404)
+
+
+def test_the_preview_names_the_column_of_an_error_in_japanese(client, units, isms_office):
+    client.force_login(isms_office)
+    response = _upload(client, CSV.replace("総務部", "人事部"))
+    body = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<td>部署</td>" in body
+    assert "<td>department</td>" not in body
+
+
+def test_the_preview_shows_the_population_by_its_name(client, units, isms_office):
+    client.force_login(isms_office)
+    response = _upload(client, CSV)
+    body = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "<td>社員</td>" in body
+    assert "<td>EMPLOYEE</td>" not in body

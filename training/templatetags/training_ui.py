@@ -6,19 +6,42 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from training import access
 from training.enums import DeliveryMode, Population, Topic
 from training.selectors.readiness import person_readiness
+from training.services import drills, people_plan
 
 register = template.Library()
+
+# The first (Japanese) header each import accepts for a column, by its canonical name.
+CSV_COLUMN_LABELS = {
+    name: aliases[0]
+    for columns in (
+        people_plan.REQUIRED_COLUMNS,
+        people_plan.OPTIONAL_COLUMNS,
+        drills.KEY_COLUMNS,
+        drills.EVENT_COLUMNS,
+    )
+    for name, aliases in columns.items()
+}
 
 
 @register.inclusion_tag("training/partials/nav_links.html", takes_context=True)
 def training_nav(context: template.Context) -> dict[str, Any]:
     user = context["user"]
     return {"can_read": access.can_read(user)}
+
+
+@register.filter
+def csv_column(name: str) -> str:
+    """A CSV column as the reader's language names it: the Japanese header in Japanese
+    (部署 for ``department``), the canonical name otherwise."""
+    if not name or not (translation.get_language() or "ja").startswith("ja"):
+        return name
+    return CSV_COLUMN_LABELS.get(name, name)
 
 
 @register.filter

@@ -1,6 +1,16 @@
-from django.core.management.base import BaseCommand
+from pathlib import Path
 
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from accounts.roles import Role
 from demo.services import DEMO_USERS, demo_incident, demo_seed
+
+
+def welcome_file() -> Path:
+    """What ``make run`` prints in its box once the app is ready (runstack --welcome)."""
+    return Path(settings.VAR_DIR) / "demo-welcome.txt"
 
 
 class Command(BaseCommand):
@@ -8,16 +18,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         passwords = demo_seed()
-        roles = {
-            spec.username: spec.role or ("superuser" if spec.is_superuser else "reporter")
-            for spec in DEMO_USERS
-        }
-        self.stdout.write("Demo users (username / password / role):")
-        for username, password in passwords.items():
-            self.stdout.write(f"  {username:<10} {password:<14} {roles[username]}")
+        with translation.override("ja"):
+            roles = {
+                spec.username: str(Role(spec.role).label)
+                if spec.role
+                else ("管理者（Django admin）" if spec.is_superuser else "社員（報告する人）")
+                for spec in DEMO_USERS
+            }
+        lines = ["デモのユーザー / demo users (username  password  role):"]
+        lines += [f"  {u:<10} {p:<14} {roles[u]}" for u, p in passwords.items()]
         ref = demo_incident()
         if ref:
-            self.stdout.write(
-                f"Demo incident {ref}: a targeted-email wave at level 1, level 2 "
-                "recommended; its decisions wait in the decision inbox."
+            lines.append(
+                f"デモのインシデント {ref}: 標的型攻撃メール、レベル2の判断待ち / demo incident"
             )
+        self.stdout.write("\n".join(lines))
+        path = welcome_file()
+        path.write_text("\n".join(lines) + "\n")
+        path.chmod(0o600)
