@@ -8,7 +8,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiKeyScope
+from accounts.models import ApiKey, ApiKeyScope, User
+from common.columns import NOTHING, ends_in
 
 
 class LockedOutLoginForm(AuthenticationForm):
@@ -17,6 +18,8 @@ class LockedOutLoginForm(AuthenticationForm):
     Bound to what was posted (the username stays filled in) but never validated, so rendering it
     does not call ``authenticate`` again.
     """
+
+    stores = NOTHING
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -39,11 +42,15 @@ class LockedOutLoginForm(AuthenticationForm):
 
 
 class LanguageForm(forms.Form):
+    stores = ends_in(User, language="accounts.User.preferred_language", nowhere=("next",))
+
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class ApiKeyForm(forms.Form):
+    stores = ends_in(ApiKey)
+
     name = forms.CharField(
         label=_("Name"),
         max_length=100,

@@ -12,9 +12,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Absence, Delegation, RoleAssignment, User
 from accounts.roles import DecisionType, Role
 from bcp.enums import BcpActionKind, Outcome, Recommendation, Scope
+from bcp.models import BcpPlanService, CallTreeEntry, Decision
+from common.columns import NOTHING, ends_in
 from incidents.forms.fields import LocalDateTimeInput
 
 
@@ -28,10 +30,14 @@ def _when(label: str, required: bool = True) -> forms.DateTimeField:
 
 
 class MomentForm(forms.Form):
+    stores = NOTHING
+
     at = _when(_("At"), required=False)
 
 
 class DecideForm(forms.Form):
+    stores = ends_in(Decision, scope="bcp.Decision.outcome_scope")
+
     outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices)
     rationale = forms.CharField(
         label=_("Rationale"),
@@ -113,6 +119,8 @@ class _PeopleForm(forms.Form):
 
 
 class RoleAssignmentForm(_PeopleForm):
+    stores = ends_in(RoleAssignment)
+
     people_fields = ("user",)
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
@@ -129,6 +137,8 @@ class RoleAssignmentForm(_PeopleForm):
 
 
 class AbsenceForm(_PeopleForm):
+    stores = ends_in(Absence)
+
     people_fields = ("user",)
 
     user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
@@ -138,6 +148,8 @@ class AbsenceForm(_PeopleForm):
 
 
 class DelegationForm(_PeopleForm):
+    stores = ends_in(Delegation)
+
     people_fields = ("delegator", "delegate")
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
@@ -149,6 +161,8 @@ class DelegationForm(_PeopleForm):
 
 
 class PlanServiceForm(_PeopleForm):
+    stores = ends_in(BcpPlanService)
+
     people_fields = ("owner",)
 
     name = forms.CharField(label=_("Service"), max_length=200)
@@ -166,6 +180,8 @@ class PlanServiceForm(_PeopleForm):
 
 
 class CallTreeEntryForm(forms.Form):
+    stores = ends_in(CallTreeEntry)
+
     caller_role = forms.ChoiceField(label=_("Who calls"), choices=Role.choices)
     callee = forms.CharField(label=_("Calls"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import DecisionType, Role
 from bcp.enums import DecisionStatus
+from common.columns import NOTHING
 from dashboard.selectors.statistics import DEFAULT_PERIOD, PERIODS
 from incidents.models.enums import Category, Channel, IncidentStatus, Priority, TaskStatus
 from notifications.enums import EVENT_CHOICES
@@ -25,6 +26,8 @@ LEVELS = [(1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))]
 
 class FilterForm(forms.Form):
     """A list's filters. ``filters()`` gives the valid, non-empty ones as keyword arguments."""
+
+    stores = NOTHING
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
@@ -128,6 +131,8 @@ class AlertFilterForm(FilterForm):
 
 
 class PeriodForm(forms.Form):
+    stores = NOTHING
+
     months = forms.TypedChoiceField(
         label=_("Period"),
         required=False,

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bcp.models import Decision
+from common.columns import ends_in
 from incidents.models import enums as e
 from risklevels.models import ChecklistTemplate, EscalationParams, LevelDefinition
 
@@ -18,6 +20,16 @@ SUSPICION_CHOICES = [("SUSPECTED", _("Suspected")), ("CONFIRMED", _("Confirmed")
 
 class FindingForm(forms.Form):
     """A finding that may move the level: the rules re-run when it is recorded."""
+
+    stores = ends_in(
+        None,
+        asset_tag=("incidents.Asset.asset_tag", "incidents.Asset.hostname"),
+        asset_kind="incidents.Asset.kind",
+        state="incidents.AffectedAsset.infection_state",
+        via="incidents.AffectedAsset.infection_via",
+        status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
+        nowhere=("kind",),
+    )
 
     kind = forms.ChoiceField(label=_("What was found"), choices=KIND_CHOICES)
     asset_tag = forms.CharField(
@@ -62,6 +74,8 @@ class FindingForm(forms.Form):
 
 
 class LowerLevelForm(forms.Form):
+    stores = ends_in(Decision, target="bcp.Decision.target_level")
+
     target = forms.TypedChoiceField(
         label=_("Lower to level"), coerce=int, choices=[(1, "1"), (2, "2")]
     )

@@ -5,17 +5,30 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrganisationUnit
+from accounts.models import Organisation, OrganisationUnit
 from bcp.enums import Outcome, Scope
+from bcp.models import Decision
+from common.columns import NOTHING, ends_in
 from incidents.models.enums import InfectionState
 from training import scenario
 from training.enums import ClockMode, Delivery, DeliveryMode, InjectKind, Population, Topic
-from training.models import Course
+from training.models import (
+    Assignment,
+    Course,
+    CsirtFunctionDelivery,
+    CsvImport,
+    Exercise,
+    ExerciseInject,
+    PhishingDrill,
+    Session,
+)
 
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 
 class CsvUploadForm(forms.Form):
+    stores = ends_in(CsvImport)
+
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8 (with or without BOM) or Shift_JIS; the first line names the columns."),
@@ -30,6 +43,8 @@ class CsvUploadForm(forms.Form):
 
 
 class PeopleFilterForm(forms.Form):
+    stores = NOTHING
+
     q = forms.CharField(label=_("Name or staff number"), required=False)
     population = forms.ChoiceField(
         label=_("Population"), choices=[("", _("All")), *Population.choices], required=False
@@ -52,6 +67,8 @@ class DateInput(forms.DateInput):
 
 
 class CourseForm(forms.Form):
+    stores = ends_in(Course)
+
     code = forms.CharField(label=_("Code"), max_length=32)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
@@ -95,6 +112,8 @@ class CourseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
+    stores = ends_in(Session)
+
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
     delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices)
     location = forms.CharField(label=_("Place or link"), max_length=200, required=False)
@@ -102,6 +121,8 @@ class SessionForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
+    stores = NOTHING
+
     lines = forms.CharField(
         label=_("Who attended"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -134,6 +155,8 @@ class AttendanceForm(forms.Form):
 
 
 class CoverageFilterForm(forms.Form):
+    stores = NOTHING
+
     course = forms.ModelChoiceField(
         label=_("Course"),
         queryset=Course.objects.none(),
@@ -148,6 +171,8 @@ class CoverageFilterForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
+    stores = ends_in(Assignment)
+
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     due_on = forms.DateField(label=_("Due on"), widget=DateInput)
 
@@ -161,6 +186,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class DrillForm(forms.Form):
+    stores = ends_in(PhishingDrill, nowhere=("populations",))
+
     title = forms.CharField(label=_("Title"), max_length=200)
     scenario = forms.CharField(
         label=_("Scenario"),
@@ -201,6 +228,8 @@ class DrillForm(forms.Form):
 
 
 class ExerciseStartForm(forms.Form):
+    stores = ends_in(Exercise, nowhere=("sample",))
+
     sample = forms.ChoiceField(label=_("Sample scenario"), required=False)
     file = forms.FileField(
         label=_("Or a scenario file (JSON or YAML)"),
@@ -248,6 +277,8 @@ class ExerciseStartForm(forms.Form):
 
 
 class ExerciseAdvanceForm(forms.Form):
+    stores = NOTHING
+
     minutes = forms.IntegerField(
         label=_("Minutes forward"), min_value=0, max_value=7 * 24 * 60, required=False
     )
@@ -255,6 +286,8 @@ class ExerciseAdvanceForm(forms.Form):
 
 
 class ExerciseDecideForm(forms.Form):
+    stores = ends_in(Decision, scope="bcp.Decision.outcome_scope")
+
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     scope = forms.ChoiceField(
         label=_("Scope (BCP)"),
@@ -265,6 +298,14 @@ class ExerciseDecideForm(forms.Form):
 
 
 class ExerciseInjectForm(forms.Form):
+    stores = ends_in(
+        ExerciseInject,
+        reporter="incidents.Report.reporter_name",
+        state="incidents.AffectedAsset.infection_state",
+        status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
+        nowhere=("asset",),
+    )
+
     kind = forms.ChoiceField(label=_("What happens"), choices=InjectKind.choices)
     text = forms.CharField(label=_("Description"), max_length=500, required=False)
     asset = forms.CharField(label=_("Terminal or server"), max_length=50, required=False)
@@ -290,6 +331,8 @@ class ExerciseInjectForm(forms.Form):
 
 
 class FindingsForm(forms.Form):
+    stores = ends_in(Exercise)
+
     findings = forms.CharField(
         label=_("Findings (lessons learned)"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -301,6 +344,8 @@ STEP_CHOICES = [("", "—"), ("1", "STEP 1"), ("2", "STEP 2"), ("3", "STEP 3")]
 
 
 class CsirtFunctionForm(forms.Form):
+    stores = ends_in(CsirtFunctionDelivery)
+
     mode = forms.ChoiceField(label=_("Delivered"), choices=DeliveryMode.choices)
     provider = forms.CharField(label=_("Outsourced to"), max_length=200, required=False)
     step = forms.TypedChoiceField(
@@ -310,10 +355,14 @@ class CsirtFunctionForm(forms.Form):
 
 
 class CsirtStepForm(forms.Form):
+    stores = ends_in(Organisation, step="accounts.Organisation.csirt_step")
+
     step = forms.TypedChoiceField(label=_("Current STEP"), choices=STEP_CHOICES[1:], coerce=int)
 
 
 class ReviewPeriodForm(forms.Form):
+    stores = NOTHING
+
     start = forms.DateField(label=_("From"), widget=DateInput)
     end = forms.DateField(label=_("To"), widget=DateInput)
 

@@ -12,6 +12,7 @@ from accounts.models import Absence, Delegation, RoleAssignment, User
 from accounts.roles import DecisionType, Role
 from bcp.enums import Outcome, Recommendation, Scope
 from bcp.models import BcpAction, BcpActivation, Decision, DecisionAssignment
+from common.columns import ends_in
 from incidents.api.serializers import PersonSerializer
 from incidents.api.serializers.fields import EditableFieldsMixin, OrganisationPeopleMixin, text
 
@@ -32,6 +33,8 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 
 class RoleAssignmentCreateSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    stores = ends_in(RoleAssignment)
+
     people_fields = ("user",)
 
     role = serializers.ChoiceField(choices=Role.choices)
@@ -43,6 +46,8 @@ class RoleAssignmentCreateSerializer(OrganisationPeopleMixin, serializers.Serial
 
 
 class RoleAssignmentUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    stores = ends_in(RoleAssignment)
+
     priority = serializers.IntegerField(min_value=1, max_value=99, required=False)
     authority_scope = serializers.ListField(
         child=serializers.ChoiceField(choices=DecisionType.choices), required=False
@@ -59,12 +64,16 @@ class AbsenceSerializer(serializers.ModelSerializer):
 
 
 class AbsenceUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    stores = ends_in(Absence)
+
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
     reason = serializers.CharField(max_length=200, allow_blank=True, required=False)
 
 
 class AbsenceCreateSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    stores = ends_in(Absence)
+
     people_fields = ("user",)
 
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
@@ -84,6 +93,8 @@ class DelegationSerializer(serializers.ModelSerializer):
 
 
 class DelegationCreateSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    stores = ends_in(Delegation)
+
     people_fields = ("delegator", "delegate")
 
     role = serializers.ChoiceField(choices=Role.choices)
@@ -96,6 +107,8 @@ class DelegationCreateSerializer(OrganisationPeopleMixin, serializers.Serializer
 
 class DelegationUpdateSerializer(AbsenceUpdateSerializer):
     """The window and the reason; who delegates what to whom does not change."""
+
+    stores = ends_in(Delegation)
 
 
 # --- Decisions ------------------------------------------------------------------------------------
@@ -207,6 +220,8 @@ class DecisionWithdrawSerializer(serializers.Serializer):
 
 
 class DecisionDecideSerializer(serializers.Serializer):
+    stores = ends_in(Decision, scope="bcp.Decision.outcome_scope")
+
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     # Required by rule D-5, but checked by the service so the refusal is RATIONALE_REQUIRED.
     rationale = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.columns import ends_in
 from incidents import triage
 from incidents.models import IntakeSettings
 from incidents.models.enums import Category, Impact, Priority
@@ -17,6 +18,8 @@ def _cell(category: str, impact: str) -> str:
 
 
 class IntakeSettingsForm(forms.Form):
+    stores = ends_in(IntakeSettings)
+
     first_aid_ja = forms.CharField(
         label=_("First-aid steps (Japanese)"),
         required=False,

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.columns import ends_in
 from incidents.forms.fields import LocalDateTimeInput, PastDateTimeField, enum_choices
+from incidents.models import AffectedAsset, EvidenceItem, Incident, Indicator, Task
 from incidents.models.enums import (
     AssetKind,
     BlockPoint,
@@ -25,10 +27,14 @@ from incidents.models.enums import (
 
 
 class TransitionForm(forms.Form):
+    stores = ends_in(Incident, target="incidents.Incident.status")
+
     target = forms.ChoiceField(choices=IncidentStatus.choices)
 
 
 class AffectedAssetFieldsForm(forms.Form):
+    stores = ends_in(AffectedAsset)
+
     infection_state = forms.ChoiceField(label=_("Infection"), choices=InfectionState.choices)
     containment_state = forms.ChoiceField(label=_("Isolation"), choices=ContainmentState.choices)
     isolation_method = forms.ChoiceField(
@@ -47,6 +53,13 @@ class AffectedAssetFieldsForm(forms.Form):
 
 
 class AffectedAssetAddForm(AffectedAssetFieldsForm):
+    stores = ends_in(
+        AffectedAsset,
+        asset_tag="incidents.Asset.asset_tag",
+        hostname="incidents.Asset.hostname",
+        kind="incidents.Asset.kind",
+    )
+
     field_order = ["asset_tag", "hostname", "kind"]
 
     asset_tag = forms.CharField(label=_("PC name or asset tag"), max_length=64)
@@ -74,21 +87,29 @@ class AffectedAssetUpdateForm(AffectedAssetFieldsForm):
 
 
 class IndicatorAddForm(forms.Form):
+    stores = ends_in(Indicator)
+
     kind = forms.ChoiceField(label=_("Kind"), choices=IndicatorKind.choices)
     value = forms.CharField(label=_("Value"), max_length=2000)
     tlp = forms.ChoiceField(label=_("TLP"), choices=Tlp.choices, initial=Tlp.AMBER_STRICT)
 
 
 class IndicatorBlockForm(forms.Form):
+    stores = ends_in(Indicator)
+
     blocked_by = forms.ChoiceField(label=_("Blocked at"), choices=BlockPoint.choices)
 
 
 class TaskCreateForm(forms.Form):
+    stores = ends_in(Task)
+
     title = forms.CharField(label=_("Task"), max_length=300)
     due_at = forms.DateTimeField(label=_("Due"), required=False, widget=LocalDateTimeInput)
 
 
 class TaskFinishForm(forms.Form):
+    stores = ends_in(Task, note="incidents.Task.completion_note")
+
     status = forms.ChoiceField(
         choices=enum_choices(TaskStatus, [TaskStatus.DONE, TaskStatus.WAIVED])
     )
@@ -101,6 +122,8 @@ class TaskFinishForm(forms.Form):
 
 
 class EvidenceUploadForm(forms.Form):
+    stores = ends_in(EvidenceItem)
+
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -8,8 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.columns import ends_in
 from incidents import normalize
 from incidents.forms.fields import PastDateTimeField, enum_choices
+from incidents.models import Report, ReportKey
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.models.enums import Category, Channel, Impact, IndicatorKind, WhatHappened
 from incidents.services.intake import EML_MAX_BYTES, IMPACT_BY_WHAT, ReportInput
@@ -36,6 +38,8 @@ def _text(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
 
 class MailFieldsForm(forms.Form):
     """What both report forms ask about the email and the PC."""
+
+    stores = ends_in(Report, asset_label="incidents.Asset.asset_tag", nowhere=("cable_pulled",))
 
     sender = _text(_("Sender (From)"), 320)
     subject = _text(_("Subject"), 998)
@@ -134,6 +138,8 @@ class LinkReportForm(OneTapReportForm):
 
 
 class IndicatorRowForm(forms.Form):
+    stores = ends_in(ReportKey)
+
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=enum_choices(IndicatorKind, EXTRA_INDICATOR_KINDS, blank="—"),
@@ -156,6 +162,13 @@ IndicatorRowFormSet = forms.formset_factory(IndicatorRowForm, extra=3, max_num=1
 
 class ResponderReportForm(MailFieldsForm):
     """The full report that IT or CSIRT staff file for something they saw or were told."""
+
+    stores = ends_in(
+        Report,
+        asset_label="incidents.Asset.asset_tag",
+        impact="incidents.Event.impact",
+        nowhere=("cable_pulled",),
+    )
 
     field_order = [
         "category",
@@ -187,10 +200,13 @@ class ResponderReportForm(MailFieldsForm):
         required=False,
     )
     message_id = _text(_("Message-ID"), 998)
-    url = forms.URLField(label=_("URL in the email"), required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("URL in the email"), required=False, assume_scheme="https", max_length=2000
+    )
     attachment_sha256 = forms.RegexField(
         label=_("Attachment SHA-256"),
         regex=r"^\s*[0-9a-fA-F]{64}\s*$",
+        max_length=64,
         required=False,
         error_messages={"invalid": _("A SHA-256 is 64 hexadecimal characters.")},
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.columns import NOTHING, ends_in
 from incidents.forms.fields import enum_choices
 from incidents.models import Event, Incident
 from incidents.models.enums import Category, Disposition, EventStatus, Impact
@@ -16,6 +17,8 @@ CLOSING_STATUSES = [EventStatus.NOT_INCIDENT, EventStatus.DUPLICATE, EventStatus
 
 
 class PromoteForm(forms.Form):
+    stores = ends_in(Incident, impact="incidents.Event.impact")
+
     title = forms.CharField(label=_("Incident title"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     impact = forms.ChoiceField(label=_("Impact"), choices=Impact.choices)
@@ -32,6 +35,8 @@ class IncidentChoiceField(forms.ModelChoiceField):
 
 
 class AttachForm(forms.Form):
+    stores = NOTHING
+
     incident = IncidentChoiceField(label=_("Open incident"), queryset=Incident.objects.none())
 
     def __init__(self, *args: Any, incidents: QuerySet[Incident], **kwargs: Any) -> None:
@@ -41,6 +46,8 @@ class AttachForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    stores = ends_in(Event, note="incidents.Event.disposition_note")
+
     status = forms.ChoiceField(
         label=_("Outcome"), choices=enum_choices(EventStatus, CLOSING_STATUSES)
     )

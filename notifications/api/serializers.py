@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.columns import NOTHING, ends_in
 from notifications.enums import ChannelKind
 from notifications.models import Alert, Channel, DeliveryAttempt, Notification
 
@@ -79,12 +80,16 @@ class AlertChannelSerializer(serializers.ModelSerializer):
 
 
 class AlertChannelCreateSerializer(serializers.Serializer):
+    stores = ends_in(Channel, url="notifications.Channel.url_encrypted")
+
     kind = serializers.ChoiceField(choices=ChannelKind.choices)
     name = serializers.CharField(max_length=100)
     url = serializers.CharField(max_length=2000, required=False, allow_blank=True, write_only=True)
 
 
 class AlertChannelUpdateSerializer(serializers.Serializer):
+    stores = ends_in(Channel, url="notifications.Channel.url_encrypted")
+
     name = serializers.CharField(max_length=100, required=False)
     url = serializers.CharField(max_length=2000, required=False, write_only=True)
     enabled = serializers.BooleanField(required=False)
@@ -103,6 +108,8 @@ class AlertChannelCreatedSerializer(AlertChannelSerializer):
 
 
 class AlertChannelSecretSerializer(serializers.Serializer):
+    stores = NOTHING
+
     signing_secret = serializers.CharField()
 
 

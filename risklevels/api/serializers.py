@@ -3,11 +3,15 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from bcp.models import Decision
+from common.columns import NOTHING, ends_in
 from incidents.models import enums as e
 from risklevels.models import ChecklistTemplate, EscalationParams, LevelChange, TrendPoint
 
 
 class EscalationReasonSerializer(serializers.Serializer):
+    stores = NOTHING
+
     rule_id = serializers.CharField()
     target = serializers.IntegerField()
     text = serializers.CharField(help_text=_("Why, in the user's language, with the rule id"))
@@ -34,6 +38,8 @@ class LevelChangeSerializer(serializers.ModelSerializer):
 
 
 class EscalationSerializer(serializers.Serializer):
+    stores = NOTHING
+
     level = serializers.IntegerField()
     level_name = serializers.CharField()
     recommended_level = serializers.IntegerField()
@@ -60,6 +66,16 @@ FACT_KINDS = [
 
 class FactInputSerializer(serializers.Serializer):
     """A fact about the incident; ``asset_tag`` names the terminal or server (created if new)."""
+
+    stores = ends_in(
+        None,
+        asset_tag=("incidents.Asset.asset_tag", "incidents.Asset.hostname"),
+        asset_kind="incidents.Asset.kind",
+        state="incidents.AffectedAsset.infection_state",
+        via="incidents.AffectedAsset.infection_via",
+        status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
+        nowhere=("kind", "delivery"),
+    )
 
     kind = serializers.ChoiceField(choices=FACT_KINDS)
     asset_tag = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -90,6 +106,8 @@ class FactInputSerializer(serializers.Serializer):
 
 
 class LowerLevelSerializer(serializers.Serializer):
+    stores = ends_in(Decision, target="bcp.Decision.target_level")
+
     target = serializers.IntegerField(min_value=1, max_value=2)
     reason = serializers.CharField(max_length=2000)
 

@@ -10,6 +10,8 @@ from rest_framework import serializers
 
 from bcp.api.serializers import DecisionDetailSerializer
 from bcp.enums import Outcome, Scope
+from bcp.models import Decision
+from common.columns import NOTHING, ends_in
 from incidents.api.serializers import PersonSerializer, TaskSerializer
 from incidents.models import enums as e
 from training import scenario
@@ -47,6 +49,8 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 
 class ExerciseStartSerializer(serializers.Serializer):
+    stores = ends_in(Exercise, nowhere=("sample",))
+
     sample = serializers.ChoiceField(
         choices=[],
         required=False,
@@ -85,6 +89,8 @@ class ExerciseStartSerializer(serializers.Serializer):
 
 
 class ExerciseAdvanceSerializer(serializers.Serializer):
+    stores = NOTHING
+
     to = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text=_("Exercise time to move to.")
     )
@@ -101,6 +107,16 @@ class ExerciseAdvanceSerializer(serializers.Serializer):
 class ExerciseInjectSerializer(serializers.Serializer):
     """A fact as of exercise time now; the fields needed depend on the kind."""
 
+    stores = ends_in(
+        ExerciseInject,
+        reporter="incidents.Report.reporter_name",
+        what_happened="incidents.Report.what_happened",
+        state="incidents.AffectedAsset.infection_state",
+        via="incidents.AffectedAsset.infection_via",
+        status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
+        nowhere=("asset",),
+    )
+
     kind = serializers.ChoiceField(choices=InjectKind.choices)
     text = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     reporter = serializers.CharField(max_length=100, required=False)
@@ -115,6 +131,8 @@ class ExerciseInjectSerializer(serializers.Serializer):
 
 
 class ExerciseDecideSerializer(serializers.Serializer):
+    stores = ends_in(Decision, scope="bcp.Decision.outcome_scope", nowhere=("decision",))
+
     decision = serializers.IntegerField(help_text=_("The decision's id (from the state)."))
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     rationale = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
@@ -125,6 +143,8 @@ class ExerciseDecideSerializer(serializers.Serializer):
 
 
 class ExerciseFinishSerializer(serializers.Serializer):
+    stores = ends_in(Exercise)
+
     findings = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
 
 
@@ -141,6 +161,8 @@ class ExerciseInjectRowSerializer(serializers.ModelSerializer):
 
 
 class ExerciseIncidentSerializer(serializers.Serializer):
+    stores = NOTHING
+
     ref = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()
@@ -151,6 +173,8 @@ class ExerciseIncidentSerializer(serializers.Serializer):
 
 
 class ExerciseStateSerializer(serializers.Serializer):
+    stores = NOTHING
+
     exercise = ExerciseSerializer()
     incidents = ExerciseIncidentSerializer(many=True)
     decisions = DecisionDetailSerializer(many=True)
@@ -159,6 +183,8 @@ class ExerciseStateSerializer(serializers.Serializer):
 
 
 class ExerciseDecisionRowSerializer(serializers.Serializer):
+    stores = NOTHING
+
     type = serializers.CharField()
     expected = serializers.JSONField()
     decision = serializers.IntegerField(allow_null=True)
@@ -179,6 +205,8 @@ class ExerciseDecisionRowSerializer(serializers.Serializer):
 
 
 class ExerciseAlertSummarySerializer(serializers.Serializer):
+    stores = NOTHING
+
     total = serializers.IntegerField()
     needing_ack = serializers.IntegerField()
     acknowledged = serializers.IntegerField()
@@ -186,6 +214,8 @@ class ExerciseAlertSummarySerializer(serializers.Serializer):
 
 
 class AfterActionReportSerializer(serializers.Serializer):
+    stores = NOTHING
+
     exercise = ExerciseSerializer()
     incidents = ExerciseIncidentSerializer(many=True)
     expected_decisions = ExerciseDecisionRowSerializer(many=True)
@@ -199,6 +229,8 @@ class AfterActionReportSerializer(serializers.Serializer):
 
 
 class ScenarioSampleSerializer(serializers.Serializer):
+    stores = NOTHING
+
     name = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()

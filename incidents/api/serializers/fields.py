@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from common import clock
+from common.columns import NOTHING
 from common.errors import InvalidInput
 from incidents.services.intake import EARLIEST, FUTURE_TOLERANCE
 
@@ -114,6 +115,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class ErrorSerializer(serializers.Serializer):
     """Every error: a stable machine-readable code, a message for people, and details."""
+
+    stores = NOTHING
 
     code = serializers.CharField()
     message = serializers.CharField()

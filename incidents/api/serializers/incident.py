@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import User
+from common.columns import ends_in
 from incidents import lifecycle
 from incidents.api.serializers.fields import (
     EditableFieldsMixin,
@@ -73,6 +74,8 @@ class IncidentSerializer(IncidentListSerializer):
 
 
 class IncidentUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    stores = ends_in(Incident)
+
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(allow_blank=True, max_length=20000)
     category = choice(e.Category.choices)
@@ -89,10 +92,14 @@ class IncidentUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
 
 
 class IncidentTransitionSerializer(serializers.Serializer):
+    stores = ends_in(Incident, target="incidents.Incident.status")
+
     target = choice(e.IncidentStatus.choices)
 
 
 class IncidentAssignSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    stores = ends_in(Incident)
+
     people_fields = ("csirt_lead", "handlers")
 
     csirt_lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False)

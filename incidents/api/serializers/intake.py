@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.columns import NOTHING, ends_in
 from incidents import selectors
 from incidents.api.serializers.fields import (
     MailboxField,
@@ -69,6 +70,10 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportCreateSerializer(serializers.Serializer):
+    stores = ends_in(
+        Report, asset_label="incidents.Asset.asset_tag", impact="incidents.Event.impact"
+    )
+
     channel = choice(e.Channel.choices, default=e.Channel.API)
     category = choice(e.Category.choices, default=e.Category.TARGETED_EMAIL)
     impact = choice(e.Impact.choices, default=e.Impact.LOW)
@@ -157,12 +162,16 @@ class EventDetailSerializer(EventSerializer):
 
 
 class EventPromoteSerializer(serializers.Serializer):
+    stores = ends_in(Incident, impact="incidents.Event.impact")
+
     category = choice(e.Category.choices, required=False)
     impact = choice(e.Impact.choices, required=False)
     title = text(200)
 
 
 class EventAttachSerializer(serializers.Serializer):
+    stores = NOTHING
+
     incident = serializers.SlugRelatedField(slug_field="ref", queryset=Incident.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -181,6 +190,8 @@ CLOSING_EVENT_STATUSES = [
 
 
 class EventCloseSerializer(serializers.Serializer):
+    stores = ends_in(Event, note="incidents.Event.disposition_note")
+
     status = choice(CLOSING_EVENT_STATUSES)
     disposition = choice(e.Disposition.choices)
     note = text(5000)

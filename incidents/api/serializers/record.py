@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.roles import Role
+from common.columns import NOTHING, ends_in
 from incidents.api.serializers.fields import (
     EditableFieldsMixin,
     OrganisationPeopleMixin,
@@ -68,6 +69,8 @@ class AffectedAssetSerializer(serializers.ModelSerializer):
 
 
 class AffectedAssetUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    stores = ends_in(AffectedAsset)
+
     infection_state = choice(e.InfectionState.choices, required=False)
     infection_via = choice(e.InfectionVia.choices, required=False)
     first_infected_at = PlausibleDateTimeField(required=False, allow_null=True)
@@ -81,6 +84,13 @@ class AffectedAssetUpdateSerializer(EditableFieldsMixin, serializers.Serializer)
 
 class AffectedAssetCreateSerializer(AffectedAssetUpdateSerializer):
     """Names the terminal by its asset tag; an unknown tag is added to the inventory."""
+
+    stores = ends_in(
+        AffectedAsset,
+        asset_tag="incidents.Asset.asset_tag",
+        hostname="incidents.Asset.hostname",
+        kind="incidents.Asset.kind",
+    )
 
     asset_tag = serializers.CharField(max_length=64)
     hostname = text(255)
@@ -127,8 +137,10 @@ class MailDeliverySerializer(serializers.ModelSerializer):
 
 
 class MailDeliveryUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+    stores = ends_in(MailDelivery)
+
     recipient_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    recipient_email = serializers.EmailField(required=False, allow_blank=True)
+    recipient_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     delivered_at = PlausibleDateTimeField(required=False, allow_null=True)
     reported_at = PlausibleDateTimeField(required=False, allow_null=True)
     opened_attachment_at = PlausibleDateTimeField(required=False, allow_null=True)
@@ -189,6 +201,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class IndicatorCreateSerializer(serializers.Serializer):
+    stores = ends_in(Indicator)
+
     kind = choice(e.IndicatorKind.choices)
     value = serializers.CharField(max_length=2000)
     tlp = choice(e.Tlp.choices, default=e.Tlp.AMBER_STRICT)
@@ -203,6 +217,8 @@ class IndicatorCreateSerializer(serializers.Serializer):
 
 
 class IndicatorBlockSerializer(serializers.Serializer):
+    stores = ends_in(Indicator)
+
     blocked_by = choice(e.BlockPoint.choices)
 
 
@@ -233,6 +249,8 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskCreateSerializer(OrganisationPeopleMixin, serializers.Serializer):
+    stores = ends_in(Task)
+
     people_fields = ("owner",)
 
     title = serializers.CharField(max_length=300)
@@ -251,6 +269,8 @@ FINISHED_TASK_STATUSES = [(s, label) for s, label in e.TaskStatus.choices if s !
 
 
 class TaskFinishSerializer(serializers.Serializer):
+    stores = ends_in(Task, note="incidents.Task.completion_note")
+
     status = choice(FINISHED_TASK_STATUSES)
     note = text(5000)
 
@@ -290,12 +310,16 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
+    stores = ends_in(EvidenceItem)
+
     file = serializers.FileField(allow_empty_file=False)
     kind = choice(e.EvidenceKind.choices, default=e.EvidenceKind.OTHER)
     description = text(5000)
 
 
 class CustodyRecordSerializer(serializers.Serializer):
+    stores = ends_in(CustodyEvent)
+
     action = choice(e.CustodyAction.choices)
     holder = text(200)
     location = text(200)
@@ -315,6 +339,8 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
 
 class TimelineVerifySerializer(serializers.Serializer):
+    stores = NOTHING
+
     ok = serializers.BooleanField()
     entries = serializers.IntegerField()
     first_broken_seq = serializers.IntegerField(allow_null=True)

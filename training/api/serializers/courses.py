@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.columns import NOTHING, ends_in
 from training.api.serializers.fields import OrganisationOwnedField
 from training.enums import Population, Topic
 from training.models import Assignment, Completion, Course, Person, Session
@@ -38,6 +39,8 @@ class CourseSerializer(serializers.ModelSerializer):
 
 
 class CourseWriteSerializer(serializers.Serializer):
+    stores = ends_in(Course)
+
     code = serializers.CharField(max_length=32)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -91,6 +94,8 @@ class CompletionSerializer(serializers.ModelSerializer):
 
 
 class CompletionWriteSerializer(serializers.Serializer):
+    stores = ends_in(Completion)
+
     person = OrganisationOwnedField(queryset=Person.objects.all())
     course = OrganisationOwnedField(queryset=Course.objects.all())
     session = serializers.PrimaryKeyRelatedField(
@@ -117,6 +122,8 @@ class TrainingAssignmentSerializer(serializers.ModelSerializer):
 
 
 class CoverageRowSerializer(serializers.Serializer):
+    stores = NOTHING
+
     key = serializers.CharField()
     label = serializers.CharField()
     required = serializers.IntegerField()
@@ -125,6 +132,8 @@ class CoverageRowSerializer(serializers.Serializer):
 
 
 class CoverageMissingSerializer(serializers.Serializer):
+    stores = NOTHING
+
     person = serializers.IntegerField()
     employee_no = serializers.CharField()
     name = serializers.CharField()
@@ -134,6 +143,8 @@ class CoverageMissingSerializer(serializers.Serializer):
 
 
 class CoverageSerializer(serializers.Serializer):
+    stores = NOTHING
+
     on = serializers.DateField()
     courses = serializers.ListField(child=serializers.CharField())
     total = CoverageRowSerializer()

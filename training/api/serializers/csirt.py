@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.models import Organisation
+from common.columns import ends_in
 from training.enums import DeliveryMode
 from training.models import CsirtFunctionDelivery
 
@@ -42,11 +44,17 @@ class CsirtFunctionDeliverySerializer(serializers.ModelSerializer):
 
 
 class CsirtFunctionWriteSerializer(serializers.Serializer):
+    stores = ends_in(CsirtFunctionDelivery)
+
     mode = serializers.ChoiceField(choices=DeliveryMode.choices)
     provider = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    step = serializers.IntegerField(required=False, allow_null=True, default=None)
+    step = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=3
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CsirtStepSerializer(serializers.Serializer):
+    stores = ends_in(Organisation, step="accounts.Organisation.csirt_step")
+
     step = serializers.IntegerField(min_value=1, max_value=3)

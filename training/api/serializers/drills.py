@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import OrganisationUnit
+from common.columns import ends_in
 from training.api.serializers.fields import OrganisationOwnedField
 from training.enums import Population
 from training.models import Course, CsvImport, DrillRecipient, PhishingDrill
@@ -68,6 +69,8 @@ class PhishingDrillDetailSerializer(PhishingDrillSerializer):
 
 
 class PhishingDrillWriteSerializer(serializers.Serializer):
+    stores = ends_in(PhishingDrill, nowhere=("populations",))
+
     title = serializers.CharField(max_length=200)
     scenario = serializers.CharField(required=False, allow_blank=True, default="")
     sent_at = serializers.DateTimeField()
@@ -103,6 +106,8 @@ class DrillRecipientSerializer(serializers.ModelSerializer):
 
 
 class CsvUploadSerializer(serializers.Serializer):
+    stores = ends_in(CsvImport)
+
     file = serializers.FileField(help_text=_("UTF-8 (with or without BOM) or Shift_JIS CSV"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import OrganisationUnit, User
+from common.columns import NOTHING, ends_in
 from training.api.serializers.fields import OrganisationOwnedField
 from training.enums import Population
 from training.models import Person
@@ -38,9 +39,11 @@ class TrainingPersonSerializer(serializers.ModelSerializer):
 
 
 class TrainingPersonWriteSerializer(serializers.Serializer):
+    stores = ends_in(Person)
+
     employee_no = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     population = serializers.ChoiceField(choices=Population.choices)
     unit = OrganisationOwnedField(queryset=OrganisationUnit.objects.all())
     start_date = serializers.DateField()
@@ -49,6 +52,8 @@ class TrainingPersonWriteSerializer(serializers.Serializer):
 
 
 class DueSerializer(serializers.Serializer):
+    stores = NOTHING
+
     course = serializers.IntegerField(source="course.pk")
     course_code = serializers.CharField(source="course.code")
     why = serializers.CharField()
@@ -58,6 +63,8 @@ class DueSerializer(serializers.Serializer):
 
 
 class DrillOutcomeSerializer(serializers.Serializer):
+    stores = NOTHING
+
     title = serializers.CharField()
     sent_at = serializers.DateTimeField()
     opened = serializers.BooleanField()
@@ -69,6 +76,8 @@ class DrillOutcomeSerializer(serializers.Serializer):
 
 class ReadinessSerializer(serializers.Serializer):
     """What the incident room shows about a recipient of a real targeted email."""
+
+    stores = NOTHING
 
     on = serializers.DateField()
     basics_valid = serializers.BooleanField()
