@@ -63,6 +63,8 @@ class DecideForm(forms.Form):
 class DecisionOpenForm(forms.Form):
     """Open a decision by hand; the types offered are those the user's roles may open."""
 
+    stores = ends_in(Decision)
+
     type = forms.ChoiceField(label=_("Decision"), choices=DecisionType.choices)
     recommendation = forms.ChoiceField(
         label=_("Your recommendation"), choices=Recommendation.choices, initial="NONE"
@@ -99,6 +101,8 @@ class DecisionOpenForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    stores = ends_in(Decision, reason="bcp.Decision.withdrawal_reason")
+
     reason = forms.CharField(
         label=_("Why it no longer applies"),
         required=False,  # the service refuses a blank one (REASON_REQUIRED)

@@ -186,6 +186,8 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 
 class DecisionOpenSerializer(serializers.Serializer):
+    stores = ends_in(Decision, nowhere=("incident",))
+
     incident = serializers.CharField(max_length=20, help_text="The incident's reference.")
     type = serializers.ChoiceField(choices=DecisionType.choices)
     # Required, but checked by the service so the refusal is REASON_REQUIRED.
@@ -216,6 +218,8 @@ class DecisionOpenSerializer(serializers.Serializer):
 
 
 class DecisionWithdrawSerializer(serializers.Serializer):
+    stores = ends_in(Decision, reason="bcp.Decision.withdrawal_reason")
+
     reason = serializers.CharField(allow_blank=True, required=False, default="", max_length=4000)
 
 
