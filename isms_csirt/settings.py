@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "notifications",
     "training",
     "dashboard",
+    "guide",
     "demo",
 ]
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("bcp.urls")),
     path("", include("notifications.urls")),
     path("training/", include("training.urls")),
+    path("help/", include("guide.urls")),
     path("", include("dashboard.urls")),
 ]

@@ -9,7 +9,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = {"accounts", "incidents", "risklevels", "bcp", "notifications", "training"}
-PROJECT = {"common", "isms_csirt", "dashboard", "demo", *DOMAIN}
+PROJECT = {"common", "isms_csirt", "dashboard", "guide", "demo", *DOMAIN}
 
 ALLOWED: dict[str, set[str]] = {
     "common": {"isms_csirt"},
@@ -21,6 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "training": {"common", "accounts", "incidents", "bcp", "risklevels", "notifications"},
     "dashboard": {"common", *DOMAIN},
     "demo": {"common", *DOMAIN},
+    "guide": {"common", "accounts"},
 }
 
 
