@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test lint format messages bench-intake bench-api-list bench-alerts bench-evaluate
+.PHONY: run test test-stress lint format messages bench-intake bench-api-list bench-alerts bench-evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ test: $(VENV)/.installed-dev
 	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
 	$(TEST_ENV) $(MANAGE) compiletranslations
 	$(TEST_ENV) $(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+## make test-stress (not part of CI): the pytest suite STRESS_RUNS (3) times in a row while
+## `stress-ng --cpu STRESS_CPU` (2) loads the machine; stops at the first failure (tests/README.md).
+STRESS_RUNS ?= 3
+STRESS_CPU  ?= 2
+test-stress: $(VENV)/.installed-dev
+	$(BIN)/python scripts/ensure_services.py
+	$(TEST_ENV) $(MANAGE) compiletranslations
+	$(TEST_ENV) STRESS_RUNS=$(STRESS_RUNS) STRESS_CPU=$(STRESS_CPU) \
+		scripts/test_stress.sh $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
