@@ -170,7 +170,7 @@ def _healthcheck(*args: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=120,  # a deadline, not a measure
         check=False,
     )
 

@@ -7,6 +7,7 @@ import re
 from tests.settings_env import REPO_ROOT, settings_variables
 
 README = REPO_ROOT / "README.md"
+FOLDERS = ("bench", "tests")  # the folders with a README of their own
 
 
 def _configuration_table() -> set[str]:
@@ -26,6 +27,7 @@ def test_quick_start_is_the_two_make_commands():
 
 
 def test_relative_links_in_the_docs_point_to_existing_files():
-    for page in [README, *REPO_ROOT.glob("docs/*.md"), REPO_ROOT / "bench" / "README.md"]:
+    pages = [README, *REPO_ROOT.glob("docs/*.md"), *(REPO_ROOT / d / "README.md" for d in FOLDERS)]
+    for page in pages:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text()):
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"

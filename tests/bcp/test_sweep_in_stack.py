@@ -1,9 +1,11 @@
 """Acceptance in the running app: the embedded stack (`make run`: SQLite, filesystem broker,
-gunicorn + Celery worker + beat) reassigns an expired decision within the sweep interval.
+gunicorn + Celery worker + beat) reassigns an expired decision on a beat-driven sweep.
 
 The primary decision maker is absent, so the decision goes to the deputy (D-2). Its due time is
 then moved into the past directly in the SQLite file, as if the deadline had run out, and the
-beat-driven sweep must hand it to the next holder (D-3) within about two sweep intervals.
+beat-driven sweep must hand it to the next holder (D-3) — once: the sweeps after it, seen
+finishing in the worker's log, move nothing more. How often beat runs the sweep is its schedule
+(DECISION_SWEEP_SECONDS); the test waits on what happens, with generous deadlines, never on time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,14 +25,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.common.stack import REPO_ROOT, embedded_env, free_port, manage
+from tests.common.stack import REPO_ROOT, embedded_env, free_port, manage, wait_until
 
 pytestmark = pytest.mark.integration
 
 SWEEP_SECONDS = 2
-BOOT_SECONDS = 90
-# Beat fires every SWEEP_SECONDS; the filesystem broker is polled once a second.
-REASSIGN_WITHIN = 2 * SWEEP_SECONDS + 3
+# Deadlines, not measures: on a loaded machine the stack boots and sweeps slower.
+BOOT_SECONDS = 180
+REASSIGN_SECONDS = 120
+SWEEP_DONE = "Task bcp.tasks.sweep_decisions["
 
 SETUP = """
 import json
@@ -86,8 +88,9 @@ class RunningStack:
     database: Path
 
     def ready(self) -> bool:
+        assert self.process.poll() is None, f"runstack exited:\n{self.output()}"
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             conn.request("GET", "/readyz")
             status = conn.getresponse().status
             conn.close()
@@ -98,8 +101,13 @@ class RunningStack:
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
 
+    def sweeps_done(self) -> int:
+        """Decision sweeps the worker logged as finished so far."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return sum(1 for line in lines if SWEEP_DONE in line and "succeeded" in line)
+
     def query(self, sql: str, *params: object) -> list[tuple]:
-        with sqlite3.connect(self.database, timeout=20) as db:
+        with sqlite3.connect(self.database, timeout=60) as db:
             return db.execute(sql, params).fetchall()
 
 
@@ -120,11 +128,7 @@ def running(tmp_path) -> Iterator[RunningStack]:
         )
     stack = RunningStack(process, port, log, env, tmp_path / "isms_csirt.sqlite3")
     try:
-        deadline = time.monotonic() + BOOT_SECONDS
-        while not stack.ready():
-            assert process.poll() is None, f"runstack exited:\n{stack.output()}"
-            assert time.monotonic() < deadline, f"never ready:\n{stack.output()}"
-            time.sleep(0.5)
+        wait_until(stack.ready, timeout=BOOT_SECONDS, interval=0.5, what=stack.output)
         yield stack
     finally:
         _stop_group(process)
@@ -146,12 +150,11 @@ def _open_decision(stack: RunningStack) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _expire(stack: RunningStack, decision: int) -> None:
-    """What the clock does in a minute: the due time is now in the past."""
-    past = datetime.now(UTC) - timedelta(seconds=5)
+def _move_due(stack: RunningStack, decision: int, by: timedelta) -> None:
+    """What the clock does: ``by`` from now, the decision is due (in the past: it expired)."""
     stack.query(
         "UPDATE bcp_decision SET due_at = ? WHERE id = ?",
-        past.strftime("%Y-%m-%d %H:%M:%S.%f"),
+        (datetime.now(UTC) + by).strftime("%Y-%m-%d %H:%M:%S.%f"),
         decision,
     )
 
@@ -173,19 +176,28 @@ def test_the_running_stack_hands_an_expired_decision_to_the_next_holder(running)
     )
     assert reasons == [("ABSENT",)]
 
-    _expire(running, opened["decision"])
-    started = time.monotonic()
-    while not (moved := _expired_assignments(running, opened["decision"])):
-        assert running.process.poll() is None, running.output()
-        assert time.monotonic() - started < REASSIGN_WITHIN, (
-            f"not reassigned within {REASSIGN_WITHIN}s:\n{running.output()}"
-        )
-        time.sleep(0.2)
+    _move_due(running, opened["decision"], by=-timedelta(seconds=5))
 
-    assert moved == [(opened["lead"], 3)]
+    def moved() -> list[tuple]:
+        assert running.process.poll() is None, running.output()
+        return _expired_assignments(running, opened["decision"])
+
+    wait_until(moved, timeout=REASSIGN_SECONDS, interval=0.2, what=running.output)
+    assert moved() == [(opened["lead"], 3)]
     assignee, overdue = running.query(
         "SELECT assignee_id, overdue FROM bcp_decision WHERE id = ?", opened["decision"]
     )[0]
     assert (assignee, overdue) == (opened["lead"], 0)
-    time.sleep(SWEEP_SECONDS * 1.5)  # later sweeps find nothing more to do: still one move
+    # Later sweeps find nothing more to do. The lead's own minute is not what is watched here
+    # (a slow machine could let it run out), so it is pushed away. With two worker processes,
+    # two sweeps may have been under way when the move was seen; the third to finish after it
+    # surely started after it.
+    _move_due(running, opened["decision"], by=timedelta(hours=1))
+    seen = running.sweeps_done()
+    wait_until(
+        lambda: running.sweeps_done() >= seen + 3,
+        timeout=REASSIGN_SECONDS,
+        interval=0.2,
+        what=running.output,
+    )
     assert len(_expired_assignments(running, opened["decision"])) == 1

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.conftest import PASSWORD
@@ -15,6 +15,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+# How long an action or an expect() waits for its element or condition: a deadline, generous
+# because the live server and Chromium share a loaded machine with the rest of the suite.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -37,7 +41,8 @@ def browser(_orm_beside_playwright: None) -> Iterator[Browser]:
 
 def _page(browser: Browser, live_server: LiveServer, viewport: dict[str, int]) -> Iterator[Page]:
     context = browser.new_context(viewport=viewport, locale="ja-JP", base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(2 * WAIT_MS)
     yield context.new_page()
     context.close()
 
@@ -59,7 +64,8 @@ def log_in(page: Page, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/")
+    # Wait until the login page is left (a glob such as "**/" matches the login page itself).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def shoot(page: Page, name: str) -> None:

@@ -6,6 +6,7 @@ approves the cyber BCP from the phone inbox and acknowledges the alert; (d) the 
 the level, the BCP state and no alert left unacknowledged. No console error, no CSP violation.
 """
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -71,8 +72,9 @@ def test_report_triage_escalate_decide_and_see_it_on_the_dashboard(
     page.goto("/triage/")
     page.locator(".queue-item").first.get_by_role("link").first.click()
     page.get_by_role("button", name="インシデントを宣言する").click()
+    page.wait_for_url(re.compile(r"/incidents/INC-[\d-]+/$"))  # declared: read it only then
     incident = Incident.objects.get()
-    page.wait_for_url(f"**/incidents/{incident.ref}/")
+    assert page.url.endswith(f"/incidents/{incident.ref}/")
     page.locator("#escalation details summary", has_text="判明した内容を記録する").click()
     page.fill("#finding_asset_tag", "PC-0456")
     page.locator("#escalation form button.primary").click()
@@ -95,9 +97,10 @@ def test_report_triage_escalate_decide_and_see_it_on_the_dashboard(
     expect(page.locator("#bcp-state")).to_have_text("発動中（部分）")
     shoot(page, f"j-{name}-c-decided")
     page.goto("/notifications/")
-    while page.get_by_role("button", name="確認しました").count():
-        page.get_by_role("button", name="確認しました").first.click()
-        page.wait_for_load_state()
+    acknowledge = page.get_by_role("button", name="確認しました")
+    while acknowledge.count():  # read on a fully loaded page: the navigation was awaited
+        with page.expect_navigation():
+            acknowledge.first.click()
     shoot(page, f"j-{name}-c-acknowledged")
     _log_out(page)
     assert BcpActivation.objects.get(incident=incident).state == "ACTIVATED_PARTIAL"

@@ -1,4 +1,9 @@
-"""Helpers for the tests that start the embedded stack as real subprocesses."""
+"""Helpers for the tests that start the embedded stack, workers or servers as real processes.
+
+Such a test waits on a condition with a deadline (``wait_until``, ``wait_for_line``), never on
+time alone: on a loaded machine it gets slower, not wrong. Deadlines are generous, since they
+only cost time when something is broken.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +47,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # migrate on a loaded machine: minutes, not seconds
         check=True,
     )
 
@@ -67,20 +72,24 @@ def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> 
 
 
 def wait_until(
-    predicate: Callable[[], object], timeout: float = 20, interval: float = 0.1, what: str = ""
+    predicate: Callable[[], object],
+    timeout: float = 60,
+    interval: float = 0.1,
+    what: str | Callable[[], str] = "",
 ) -> None:
     """Poll a condition until it holds, failing after ``timeout`` seconds: the one way these
-    tests wait, so a slow machine makes them slower, never wrong."""
+    tests wait, so a slow machine makes them slower, never wrong. ``what`` (or what it returns
+    at the deadline: a log, say) goes into the failure message."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
+    while not predicate():
+        if time.monotonic() >= deadline:
+            said = what() if callable(what) else what
+            raise AssertionError(f"not true after {timeout}s: {said or predicate}")
         time.sleep(interval)
-    raise AssertionError(f"not true after {timeout}s: {what or predicate}")
 
 
 def wait_for_line(
-    log: Path, needle: str, process: subprocess.Popen[bytes], timeout: float = 60
+    log: Path, needle: str, process: subprocess.Popen[bytes], timeout: float = 120
 ) -> str:
     """Wait until ``needle`` is in the output ``process`` writes to ``log``; the output so far."""
     deadline = time.monotonic() + timeout

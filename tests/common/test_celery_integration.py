@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +14,11 @@ from celery.contrib.testing.worker import start_worker
 from common import tasks
 from common.models import WorkerHeartbeat
 from isms_csirt.celery import app
-from tests.common.stack import REPO_ROOT, embedded_env, manage, stop
+from tests.common.stack import REPO_ROOT, embedded_env, manage, stop, wait_for_line
 
 pytestmark = pytest.mark.integration
+
+ROUND_TRIP_SECONDS = 60  # a deadline for a task's result, not a measure
 
 
 @pytest.fixture
@@ -30,18 +31,18 @@ def redis_worker(transactional_db) -> Iterator[object]:
     app.control.purge()  # a message left by an interrupted earlier run must not leak in
     # Celery's own ping check needs stored results, which this project turns off by default;
     # the tests below make the round trip themselves.
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60) as worker:
         yield worker
 
 
 def test_ping_round_trips_through_redis_and_a_real_worker(redis_worker):
     result = tasks.ping.delay("redis")
-    assert result.get(timeout=20) == "pong:redis"
+    assert result.get(timeout=ROUND_TRIP_SECONDS) == "pong:redis"
 
 
 def test_worker_heartbeat_run_by_the_worker_writes_the_heartbeat_row(redis_worker):
     assert not WorkerHeartbeat.objects.exists()
-    tasks.worker_heartbeat.apply_async(ignore_result=False).get(timeout=20)
+    tasks.worker_heartbeat.apply_async(ignore_result=False).get(timeout=ROUND_TRIP_SECONDS)
     beat = WorkerHeartbeat.objects.get(name="worker")
     assert beat.hostname
 
@@ -65,16 +66,6 @@ def _filesystem_client(var_dir: Path) -> Celery:
     return client
 
 
-def _wait_for_line(log: Path, needle: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 45
-    while time.monotonic() < deadline:
-        if needle in log.read_text(errors="replace"):
-            return
-        assert process.poll() is None, f"worker exited early:\n{log.read_text()}"
-        time.sleep(0.3)
-    raise AssertionError(f"worker never logged {needle!r}:\n{log.read_text()}")
-
-
 def test_embedded_filesystem_broker_worker_processes_a_task(tmp_path, monkeypatch):
     # Celery prefers CELERY_BROKER_URL from the environment over its configuration.
     monkeypatch.delenv("CELERY_BROKER_URL")
@@ -90,9 +81,9 @@ def test_embedded_filesystem_broker_worker_processes_a_task(tmp_path, monkeypatc
         )
     client = _filesystem_client(tmp_path)
     try:
-        _wait_for_line(log, "ready.", process)
+        wait_for_line(log, "ready.", process)
         result = client.send_task("common.tasks.ping", args=["filesystem"])
-        assert result.get(timeout=30, interval=0.2) == "pong:filesystem"
+        assert result.get(timeout=ROUND_TRIP_SECONDS, interval=0.2) == "pong:filesystem"
     finally:
         client.close()
         stop({"worker": process})

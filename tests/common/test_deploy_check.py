@@ -19,7 +19,7 @@ def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a deadline: Django's start on a loaded machine
         check=False,
     )
 

@@ -1,6 +1,7 @@
 """Races that must have exactly one winner, run on real PostgreSQL connections."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -13,8 +14,13 @@ from tests.incidents.conftest import PHISH
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+RACE_SECONDS = 120  # a deadline, not a measure: on a loaded machine the threads are just slower
+
+
 def _race(functions):
-    barrier = threading.Barrier(len(functions))
+    """Run the functions at once, one thread (and database connection) each; their results, or
+    the exception each raised. A thread still running after the deadline fails the test."""
+    barrier = threading.Barrier(len(functions), timeout=RACE_SECONDS)
     results: list = [None] * len(functions)
 
     def run(i, fn):
@@ -27,10 +33,12 @@ def _race(functions):
             connection.close()
 
     threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    deadline = time.monotonic() + RACE_SECONDS
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(max(0.0, deadline - time.monotonic()))
+    assert not any(t.is_alive() for t in threads), f"still running after {RACE_SECONDS}s"
     return results
 
 

@@ -11,7 +11,6 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from kombu import pools
 
 from isms_csirt.celery import app
 from notifications.services import outbox
-from tests.common.stack import REPO_ROOT, free_port
+from tests.common.stack import REPO_ROOT, free_port, wait_until
 
 
 class PrivateRedis:
@@ -57,18 +56,19 @@ class PrivateRedis:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+
+        def answers() -> bool:
+            assert self.process is not None and self.process.poll() is None, "redis-server exited"
             with contextlib.suppress(redis.ConnectionError):
-                if client.ping():
-                    return
-            time.sleep(0.05)
-        raise AssertionError("the private redis-server did not start")
+                return bool(client.ping())
+            return False
+
+        wait_until(answers, interval=0.05, what="the private redis-server answers")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(10)
+            self.process.wait(60)
 
 
 def reset_producers() -> None:
@@ -101,7 +101,7 @@ def worker_thread() -> Iterator[object]:
         app,
         pool="solo",
         perform_ping_check=False,
-        shutdown_timeout=20,
+        shutdown_timeout=60,
         queues=["alerts", "default"],
     ) as worker:
         yield worker

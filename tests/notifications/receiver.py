@@ -49,14 +49,13 @@ class Receiver:
     def unique_keys(self, path: str = "/hook") -> set[str]:
         return {r.headers.get("Idempotency-Key", "") for r in self.to(path)}
 
-    def wait_for(self, count: int, path: str | None = None, timeout: float = 20) -> list[Received]:
+    def wait_for(self, count: int, path: str | None = None, timeout: float = 60) -> list[Received]:
+        """The requests so far, once there are ``count`` of them (to ``path``)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            got = self.to(path) if path else list(self.requests)
-            if len(got) >= count:
-                return got
+        while len(got := self.to(path) if path else list(self.requests)) < count:
+            assert time.monotonic() < deadline, f"got {len(got)} of {count} requests in {timeout}s"
             time.sleep(0.05)
-        raise AssertionError(f"the receiver got {len(got)} of {count} requests in {timeout}s")
+        return got
 
     def stop(self) -> None:
         if self.hold is not None:
@@ -74,13 +73,13 @@ def start_receiver() -> Receiver:
             body = self.rfile.read(length)
             with receiver.lock:
                 receiver.requests.append(
-                    Received(self.path, dict(self.headers.items()), body, time.time())
+                    Received(self.path, dict(self.headers.items()), body, time.monotonic())
                 )
                 queue = receiver.statuses.get(self.path, [])
                 status = queue.pop(0) if queue else 200
             receiver.arrived.set()
             if receiver.hold is not None:
-                receiver.hold.wait(30)
+                receiver.hold.wait(60)
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()

@@ -8,16 +8,17 @@ is created, and the real deadline sweep touches nothing of the exercise."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from tests.bcp.test_sweep_in_stack import SWEEP_SECONDS, RunningStack, running  # noqa: F401
-from tests.common.stack import manage
+from tests.common.stack import manage, wait_until
 
 pytestmark = pytest.mark.integration
 
-PLAYED_WITHIN = 60  # wall seconds for +2:00 of exercise time at 600×, with slack for boot
+# A deadline, not a measure: +1:40 of exercise time is 10 wall seconds at 600×; a loaded
+# machine's beat, broker and worker take longer, and the exercise clock runs on regardless.
+PLAYED_SECONDS = 180
 
 START = """
 import json
@@ -76,12 +77,13 @@ def _reassigned(stack: RunningStack) -> list[tuple]:
 
 def test_a_sample_exercise_runs_accelerated_in_the_running_app(running):  # noqa: F811
     started = json.loads(manage("shell", "-c", START, env=running.env).stdout.splitlines()[-1])
-    begun = time.monotonic()
-    while not (moved := _reassigned(running)):
+
+    def reassigned() -> list[tuple]:
         assert running.process.poll() is None, running.output()
-        assert time.monotonic() - begun < PLAYED_WITHIN, running.output()
-        time.sleep(SWEEP_SECONDS / 2)
-    assert moved == [(started["deputy"],)]
+        return _reassigned(running)
+
+    wait_until(reassigned, PLAYED_SECONDS, interval=SWEEP_SECONDS / 2, what=running.output)
+    assert reassigned() == [(started["deputy"],)]
     assert running.query("SELECT is_exercise FROM incidents_incident") == [(1,)]
 
     done = manage("shell", "-c", FINISH % started, env=running.env)

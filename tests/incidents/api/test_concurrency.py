@@ -1,14 +1,12 @@
 """Concurrent POSTs through the API on real PostgreSQL connections (one per thread)."""
 
-import threading
-
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from incidents.models import Event, Incident, MailDelivery, Report
 from tests.factories import UserFactory
 from tests.incidents.api.conftest import API, key_client
+from tests.incidents.test_concurrency import _race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,27 +16,6 @@ MAIL = {
     "url": "https://evil.example/invoice",
     "what_happened": "CLICKED_LINK",
 }
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # collected, asserted by the caller
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_three_reports_of_one_email_posted_at_once_become_one_incident_with_three_deliveries(
