@@ -19,6 +19,8 @@ from datetime import date, datetime, time, tzinfo
 
 from django.utils.translation import gettext as _
 
+from common.csvexport import unquote_cell
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 
@@ -133,7 +135,7 @@ def read_table(
                 [RowError(reader.line_num, "too_many_rows", _("More than 50,000 rows."))]
             )
         row = {
-            name: cells[index].strip() if index < len(cells) else ""
+            name: unquote_cell(cells[index].strip()) if index < len(cells) else ""
             for name, index in columns.items()
         }
         table.rows.append((reader.line_num, row))
@@ -253,12 +255,3 @@ def parse_flag_or_time(value: str, tz: tzinfo) -> tuple[bool, datetime | None]:
     if text in TRUE_WORDS:
         return True, None
     return True, parse_datetime(value, tz)
-
-
-def write_csv(rows: Iterable[Iterable[object]], *, bom: bool = True) -> bytes:
-    """UTF-8 with a BOM, so Excel opens Japanese text correctly."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if cell is None else str(cell) for cell in row])
-    return (codecs.BOM_UTF8 if bom else b"") + buffer.getvalue().encode("utf-8")

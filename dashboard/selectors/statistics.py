@@ -11,8 +11,6 @@ Means are kept as (sum, count) so months add up to the period exactly.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import DecisionType
 from bcp.models import Decision
+from common.csvexport import csv_bytes
 from dashboard.selectors.scope import real
 from dashboard.selectors.trend import TRIAGED, mean, span
 from incidents.models import AffectedAsset, Event, Incident
@@ -256,12 +255,10 @@ def statistics_csv(stats: Statistics) -> bytes:
 
     UTF-8 with a byte-order mark, so Excel in Japanese opens it without garbling.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_("Month"), _("Measure"), _("Breakdown"), _("Value"), _("Count")])
+    rows: list[list[object]] = [[_("Month"), _("Measure"), _("Breakdown"), _("Value"), _("Count")]]
     for month in stats.months:
-        writer.writerows(_month_rows(month))
+        rows += _month_rows(month)
     for kind in stats.decisions:
         hours = _hours(kind.timed.hours)
-        writer.writerow(["", _("Mean decision time (hours)"), kind.label, hours, kind.timed.count])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append(["", _("Mean decision time (hours)"), kind.label, hours, kind.timed.count])
+    return csv_bytes(rows)

@@ -12,7 +12,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from training import csvio, readiness
+from common.csvexport import csv_bytes
+from training import readiness
 from training.enums import Population
 from training.models import Course, Person
 from training.selectors.courses import (
@@ -130,4 +131,4 @@ def coverage_csv(view: CoverageView) -> bytes:
         ]
         for m, unit in view.missing_rows
     ]
-    return csvio.write_csv(rows)
+    return csv_bytes(rows)

@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import OrganisationUnit, User
-from training import access, csvio
+from common.csvexport import csv_bytes
+from training import access
 from training.enums import Population
 from training.models import Person
 
@@ -79,7 +80,4 @@ def people_csv(*, user: User, encoding: str = "utf-8") -> bytes:
         ]
         for p in people_of(user)
     ]
-    if encoding == "cp932":
-        text = csvio.write_csv(rows, bom=False).decode("utf-8")
-        return text.encode("cp932", errors="replace")
-    return csvio.write_csv(rows)
+    return csv_bytes(rows, encoding=encoding)
