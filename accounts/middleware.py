@@ -1,4 +1,4 @@
-"""Language and time zone per user; the lifetime of a browser session.
+"""Language and time zone per user; the lifetime of a browser session; the two-factor gate.
 
 Order of precedence for the language: ``?lang=xx`` in the URL (also saved for a logged-in user),
 then the user's preferred language, then Django's LocaleMiddleware (cookie, Accept-Language).
@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
+from accounts import services, two_factor
 from common import clock
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
@@ -104,3 +104,18 @@ class SessionLifetimeMiddleware:
         is_poll = request.method == "GET" and request.headers.get("HX-Request") == "true"
         if (not is_poll and now - seen >= SEEN_RESOLUTION_SECONDS) or SEEN_AT not in session:
             session[SEEN_AT] = now
+
+
+class SecondFactorMiddleware:
+    """Send someone the two-factor policy stops to verification or enrolment (two_factor.gate)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            stopped = two_factor.gate(request)
+            if stopped is not None:
+                return stopped
+        return self.get_response(request)

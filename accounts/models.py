@@ -107,6 +107,11 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=Language.choices, blank=True
     )
+    # When the two-factor policy first found this person without a factor: the grace period
+    # (TWO_FACTOR_GRACE_DAYS) runs from here.
+    two_factor_required_since = models.DateTimeField(
+        _("two-factor required since"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("user")

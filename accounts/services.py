@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +22,19 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.preferred_language != language:
         User.objects.filter(pk=user.pk).update(preferred_language=language)
         user.preferred_language = language
+
+
+def user_start_two_factor_grace(*, user: User) -> datetime:
+    """Start the person's two-factor grace period now, once; return when it started.
+
+    A conditional update, so two requests at once start it once and agree on the moment.
+    """
+    User.objects.filter(pk=user.pk, two_factor_required_since__isnull=True).update(
+        two_factor_required_since=clock.wall_now()
+    )
+    since = User.objects.values_list("two_factor_required_since", flat=True).get(pk=user.pk)
+    user.two_factor_required_since = since
+    return since
 
 
 @transaction.atomic

@@ -1,11 +1,21 @@
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.http.response import Http404
 from django.urls import path, reverse_lazy
 
 from accounts import views
 
 app_name = "accounts"
 
+
+def _not_here(request: HttpRequest) -> HttpResponse:
+    """allauth pages this site does not offer: addresses and passwords are the office's to set."""
+    raise Http404
+
+
 urlpatterns = [
+    path("email/", _not_here),
+    path("password/set/", _not_here),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),

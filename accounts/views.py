@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,12 +23,22 @@ from accounts.redirects import safe_local_path
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. A right password hands over to allauth's login stages, which ask for
+    the second factor of an enrolled person before the session is signed in."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def get_redirect_url(self) -> str:
         target = self.request.POST.get("next", self.request.GET.get("next", ""))
         return safe_local_path(target, default="")
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        # allauth's record of the factors this session used; its reauthentication and our
+        # two-factor gate read it.
+        record_authentication(self.request, user, method="password", username=user.username)
+        return perform_login(self.request, user, redirect_url=self.get_success_url())
 
 
 def locked_out(

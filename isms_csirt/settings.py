@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "common",
     "accounts",
     "incidents",
@@ -108,10 +111,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.OrganisationTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -206,6 +211,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 3)
+# Two-factor authentication (django-allauth's MFA): TOTP, WebAuthn security keys and passkeys,
+# recovery codes. Who must use it (accounts.two_factor): holders of these roles and, if on,
+# staff users; after the grace period an un-enrolled user is sent to enrolment on every page.
+# Deciding a decision in the browser always needs the second factor in the session.
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", "DECISION_MAKER,ISMS_OFFICE,CSIRT_LEAD"
+)
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
+TWO_FACTOR_GRACE_DAYS = env_int("TWO_FACTOR_GRACE_DAYS", 7)
+ACCOUNT_ADAPTER = "accounts.allauth.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_USER_DISPLAY = str  # the display name, as everywhere on the site
+MFA_ADAPTER = "accounts.allauth.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "isms-csirt"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs HTTPS; with debug on (the quick start, the tests) http://localhost is allowed.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Browser sessions end after this long without activity, and this long after sign-in whatever
 # the activity (accounts.middleware.SessionLifetimeMiddleware); the cookie lasts no longer.
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)

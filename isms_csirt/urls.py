@@ -9,6 +9,9 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
+    # allauth after ours: the site's login, logout and password pages win on the same paths;
+    # allauth adds the two-factor pages (/accounts/2fa/) and single sign-on.
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("isms_csirt.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

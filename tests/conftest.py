@@ -25,6 +25,14 @@ def _sessions_outlive_time_travel(settings):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_policy_off(settings):
+    """The cast signs in with a password; tests/accounts/test_two_factor.py and the 2FA browser
+    journey put the real policy (decision makers, the ISMS office, the CSIRT lead, staff) back."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+    settings.TWO_FACTOR_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

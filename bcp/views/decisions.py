@@ -2,6 +2,8 @@
 
 A refusal by the service re-renders the page with its message and status: 400 (no rationale,
 no scope, no re-decide time), 403 (not in the role's chain), 409 (someone decided first).
+Someone the two-factor policy covers must have passed the second factor in this session to see
+or decide a decision (accounts.two_factor).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.two_factor import second_factor_required
 from bcp import selectors
 from bcp.enums import DecisionStatus, Outcome, Scope
 from bcp.forms import DecideForm, WithdrawForm
@@ -75,6 +78,7 @@ def decision_page(
 
 
 @login_required
+@second_factor_required()
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return decision_page(request, selectors.decision_get(user=request.user, pk=pk))
 
@@ -85,6 +89,7 @@ def _back(decision: Decision) -> HttpResponseRedirect:
 
 @login_required
 @require_POST
+@second_factor_required(return_to="bcp:decision_detail")
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(user=request.user, pk=pk)
     form = DecideForm(
@@ -115,6 +120,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_required(return_to="bcp:decision_detail")
 def ratify(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get(user=request.user, pk=pk)
     try:
