@@ -1,4 +1,5 @@
-"""Who may manage the organisation's API keys: the ISMS office (issue 3 §10)."""
+"""Who may manage the organisation's API keys (issue 3 §10), its people and departments
+(issue 15): the ISMS office."""
 
 from __future__ import annotations
 
@@ -17,3 +18,15 @@ def can_manage_api_keys(user: User) -> bool:
             user=user, organisation_id=user.organisation_id, role=Role.ISMS_OFFICE
         ).exists()
     )
+
+
+def can_manage_people(user: User) -> bool:
+    """Invite and deactivate people, keep the departments: the ISMS office only (not a superuser
+    without the role, not an integration)."""
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return False
+    if getattr(user, "api_key_scope", None) is not None or not user.is_active:
+        return False
+    return RoleAssignment.objects.filter(
+        user=user, organisation_id=user.organisation_id, role=Role.ISMS_OFFICE
+    ).exists()

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiKey, ApiKeyScope, User
+from accounts.models import ApiKey, ApiKeyScope, OrganisationUnit, User
 from common.columns import NOTHING, ends_in
 
 
@@ -66,3 +66,53 @@ class ApiKeyForm(forms.Form):
             "reports and record assets, indicators, tasks and evidence."
         ),
     )
+
+
+# --- The directory (issue 15): people and departments -------------------------------------------
+
+
+class InviteForm(forms.Form):
+    """Invite a person by email: the address is also the user name."""
+
+    stores = ends_in(User, email=("accounts.User.email", "accounts.User.username"))
+
+    email = forms.EmailField(label=_("Email address"), max_length=150)
+    display_name = forms.CharField(
+        label=_("Name as shown"),
+        max_length=150,
+        required=False,
+        help_text=_("As colleagues know them, e.g. “Taro Yamada”."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=OrganisationUnit.objects.none(),
+        required=False,
+        empty_label=_("(none)"),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=settings.LANGUAGES,
+        initial="ja",
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class UnitForm(forms.Form):
+    """Add a department, or rename it and move it under another one."""
+
+    stores = ends_in(OrganisationUnit)
+
+    name = forms.CharField(label=_("Department name"), max_length=200)
+    parent = forms.ModelChoiceField(
+        label=_("Part of"),
+        queryset=OrganisationUnit.objects.none(),
+        required=False,
+        empty_label=_("(top level)"),
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = units

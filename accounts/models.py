@@ -58,6 +58,8 @@ class OrganisationUnit(TimeStampedModel):
         verbose_name=_("parent unit"),
     )
     name = models.CharField(_("name"), max_length=200)
+    # Deactivated, not deleted: people, reports and training records keep pointing at it.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("organisation unit")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import ApiKey, User
+from accounts.models import ApiKey, OrganisationUnit, RoleAssignment, User
 
 
 def api_keys_of(user: User) -> QuerySet[ApiKey]:
@@ -22,3 +22,51 @@ def api_key_get(*, user: User, pk: int) -> ApiKey:
     if key is None:
         raise Http404
     return key
+
+
+# --- The directory (issue 15): people and departments, for the ISMS office ---------------------
+
+
+def people_managed_by(actor: User) -> QuerySet[User]:
+    """The organisation's accounts (not the API keys' service users), active first, with their
+    roles and department."""
+    return (
+        User.objects.filter(organisation_id=actor.organisation_id, api_key__isnull=True)
+        .select_related("unit", "unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.filter(
+                    organisation_id=actor.organisation_id
+                ).order_by("role", "priority"),
+            )
+        )
+        .order_by("-is_active", "display_name", "username")
+    )
+
+
+def person_get_managed(*, actor: User, pk: int) -> User:
+    """A person of the actor's organisation; anyone else is a 404."""
+    person = people_managed_by(actor).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def units_of(actor: User, *, active_only: bool = False) -> QuerySet[OrganisationUnit]:
+    """The organisation's departments with how many active accounts each holds."""
+    units = OrganisationUnit.objects.filter(organisation_id=actor.organisation_id)
+    if active_only:
+        units = units.filter(is_active=True)
+    return (
+        units.select_related("parent", "parent__parent")
+        .annotate(active_members=Count("members", filter=Q(members__is_active=True)))
+        .order_by("-is_active", "parent__name", "name")
+    )
+
+
+def unit_get_managed(*, actor: User, pk: int) -> OrganisationUnit:
+    unit = units_of(actor).filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import Http404
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import directory_views, views
 
 app_name = "accounts"
 
@@ -20,6 +20,20 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.language_switch, name="language"),
+    path("users/", directory_views.people, name="people"),
+    path("users/<int:pk>/deactivate/", directory_views.person_deactivate, name="person_deactivate"),
+    path("users/<int:pk>/reactivate/", directory_views.person_reactivate, name="person_reactivate"),
+    path(
+        "users/<int:pk>/invite/", directory_views.person_invite_resend, name="person_invite_resend"
+    ),
+    path("departments/", directory_views.units, name="units"),
+    path("departments/<int:pk>/", directory_views.unit_edit, name="unit_edit"),
+    path(
+        "departments/<int:pk>/deactivate/", directory_views.unit_deactivate, name="unit_deactivate"
+    ),
+    path(
+        "departments/<int:pk>/reactivate/", directory_views.unit_reactivate, name="unit_reactivate"
+    ),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path(

@@ -97,6 +97,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "language_form": LanguageForm(),
         "can_manage_api_keys": access.can_manage_api_keys(request.user),
+        "can_manage_people": access.can_manage_people(request.user),
     }
     return render(request, "accounts/profile.html", context)
 

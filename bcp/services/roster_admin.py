@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts import directory
 from accounts import services as account_services
 from accounts.models import Absence, Delegation, Organisation, RoleAssignment, User
 from accounts.roles import DecisionType, Role
@@ -126,7 +127,14 @@ def role_assignment_update(
 
 @transaction.atomic
 def role_assignment_remove(*, assignment: RoleAssignment, actor: User) -> None:
+    """Take the role away; refused for the last active holder of ISMS office or decision maker
+    (409 ``LAST_HOLDER``), the same guard as deactivating the person."""
     _require_keeper(actor, assignment.organisation_id)
+    directory.ensure_not_last_holder(
+        organisation_id=assignment.organisation_id,
+        user_id=assignment.user_id,
+        roles=[assignment.role],
+    )
     _audit(
         "roster.assignment_removed",
         actor,

@@ -64,10 +64,13 @@ def roster_page(
     moment, at = _moment(request, now)
     bound = bound or {}
     people = selectors.people_of(user.organisation)
+    roles = selectors.roster_at(organisation=user.organisation, at=at)
     context = {
         "at": at,
         "moment": moment,
-        "roles": selectors.roster_at(organisation=user.organisation, at=at),
+        "roles": roles,
+        # Every deciding role needs someone behind the first holder (issue 15 item 7).
+        "deputy_gaps": [r for r in roles if r.deciding and r.available_people < 2],
         "chains": _chains(request),
         "absences": selectors.absences_current_and_coming(user=user, since=now),
         "delegations": selectors.delegations_current_and_coming(user=user, since=now),

@@ -118,3 +118,24 @@ def test_a_delegation_is_moved_and_removed(organisation, isms_office, decision_m
         )
     roster_admin.delegation_remove(delegation=delegation, actor=isms_office)
     assert not Delegation.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["ISMS_OFFICE", "DECISION_MAKER"])
+def test_the_last_holder_of_the_office_or_the_decision_maker_is_kept(
+    organisation, isms_office, decision_maker, reporter, role
+):
+    last = RoleAssignment.objects.get(organisation=organisation, role=role)
+    with pytest.raises(Conflict) as refused:
+        roster_admin.role_assignment_remove(assignment=last, actor=isms_office)
+    assert refused.value.code == "LAST_HOLDER"
+    roster_admin.role_assignment_add(
+        organisation=organisation, actor=isms_office, role=role, user=reporter, priority=2
+    )
+    roster_admin.role_assignment_remove(assignment=last, actor=isms_office)
+    assert not RoleAssignment.objects.filter(pk=last.pk).exists()
+
+
+def test_the_last_holder_of_another_role_may_go(organisation, isms_office, csirt_lead):
+    last = RoleAssignment.objects.get(user=csirt_lead)
+    roster_admin.role_assignment_remove(assignment=last, actor=isms_office)
+    assert not RoleAssignment.objects.filter(pk=last.pk).exists()

@@ -1,6 +1,7 @@
 """The roster page: chains, absences and delegations, who holds each role at a moment, and
 the ISMS office's forms."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -113,7 +114,7 @@ def test_a_taken_rank_is_409(as_user, isms_office, decision_maker, reporter):
     assert response.status_code == 409
 
 
-def test_the_office_removes_an_assignment(as_user, isms_office, deputy):
+def test_the_office_removes_an_assignment(as_user, isms_office, decision_maker, deputy):
     assignment = RoleAssignment.objects.get(user=deputy)
     response = as_user(isms_office).post(f"/roster/assignments/{assignment.pk}/remove/")
     assert response.status_code == 302
@@ -143,3 +144,42 @@ def test_another_organisations_assignment_is_404(as_user, isms_office, outsider)
     theirs = RoleAssignmentFactory(user=outsider, role="ISMS_OFFICE")
     response = as_user(isms_office).post(f"/roster/assignments/{theirs.pk}/remove/")
     assert response.status_code == 404
+
+
+def test_removing_the_last_decision_maker_is_refused_with_the_reason(
+    as_user, isms_office, decision_maker
+):
+    assignment = RoleAssignment.objects.get(user=decision_maker)
+    response = as_user(isms_office).post(f"/roster/assignments/{assignment.pk}/remove/")
+    assert response.status_code == 409
+    assert "責任者は一人以上必要です" in response.text
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_the_roster_lists_the_deciding_roles_without_an_available_deputy(
+    as_user, isms_office, decision_maker, deputy, csirt_lead
+):
+    page = as_user(isms_office).get("/roster/").text
+    warning = page.split('class="alert warn deputy-gaps"', 1)[1].split("</div>", 1)[0]
+    named = re.findall(r"<li>([^<]*)</li>", warning)
+    assert "CSIRT責任者" in named  # the CSIRT lead has nobody behind them
+    assert "責任者" not in named  # the decision maker has a deputy
+
+
+def test_no_deputy_warning_when_every_deciding_role_has_two_available(
+    as_user, organisation, isms_office, decision_maker, deputy
+):
+    from accounts.roles import Role
+    from bcp.selectors import DECIDING_ROLES
+    from tests.factories import UserFactory
+
+    for role in DECIDING_ROLES:
+        for rank in (1, 2):
+            if not RoleAssignment.objects.filter(
+                organisation=organisation, role=role, priority=rank
+            ).exists():
+                RoleAssignmentFactory(
+                    user=UserFactory(organisation=organisation), role=role, priority=rank
+                )
+    assert Role.DECISION_MAKER in DECIDING_ROLES
+    assert "deputy-gaps" not in as_user(isms_office).get("/roster/").text
