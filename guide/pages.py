@@ -154,6 +154,24 @@ PAGES: dict[str, PageHelp] = {
         (_("Check the coverage, then plan what is missing."),),
         "isms-office",
     ),
+    "accounts:people": PageHelp(
+        _("Everyone who logs in: their department, their roles, and whether they are active."),
+        (
+            _("Invite a newcomer by email, then give roles on the roster."),
+            _("Deactivate the account of someone who leaves; nothing of theirs is deleted."),
+        ),
+        "isms-office",
+    ),
+    "accounts:units": PageHelp(
+        _("The departments that reports, training and drills are counted by."),
+        (_("Add or rename departments; move people out before deactivating one."),),
+        "isms-office",
+    ),
+    "accounts:unit_edit": PageHelp(
+        _("Rename a department or put it under another one."),
+        (_("Save, then check the people and training pages that count by department."),),
+        "isms-office",
+    ),
     "help:index": PageHelp(
         _("The user guide: one page per role."),
         (_("Read the page of your role; every page of the app also has a short help panel."),),

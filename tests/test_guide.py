@@ -56,3 +56,11 @@ def test_a_worker_on_the_reporting_link_gets_help_too(client, organisation, isms
 def test_every_help_panel_names_an_existing_guide():
     slugs = {g.slug for g in GUIDES}
     assert {help.guide for help in PAGES.values()} <= slugs
+
+
+def test_the_isms_office_guide_sends_people_and_departments_to_the_app_not_the_admin():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs/guide/ja/isms-office.md").read_text()
+    assert "/accounts/users/" in text and "/accounts/departments/" in text
+    assert "/admin/）で登録" not in text
