@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import DecisionType
-from bcp import access, selectors
+from bcp import selectors
 from bcp.enums import BcpState
 from bcp.forms import DecisionOpenForm
 from bcp.services import decisions, manual
@@ -86,15 +86,6 @@ def decision_types(scope: list[str] | frozenset[str] | None) -> str:
         return _("every decision type")
     labels = dict(DecisionType.choices)
     return ", ".join(str(labels.get(value, value)) for value in sorted(scope))
-
-
-@register.inclusion_tag("bcp/partials/nav.html", takes_context=True)
-def bcp_nav(context: template.Context) -> dict[str, Any]:
-    user = context["user"]
-    return {
-        "has_role": bool(access.roles_held(user)) or getattr(user, "is_superuser", False),
-        "sees_roster": access.can_see_roster(user),
-    }
 
 
 @register.inclusion_tag("bcp/partials/incident_decisions.html", takes_context=True)

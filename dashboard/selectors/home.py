@@ -1,9 +1,129 @@
+"""The home page: which tiles come first for whom, and the user's own work (decisions waiting
+for them, their training due)."""
+
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 
 from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from bcp import selectors as bcp_selectors
+from bcp.models import Decision
+from incidents import access as incident_access
+from training.enums import DueState
+from training.models import Person
+from training.selectors import person_training
+from training.selectors.courses import CourseStatus
+
+SHOWN = 5
+
+# Each role's home puts its own work first; a role's list names every tile it may see (the
+# tiles its permissions hide are skipped). The first role of PRECEDENCE the user holds decides.
+ORGANISATION = ["incidents", "decisions", "tasks", "triage", "alerts", "bcp", "readiness", "roles"]
+LAYOUTS: dict[str, list[str]] = {
+    Role.ISMS_OFFICE: [
+        "triage",
+        "alerts",
+        "tasks",
+        "decisions",
+        "incidents",
+        "bcp",
+        "readiness",
+        "roles",
+        "my_decisions",
+        "my_training",
+    ],
+    Role.DECISION_MAKER: [
+        "my_decisions",
+        "decisions",
+        "incidents",
+        "bcp",
+        "readiness",
+        "roles",
+        "alerts",
+        "tasks",
+        "triage",
+        "my_training",
+    ],
+    Role.CSIRT_LEAD: [
+        "my_decisions",
+        "incidents",
+        "tasks",
+        "decisions",
+        "triage",
+        "bcp",
+        "alerts",
+        "readiness",
+        "roles",
+        "my_training",
+    ],
+    Role.INCIDENT_HANDLER: [
+        "tasks",
+        "incidents",
+        "triage",
+        "decisions",
+        "bcp",
+        "my_decisions",
+        "alerts",
+        "readiness",
+        "roles",
+        "my_training",
+    ],
+}
+LAYOUTS[Role.IT_ADMIN] = LAYOUTS[Role.POC] = LAYOUTS[Role.INCIDENT_HANDLER]
+# Legal, PR, department managers, outside responders and every worker: what waits for them,
+# then the report button and their training.
+PERSONAL = ["my_decisions", "report", "my_training", *ORGANISATION]
+PRECEDENCE = [
+    Role.ISMS_OFFICE,
+    Role.DECISION_MAKER,
+    Role.CSIRT_LEAD,
+    Role.INCIDENT_HANDLER,
+    Role.IT_ADMIN,
+    Role.POC,
+]
 
 
 def roles_of(*, user: User) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(user=user).order_by("role", "priority")
+
+
+def layout_for(roles: frozenset[str]) -> list[str]:
+    """The tiles of the home page in the order the user's main role works through them."""
+    for role in PRECEDENCE:
+        if role in roles:
+            return LAYOUTS[role]
+    return PERSONAL
+
+
+@dataclass(frozen=True)
+class MyDecisions:
+    count: int
+    first: list[Decision]
+
+
+def my_decisions(*, user: User, at: datetime) -> MyDecisions | None:
+    """The open decisions this user may take now (the decision inbox), most urgent first;
+    None for someone who holds no role (and so never decides)."""
+    if not incident_access.roles_of(user):
+        return None
+    rows = list(bcp_selectors.decision_inbox(user=user, at=at)[: SHOWN + 1])
+    count = (
+        len(rows) if len(rows) <= SHOWN else bcp_selectors.decision_inbox(user=user, at=at).count()
+    )
+    return MyDecisions(count, rows[:SHOWN])
+
+
+def my_training(*, user: User) -> list[CourseStatus] | None:
+    """The user's courses that are due or overdue, from the training register (linked by
+    account, else by email address); None when the user is not in the register."""
+    people = Person.objects.filter(organisation_id=user.organisation_id, left_on__isnull=True)
+    person = people.filter(user=user).first()
+    if person is None and user.email:
+        person = people.filter(email__iexact=user.email).first()
+    if person is None:
+        return None
+    return [row for row in person_training(person) if row.status.state != DueState.VALID]

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common import clock
+from dashboard import navigation
 from dashboard.selectors import room, tiles
-from dashboard.selectors.scope import sees_statistics
-from incidents import access as incident_access
 
 register = template.Library()
 
@@ -30,13 +29,11 @@ def incident_timeline(incident: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("dashboard/partials/nav.html", takes_context=True)
-def dashboard_nav(context: template.Context) -> dict[str, Any]:
-    user = context["user"]
-    return {
-        "sees_lists": incident_access.sees_all_incidents(user)
-        or incident_access.can_edit_incidents(user),
-        "sees_statistics": sees_statistics(user),
-    }
+def site_menu(context: template.Context) -> dict[str, Any]:
+    """The header's menu: the groups of destinations the user's roles use."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    return {"groups": navigation.menu_for(context["user"], path)}
 
 
 @register.filter

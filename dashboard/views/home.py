@@ -1,4 +1,5 @@
-"""The dashboard (``/``): the tiles the user's roles allow, refreshed in place every 30 s."""
+"""The home page (``/``): the tiles the user's roles allow, their own work first, refreshed in
+place every 30 s."""
 
 from __future__ import annotations
 
@@ -47,11 +48,28 @@ def tiles_context(user: User) -> dict[str, Any]:
         "triage": tiles.triage_waiting(user) if incident_access.can_triage(user) else None,
         "alerts": tiles.alerts_waiting(user),
         "readiness": tiles.training_readiness(user),
+        "my_decisions": home.my_decisions(user=user, at=now),
+        "my_training": home.my_training(user=user),
+        "report": user.organisation_id is not None,
         "trend": None,
     }
+    context["roles_covered"] = bool(context["incidents"]) and not context["uncovered_roles"]
     if sees_statistics(user):
         context["trend"] = trend.trend_30_days(organisation_id=user.organisation_id, now=now)
+    context["layout"] = _layout(user, context)
     return context
+
+
+def _layout(user: User, context: dict[str, Any]) -> list[str]:
+    """The tiles to show, the user's own work first (``home.layout_for``)."""
+    shown = {
+        **context,
+        "roles": context["roles_covered"],
+        "my_training": context["my_training"] is not None,
+        "my_decisions": context["my_decisions"] is not None,
+    }
+    order = home.layout_for(incident_access.roles_of(user))
+    return [f"dashboard/partials/tiles/{name}.html" for name in order if shown.get(name)]
 
 
 @login_required

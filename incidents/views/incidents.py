@@ -1,4 +1,4 @@
-"""The incident list and the incident page (header, assets, mail, indicators, tasks, evidence)."""
+"""The incident page (header, assets, mail, indicators, tasks, evidence)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 
 from incidents import access, lifecycle, selectors
 from incidents.forms.records import (
@@ -25,29 +25,12 @@ from incidents.forms.records import (
 from incidents.models import AffectedAsset, Incident
 from incidents.models.enums import IncidentStatus
 
-LIST_PAGE_SIZE = 50
-OPEN = "open"
-
-
-def _status_filter(raw: str) -> str:
-    return raw if raw == OPEN or raw in IncidentStatus.values else ""
-
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    status = _status_filter(request.GET.get("status", ""))
-    incidents = selectors.incident_list(request.user).order_by("-declared_at", "-id")
-    if status == OPEN:
-        incidents = incidents.open()
-    elif status:
-        incidents = incidents.filter(status=status)
-    page = Paginator(incidents, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "status": status,
-        "statuses": [(OPEN, None), *IncidentStatus.choices],
-    }
-    return render(request, "incidents/incident_list.html", context)
+    """One incident list: the dashboard's, which has every filter. Old links keep working."""
+    query = request.GET.urlencode() or "status=open"
+    return HttpResponseRedirect(f"{reverse('dashboard:incidents')}?{query}")
 
 
 def _asset_form(affected: AffectedAsset) -> AffectedAssetUpdateForm:

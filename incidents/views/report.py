@@ -33,7 +33,7 @@ from accounts.models import Organisation, User
 from accounts.throttle import client_address
 from common import clock
 from common.errors import DomainError
-from incidents import ratelimit, selectors
+from incidents import access, ratelimit, selectors
 from incidents.forms.report import LinkReportForm, OneTapReportForm
 from incidents.models import Report, ReportingLink
 from incidents.models.enums import WhatHappened
@@ -102,8 +102,18 @@ def _start(request: HttpRequest, desk: Desk) -> HttpResponse:
         # Set on a PC's desktop shortcut by IT (…/report/?pc=PC-0123): the PC is then known.
         "pc": request.GET.get("pc", "").strip()[:64],
         "received_url": f"{desk.url('form')}?what={WhatHappened.RECEIVED_ONLY}",
+        # The one report entry point: responders continue from here to their full form.
+        "responder_url": (
+            reverse("incidents:responder_report")
+            if desk.link is None and _files_reports(request.user)
+            else ""
+        ),
     }
     return render(request, "incidents/report/start.html", context)
+
+
+def _files_reports(user: User) -> bool:
+    return access.can_edit_incidents(user) or access.can_triage(user)
 
 
 @login_required

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.conftest import SCREENSHOTS, _page, log_in, shoot
+from tests.browser.conftest import SCREENSHOTS, _page, log_in, menu_link, shoot
 from tests.dashboard.conftest import Seed
 from tests.incidents.conftest import file_report, incident  # noqa: F401
 
@@ -171,7 +171,7 @@ def test_the_statistics_page_draws_charts_with_tables(laptop, small_phone, offic
     for device, watched in (("laptop", laptop), ("small_phone", small_phone)):
         page = watched.page
         log_in(page, "isms")
-        page.get_by_role("link", name="統計", exact=True).click()
+        menu_link(page, "統計").click()
         expect(page.get_by_role("heading", name="統計", exact=True)).to_be_visible()
         expect(page.locator("svg.chart")).to_have_count(7)
         figure = page.locator("#figure-by-level")

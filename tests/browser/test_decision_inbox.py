@@ -53,7 +53,11 @@ def bcp_decision(incident, decision_maker, deputy, absent):  # noqa: F811
 def test_the_deputy_approves_the_cyber_bcp_from_the_inbox(iphone, bcp_decision, deputy):
     ref = bcp_decision.incident.ref
     log_in(iphone, "deputy")
-    iphone.locator(".site-header").get_by_role("link", name="判断", exact=True).click()
+    home_tile = iphone.locator("#tile-my-decisions")
+    expect(home_tile).to_contain_text("サイバー攻撃対応BCPを発動する")
+    expect(iphone.locator(".site-nav")).to_be_hidden()
+    iphone.get_by_role("button", name="メニュー").click()
+    iphone.locator(".site-nav").get_by_role("link", name="判断待ち").click()
 
     expect(iphone.get_by_role("heading", name="あなたの判断待ち")).to_be_visible()
     card = iphone.locator(".decision-card")

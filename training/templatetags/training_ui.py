@@ -9,7 +9,6 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from training import access
 from training.enums import DeliveryMode, Population, Topic
 from training.selectors.readiness import person_readiness
 from training.services import drills, people_plan
@@ -27,12 +26,6 @@ CSV_COLUMN_LABELS = {
     )
     for name, aliases in columns.items()
 }
-
-
-@register.inclusion_tag("training/partials/nav_links.html", takes_context=True)
-def training_nav(context: template.Context) -> dict[str, Any]:
-    user = context["user"]
-    return {"can_read": access.can_read(user)}
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""The incident list and the incident page, and the commands posted from it."""
+"""The incident page, and the commands posted from it."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,35 +12,19 @@ def _page(incident):
     return f"/incidents/{incident.ref}/"
 
 
-def test_the_list_shows_the_incidents_of_the_organisation(as_user, isms_office, incident):
-    response = as_user(isms_office).get("/incidents/")
-    assert response.status_code == 200
-    assert incident.ref in response.text
-
-
-def test_the_list_filters_by_status(as_user, isms_office, incident):
-    client = as_user(isms_office)
-    assert incident.ref in client.get("/incidents/?status=open").text
-    assert incident.ref not in client.get("/incidents/?status=CLOSED").text
-
-
-def test_list_query_count_does_not_grow_with_its_length(
-    as_user, isms_office, organisation, django_assert_max_num_queries
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/incidents/", "/dashboard/incidents/?status=open"),
+        ("/incidents/?status=CLOSED", "/dashboard/incidents/?status=CLOSED"),
+    ],
+)
+def test_the_old_incident_list_sends_to_the_one_list_with_its_filter(
+    as_user, isms_office, old, new
 ):
-    client = as_user(isms_office)
-
-    def declare(n):
-        for i in range(n):
-            records.incident_declare(
-                organisation=organisation, actor=None, title=f"件 {i}", category="OTHER"
-            )
-
-    declare(2)
-    with django_assert_max_num_queries(30) as few:
-        client.get("/incidents/")
-    declare(20)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        client.get("/incidents/")
+    response = as_user(isms_office).get(old)
+    assert response.status_code == 302
+    assert response["Location"] == new
 
 
 def test_the_page_shows_header_assets_mail_indicators_and_timeline(as_user, isms_office, incident):
