@@ -73,9 +73,14 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def menu_link(page: Page, name: str) -> Locator:
-    """A link of the header's menu, opening the menu first where it is folded (phones)."""
+def open_menu(page: Page) -> None:
+    """Unfold the header's menu where it is folded behind its button (phones)."""
     toggle = page.locator(".menu-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
+
+
+def menu_link(page: Page, name: str) -> Locator:
+    """A link of the header's menu, the menu unfolded first where needed."""
+    open_menu(page)
     return page.locator(".site-nav").get_by_role("link", name=name, exact=True)

@@ -62,7 +62,7 @@ def test_report_triage_escalate_decide_and_see_it_on_the_dashboard(
     page.goto("/report/")
     _go_through_first_aid(page, f"j-{name}-a")
     _fill_mail(page)
-    page.get_by_role("button", name="報告を送信する").click()
+    page.get_by_role("button", name="詳細を送信する").click()
     expect(page.get_by_role("heading", name="報告を受け付けました")).to_be_visible()
     shoot(page, f"j-{name}-a-done")
     _log_out(page)

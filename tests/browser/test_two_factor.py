@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from isms_csirt import settings as project_settings
-from tests.browser.conftest import shoot
+from tests.browser.conftest import open_menu, shoot
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,6 +53,7 @@ def test_a_phone_enrols_an_authenticator_app_and_signs_in_with_its_code(
     shoot(phone, "2fa-recovery-codes-phone")
     assert Authenticator.objects.filter(user=csirt_lead, type="totp").exists()
 
+    open_menu(phone)
     phone.get_by_role("button", name="ログアウト").click()
     _password(phone, "csirt")
     phone.wait_for_url("**/accounts/2fa/authenticate/")
