@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
+from accounts.roles import Role
 from bcp import access as bcp_access
 from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
@@ -66,6 +68,13 @@ def _keeps_api_keys(user: User) -> bool:
     return incident_access.can_manage_intake(user)  # the ISMS office (or a superuser)
 
 
+def _keeps_people(user: User) -> bool:
+    """``accounts.access.can_manage_people`` from the roles already read for this request."""
+    if incident_access.integration_scope(user) is not None or not user.is_active:
+        return False
+    return Role.ISMS_OFFICE in incident_access.roles_of(user)
+
+
 def _holds_a_role(user: User) -> bool:
     return bool(bcp_access.roles_held(user)) or bool(getattr(user, "is_superuser", False))
 
@@ -107,14 +116,28 @@ MENU = [
     ),
     Destination(
         "settings",
-        _("Intake settings"),
+        pgettext_lazy("menu", "People"),
+        "accounts:people",
+        _keeps_people,
+        ("/accounts/users/",),
+    ),
+    Destination(
+        "settings",
+        pgettext_lazy("menu", "Departments"),
+        "accounts:units",
+        _keeps_people,
+        ("/accounts/departments/",),
+    ),
+    Destination(
+        "settings",
+        pgettext_lazy("menu", "Intake"),
         "incidents:intake_settings",
         incident_access.can_manage_intake,
         ("/intake/",),
     ),
     Destination(
         "settings",
-        _("Escalation settings"),
+        pgettext_lazy("menu", "Escalation"),
         "risklevels:settings",
         incident_access.can_manage_intake,
         ("/escalation/",),

@@ -23,7 +23,7 @@ def test_the_isms_office_has_every_group(isms_office):
         "respond": ["Triage", "Incidents", "Statistics"],
         "decide": ["Decisions waiting", "Roster", "BCP plan"],
         "training": ["Overview", "Coverage", "Exercises"],
-        "settings": ["Intake settings", "Escalation settings", "API keys"],
+        "settings": ["People", "Departments", "Intake", "Escalation", "API keys"],
     }
 
 
@@ -55,7 +55,8 @@ def test_a_worker_without_a_role_has_no_menu_groups(reporter):
         ("/training/", "Overview"),
         ("/training/people/", "Overview"),
         ("/training/coverage/", "Coverage"),
-        ("/intake/settings/", "Intake settings"),
+        ("/intake/settings/", "Intake"),
+        ("/accounts/users/", "People"),
         ("/", None),
     ],
 )
