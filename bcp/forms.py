@@ -17,6 +17,7 @@ from accounts.roles import DecisionType, Role
 from bcp.enums import BcpActionKind, Outcome, Recommendation, Scope
 from bcp.models import BcpPlanService, CallTreeEntry, Decision
 from common.columns import NOTHING, ends_in
+from common.timestamps import CheckedDateTimeField
 from incidents.forms.fields import LocalDateTimeInput
 
 
@@ -25,8 +26,8 @@ class PersonChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-def _when(label: str, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, widget=LocalDateTimeInput, required=required)
+def _when(label: str, required: bool = True) -> CheckedDateTimeField:
+    return CheckedDateTimeField(label=label, widget=LocalDateTimeInput, required=required)
 
 
 class MomentForm(forms.Form):

@@ -14,7 +14,7 @@ class DomainError(Exception):
 
     status_code = 409
 
-    def __init__(self, code: str, message: Any, **details: Any) -> None:
+    def __init__(self, code: str, message: Any, /, **details: Any) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bcp.models import Decision
 from common.columns import ends_in
+from common.timestamps import CheckedDateTimeField
 from incidents.models import enums as e
 from risklevels.models import ChecklistTemplate, EscalationParams, LevelDefinition
 
@@ -52,7 +53,7 @@ class FindingForm(forms.Form):
     status = forms.ChoiceField(label=_("Certainty"), choices=SUSPICION_CHOICES)
     to_c2 = forms.BooleanField(label=_("To a known C2 server"), required=False)
     personal_data = forms.BooleanField(label=_("Personal data is involved"), required=False)
-    occurred_at = forms.DateTimeField(
+    occurred_at = CheckedDateTimeField(
         label=_("When it happened (if earlier)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -137,7 +137,11 @@ def checklist_template_save(request: HttpRequest, pk: int | None = None) -> Http
         request.POST, instance=instance, prefix=f"t{pk}" if pk else "new"
     )
     if form.is_valid():
-        form.save()
+        try:
+            setup.checklist_template_save(template=form.save(commit=False), actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+    if form.is_valid():
         messages.success(request, _("The checklist item was saved."))
     else:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)

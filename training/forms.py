@@ -9,6 +9,7 @@ from accounts.models import Organisation, OrganisationUnit
 from bcp.enums import Outcome, Scope
 from bcp.models import Decision
 from common.columns import NOTHING, ends_in
+from common.timestamps import CheckedDateTimeField
 from incidents.models.enums import InfectionState
 from training import scenario
 from training.enums import ClockMode, Delivery, DeliveryMode, InjectKind, Population, Topic
@@ -195,7 +196,7 @@ class DrillForm(forms.Form):
         required=False,
         help_text=_("The lure: sender, subject, what the link or attachment pretended to be."),
     )
-    sent_at = forms.DateTimeField(label=_("Sent at"), widget=DateTimeInput)
+    sent_at = CheckedDateTimeField(label=_("Sent at"), widget=DateTimeInput)
     populations = forms.MultipleChoiceField(
         label=_("Recipients: populations"),
         choices=Population.choices,
@@ -244,7 +245,7 @@ class ExerciseStartForm(forms.Form):
         initial=60,
         help_text=_("60 = one exercise hour per wall minute."),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = CheckedDateTimeField(
         label=_("Exercise time at the start"),
         widget=DateTimeInput,
         required=False,
@@ -282,7 +283,7 @@ class ExerciseAdvanceForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes forward"), min_value=0, max_value=7 * 24 * 60, required=False
     )
-    to = forms.DateTimeField(label=_("Or to"), widget=DateTimeInput, required=False)
+    to = CheckedDateTimeField(label=_("Or to"), widget=DateTimeInput, required=False)
 
 
 class ExerciseDecideForm(forms.Form):

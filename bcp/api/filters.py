@@ -12,14 +12,13 @@ from accounts.models import Absence, Delegation, RoleAssignment
 from accounts.roles import DecisionType, Role
 from bcp.enums import BcpState, DecisionStatus
 from bcp.models import BcpActivation, Decision
+from common.timestamps import CheckedIsoDateTimeFilter
 
 
 class _InForceAt(django_filters.FilterSet):
     """``?active_at=`` keeps the windows in force at that moment (from ≤ t < to)."""
 
-    active_at = django_filters.IsoDateTimeFilter(
-        method="in_force", label=_("In force at this moment")
-    )
+    active_at = CheckedIsoDateTimeFilter(method="in_force", label=_("In force at this moment"))
 
     def in_force(self, queryset: QuerySet, name: str, value: datetime) -> QuerySet:
         return queryset.filter(starts_at__lte=value, ends_at__gt=value)

@@ -8,7 +8,6 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +19,7 @@ from bcp.models import BcpAction, BcpActivation, Decision
 from bcp.services import activation as bcp_activation
 from bcp.services import decisions, manual, roster_admin
 from common.pagination import OldestFirstPagination
+from common.parsers import JSONParser
 from incidents import access as incident_access
 from incidents import selectors as incident_selectors
 from incidents.api.views.base import ApiViewSet, IncidentChildViewSet, errors

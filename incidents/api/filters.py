@@ -15,6 +15,7 @@ from rest_framework import filters
 from rest_framework.request import Request
 
 from common.errors import InvalidInput
+from common.timestamps import CheckedIsoDateTimeFilter
 from incidents.models import Event, Incident, Report
 from incidents.models import enums as e
 
@@ -26,8 +27,8 @@ class IncidentFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=LEVELS)
     category = django_filters.ChoiceFilter(choices=e.Category.choices)
     priority = django_filters.ChoiceFilter(choices=e.Priority.choices)
-    declared_after = django_filters.IsoDateTimeFilter(field_name="declared_at", lookup_expr="gte")
-    declared_before = django_filters.IsoDateTimeFilter(field_name="declared_at", lookup_expr="lt")
+    declared_after = CheckedIsoDateTimeFilter(field_name="declared_at", lookup_expr="gte")
+    declared_before = CheckedIsoDateTimeFilter(field_name="declared_at", lookup_expr="lt")
     q = django_filters.CharFilter(
         method="search", max_length=200, label=_("Text in the reference, title or description")
     )
@@ -46,8 +47,8 @@ class IncidentFilter(django_filters.FilterSet):
 
 
 class ReportFilter(django_filters.FilterSet):
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = CheckedIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = CheckedIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
     category = django_filters.ChoiceFilter(choices=e.Category.choices)
 
     class Meta:
@@ -59,8 +60,8 @@ class EventFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=e.EventStatus.choices)
     category = django_filters.ChoiceFilter(choices=e.Category.choices)
     priority = django_filters.ChoiceFilter(choices=e.Priority.choices)
-    received_after = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = django_filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = CheckedIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = CheckedIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = Event

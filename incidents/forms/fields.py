@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common import clock
+from common.timestamps import CheckedDateTimeField
 
 EARLIEST = datetime(2000, 1, 1).astimezone()
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -25,7 +26,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class PastDateTimeField(forms.DateTimeField):
+class PastDateTimeField(CheckedDateTimeField):
     """A moment that has already happened: not before 2000, not in the future."""
 
     widget = LocalDateTimeInput

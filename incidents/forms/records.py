@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.columns import ends_in
+from common.timestamps import CheckedDateTimeField
 from incidents.forms.fields import LocalDateTimeInput, PastDateTimeField, enum_choices
 from incidents.models import AffectedAsset, EvidenceItem, Incident, Indicator, Task
 from incidents.models.enums import (
@@ -104,7 +105,7 @@ class TaskCreateForm(forms.Form):
     stores = ends_in(Task)
 
     title = forms.CharField(label=_("Task"), max_length=300)
-    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=LocalDateTimeInput)
+    due_at = CheckedDateTimeField(label=_("Due"), required=False, widget=LocalDateTimeInput)
 
 
 class TaskFinishForm(forms.Form):

@@ -9,11 +9,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from common.parsers import JSONParser
 from incidents.api.serializers import ErrorSerializer
 from notifications import access, selectors
 from notifications.api import serializers as s

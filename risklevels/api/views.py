@@ -150,8 +150,16 @@ class ChecklistTemplateViewSet(
 
     def perform_create(self, serializer) -> None:  # type: ignore[no-untyped-def]
         _require_configurer(self.request)
-        serializer.save(organisation=self.request.user.organisation)
+        template = ChecklistTemplate(
+            organisation=self.request.user.organisation, **serializer.validated_data
+        )
+        serializer.instance = setup.checklist_template_save(
+            template=template, actor=self.request.user
+        )
 
     def perform_update(self, serializer) -> None:  # type: ignore[no-untyped-def]
         _require_configurer(self.request)
-        serializer.save()
+        template = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(template, name, value)
+        setup.checklist_template_save(template=template, actor=self.request.user)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from common.errors import InvalidInput
+from common.errors import Conflict, InvalidInput
 from risklevels import evaluator, seed
 from risklevels.models import ChecklistTemplate, EscalationParams, LevelDefinition
 
@@ -90,6 +90,31 @@ def params_update(
     fresh.full_clean(exclude=["organisation", "created_by"])
     fresh.save()
     return fresh
+
+
+@transaction.atomic
+def checklist_template_save(*, template: ChecklistTemplate, actor: User) -> ChecklistTemplate:
+    """Save an added or edited checklist item; its code is unique on its track (409)."""
+    clash = ChecklistTemplate.objects.filter(
+        organisation_id=template.organisation_id, track=template.track, code=template.code
+    ).exclude(pk=template.pk)
+    if clash.exists():
+        raise _code_exists(template)
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:  # the same code saved at the same moment
+        raise _code_exists(template) from None
+    return template
+
+
+def _code_exists(template: ChecklistTemplate) -> Conflict:
+    return Conflict(
+        "checklist_code_exists",
+        _("This track already has an item with the code %(code)s.") % {"code": template.code},
+        track=template.track,
+        code=template.code,
+    )
 
 
 def as_evaluator_params(params: EscalationParams) -> evaluator.Params:

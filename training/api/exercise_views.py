@@ -14,12 +14,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiKeyScopePermission
+from common.parsers import JSONParser
 from incidents.api.views.base import ApiViewSet, errors
 from training import access, scenario
 from training.api import exercise_serializers as s

@@ -13,13 +13,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiKeyScopePermission
 from common.errors import InvalidInput
+from common.parsers import JSONParser
 from incidents.api.views.base import ApiViewSet, errors
 from training import access, selectors
 from training.api import serializers as s

@@ -7,11 +7,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from common.pagination import OldestFirstPagination
+from common.parsers import JSONParser
 from incidents import access, selectors
 from incidents.api import serializers as s
 from incidents.api.permissions import API_PERMISSIONS

@@ -9,11 +9,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.errors import Forbidden
+from common.parsers import JSONParser
 from incidents import access, selectors
 from incidents.api import serializers as s
 from incidents.api.filters import EventFilter, ReportFilter, WhitelistOrdering

@@ -9,11 +9,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, renderers
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.pagination import TimelinePagination
+from common.parsers import JSONParser
 from incidents import access, selectors
 from incidents.api import serializers as s
 from incidents.api.views.base import IncidentChildViewSet, errors
