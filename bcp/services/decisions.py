@@ -133,12 +133,15 @@ def decision_open(
     return decision
 
 
-def _lock_open(decision: Decision) -> Decision:
-    locked = (
+def _lock(decision: Decision) -> Decision:
+    return (
         Decision.objects.select_for_update(of=("self",))
         .select_related("incident", "organisation", "decided_by")
         .get(pk=decision.pk)
     )
+
+
+def _require_open(locked: Decision) -> None:
     if locked.status == DecisionStatus.WITHDRAWN:
         raise Conflict(
             "DECISION_WITHDRAWN",
@@ -158,7 +161,6 @@ def _lock_open(decision: Decision) -> Decision:
             status=locked.status,
             decided_at=locked.decided_at.isoformat() if locked.decided_at else None,
         )
-    return locked
 
 
 def _eligible_holder(decision: Decision, actor: User, at: datetime) -> roster.Holder:
@@ -263,8 +265,9 @@ def decision_decide(
     redecide_by: datetime | None = None,
 ) -> Decision:
     now = clock.now()
-    decision = _lock_open(decision)
-    holder = _eligible_holder(decision, actor, now)
+    decision = _lock(decision)
+    holder = _eligible_holder(decision, actor, now)  # permission before state: 403, then 409
+    _require_open(decision)
     scope = _validate(decision, outcome, rationale, scope, redecide_by, now)
     if decision.type == "BCP_STAND_DOWN" and outcome == Outcome.APPROVED:
         _check_stand_down(decision.incident)
@@ -375,12 +378,14 @@ def decision_ratify(*, decision: Decision, actor: User) -> Decision:
         .select_related("incident", "organisation")
         .get(pk=decision.pk)
     )
-    if not decision.requires_ratification or decision.ratified_at is not None:
-        raise Conflict("NOTHING_TO_RATIFY", _("This decision needs no ratification."))
     holders = roster.chain(
         organisation=decision.organisation, role=decision.required_role, at=clock.now()
     )
     ranks = [h.rank for h in holders if h.user.pk == actor.pk and h.delegated_from is None]
+    if not ranks:  # permission before state: someone outside the chain hears 403, not 409
+        raise NotEligible("NOT_ELIGIBLE", _("Only a higher-ranked holder of the role can ratify."))
+    if not decision.requires_ratification or decision.ratified_at is not None:
+        raise Conflict("NOTHING_TO_RATIFY", _("This decision needs no ratification."))
     senior = any(
         rank < decision.decider_rank or (decision.decided_as_delegate and rank == 1)
         for rank in ranks

@@ -113,7 +113,7 @@ def test_only_a_holder_of_the_role_can_delegate_it_and_not_to_themselves(
     assert Delegation.objects.count() == 1
 
 
-def test_removing_an_assignment_takes_the_person_out_of_the_chain(office, deputy):
+def test_removing_an_assignment_takes_the_person_out_of_the_chain(office, decision_maker, deputy):
     assignment = RoleAssignment.objects.get(user=deputy)
     assert office.delete(f"{API}/role-assignments/{assignment.pk}/").status_code == 204
     assert not RoleAssignment.objects.filter(user=deputy).exists()
