@@ -19,15 +19,15 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 COPY . .
 RUN pip install . \
-    && mkdir -p /data/var /data/media \
+    && mkdir -p /data/var /data/media /data/anchors \
     && chown -R app:app /data
 
-# Translations and static files are baked into the image. The throwaway key exists only for
-# these two build commands: the settings refuse to load without a key when debug is off.
-RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime ISMS_VAR_DIR=/tmp/build-var \
-    python manage.py compiletranslations \
-    && DJANGO_SECRET_KEY=build-only-not-used-at-runtime ISMS_VAR_DIR=/tmp/build-var \
-    python manage.py collectstatic --noinput -v0 \
+# Translations and static files are baked into the image. The throwaway keys exist only for
+# these two build commands: the settings refuse to load without keys when debug is off.
+RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime TIMELINE_HMAC_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+    ISMS_VAR_DIR=/tmp/build-var python manage.py compiletranslations \
+    && DJANGO_SECRET_KEY=build-only-not-used-at-runtime TIMELINE_HMAC_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+    ISMS_VAR_DIR=/tmp/build-var python manage.py collectstatic --noinput -v0 \
     && rm -rf /tmp/build-var
 
 USER app

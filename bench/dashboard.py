@@ -212,8 +212,8 @@ def _room(org) -> str:  # type: ignore[no-untyped-def]
     from accounts.models import User
     from bcp.models import Decision
     from common import clock
+    from incidents import chain
     from incidents.models import Incident, MailDelivery, MailMessage, TimelineEntry
-    from incidents.services.timeline import GENESIS, entry_hash
     from risklevels.models import TrendPoint
 
     now = clock.now()
@@ -245,7 +245,7 @@ def _room(org) -> str:  # type: ignore[no-untyped-def]
         )
         for n in range(300)
     )
-    entries, previous = [], GENESIS
+    entries, previous = [], chain.GENESIS
     for seq in range(1, 2001):
         entry = TimelineEntry(
             incident=incident,
@@ -256,7 +256,8 @@ def _room(org) -> str:  # type: ignore[no-untyped-def]
             payload={"asset": seq, "state": "ISOLATED"},
             prev_hash=previous,
         )
-        entry.hash = previous = entry_hash(entry)
+        chain.seal(entry)
+        previous = entry.hash
         entries.append(entry)
     TimelineEntry.objects.bulk_create(entries, batch_size=1000)
     TrendPoint.objects.bulk_create(

@@ -43,7 +43,11 @@ class AssetAdmin(admin.ModelAdmin):
 
 @admin.register(m.TimelineEntry)
 class TimelineEntryAdmin(admin.ModelAdmin):
-    list_display = ("incident", "seq", "at", "kind", "actor_label")
+    list_display = ("incident", "seq", "at", "kind", "actor_label", "key_id")
+
+    # Entries are written only by timeline_append, which signs them.
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
     def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

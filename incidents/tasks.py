@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from incidents.services.checkpoints import timeline_anchor_all
 from incidents.services.intake_admin import idempotency_records_purge
 
 
@@ -9,3 +10,9 @@ from incidents.services.intake_admin import idempotency_records_purge
 def purge_idempotency_records() -> int:
     """Delete Idempotency-Key records older than a day."""
     return idempotency_records_purge()
+
+
+@shared_task(name="incidents.tasks.anchor_timelines", time_limit=600, soft_time_limit=540)
+def anchor_timelines() -> int:
+    """Write the signed checkpoints of the timeline heads (and mail them where configured)."""
+    return timeline_anchor_all()

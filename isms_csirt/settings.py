@@ -6,7 +6,10 @@ embedded quick-start: SQLite and a Celery broker that needs no server, both unde
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -69,6 +72,57 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _dev_key_file(name: str, make: str) -> str:
+    """A development secret generated once under var/ (kept out of git), shared by every process."""
+    path = VAR_DIR / name
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make)
+    return make
+
+
+def _timeline_hmac_keys() -> dict[str, bytes]:
+    """TIMELINE_HMAC_KEYS: ``id:base64key,…``; every key that ever signed an entry stays listed."""
+    raw = env_str("TIMELINE_HMAC_KEYS")
+    if not raw:
+        if not DEBUG:
+            raise ImproperlyConfigured("TIMELINE_HMAC_KEYS is required when DJANGO_DEBUG is off.")
+        fresh = base64.b64encode(secrets.token_bytes(32)).decode()
+        raw = _dev_key_file("timeline-hmac-keys", f"dev:{fresh}")
+    keys: dict[str, bytes] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key_id, _sep, encoded = item.partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,16}", key_id) or key_id in keys:
+            raise ImproperlyConfigured(f"TIMELINE_HMAC_KEYS: bad or repeated key id {key_id!r}")
+        try:
+            secret = base64.b64decode(encoded.replace("-", "+").replace("_", "/"), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ImproperlyConfigured(f"TIMELINE_HMAC_KEYS: key {key_id!r} is not base64") from exc
+        if len(secret) < 32:
+            raise ImproperlyConfigured(f"TIMELINE_HMAC_KEYS: key {key_id!r} is under 32 bytes")
+        keys[key_id] = secret
+    if not keys:
+        raise ImproperlyConfigured("TIMELINE_HMAC_KEYS names no key")
+    return keys
+
+
+# The timeline's HMAC keys live outside the database (docs/operations.md, "Timeline keys"):
+# new entries are signed with TIMELINE_HMAC_KEY_ID (default: the first listed), older ones
+# verify with the key id they recorded.
+TIMELINE_HMAC_KEYS = _timeline_hmac_keys()
+TIMELINE_HMAC_KEY_ID = env_str("TIMELINE_HMAC_KEY_ID") or next(iter(TIMELINE_HMAC_KEYS))
+if TIMELINE_HMAC_KEY_ID not in TIMELINE_HMAC_KEYS:
+    raise ImproperlyConfigured(f"TIMELINE_HMAC_KEY_ID {TIMELINE_HMAC_KEY_ID!r} is not listed")
+# Signed checkpoints of every chain head, written by beat under this directory (one folder per
+# organisation) and, when TIMELINE_ANCHOR_EMAIL is on, mailed to the ISMS office.
+TIMELINE_ANCHOR_DIR = Path(env_str("TIMELINE_ANCHOR_DIR") or VAR_DIR / "anchors")
+TIMELINE_ANCHOR_SECONDS = env_int("TIMELINE_ANCHOR_SECONDS", 3600)
+TIMELINE_ANCHOR_EMAIL = env_bool("TIMELINE_ANCHOR_EMAIL", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -470,6 +524,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "exercise-clock": {"task": "training.tasks.exercises_tick", "schedule": DECISION_SWEEP_SECONDS},
     "training-reminders": {"task": "training.tasks.remind_due_training", "schedule": 24 * 3600},
+    "timeline-anchor": {
+        "task": "incidents.tasks.anchor_timelines",
+        "schedule": TIMELINE_ANCHOR_SECONDS,
+    },
 }
 
 # --- Alerts (notifications) -------------------------------------------------------------------

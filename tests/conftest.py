@@ -1,12 +1,58 @@
-"""The cast of the tests: one organisation, a person per role, and an outsider."""
+"""The cast of the tests: one organisation, a person per role, and an outsider.
+
+Also the database set-up of production's two roles: the suite migrates as the owner (the
+superuser of TEST_DATABASE_URL) and creates the application role ``isms_app`` with
+``grant_app_role``; the tamper tests connect as it (``app_role_connection``).
+"""
+
+import os
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.db.backends.postgresql.operations import DatabaseOperations
 
 from accounts.roles import Role
 from tests.factories import OrganisationFactory, RoleAssignmentFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
+APP_ROLE = "isms_app"
+APP_ROLE_PASSWORD = "isms-app-test-only"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as production sets it up: migrated by the owner, then the app role."""
+    with (
+        django_db_blocker.unblock(),
+        mock.patch.dict(os.environ, {"ISMS_TEST_APP_ROLE_PASSWORD": APP_ROLE_PASSWORD}),
+    ):
+        for attempt in range(3):  # the role is cluster-wide: parallel suites may race on it
+            try:
+                call_command("grant_app_role", APP_ROLE, password_env="ISMS_TEST_APP_ROLE_PASSWORD")
+                break
+            except DatabaseError:
+                if attempt == 2:
+                    raise
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_truncate_guard():
+    """Transactional tests end with one TRUNCATE of every table, which the timeline refuses
+    (migration incidents 0012). The tests' owner role is a superuser and resets the test
+    database as a DBA would: with triggers off for that transaction only."""
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        sql = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        return ["SET LOCAL session_replication_role = replica", *sql] if sql else sql
+
+    with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +76,12 @@ def _two_factor_policy_off(settings):
     journey put the real policy (decision makers, the ISMS office, the CSIRT lead, staff) back."""
     settings.TWO_FACTOR_REQUIRED_ROLES = []
     settings.TWO_FACTOR_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
+def _anchor_dir(settings, tmp_path):
+    """Checkpoint files of one test (organisation ids repeat between runs) stay in that test."""
+    settings.TIMELINE_ANCHOR_DIR = tmp_path / "anchors"
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,8 @@ from tests.settings_env import REPO_ROOT, settings_variables
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 APP_SERVICES = ("web", "worker", "beat")
-# Read by the postgres image, not by the application.
-IMAGE_VARIABLES = {"POSTGRES_PASSWORD"}
+# Read by the postgres image and by grant_app_role (in the migrate step), not by the settings.
+IMAGE_VARIABLES = {"POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"}
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +70,8 @@ def _assert_references_exist(line: list[str]) -> None:
         assert program in {"pg_isready", "redis-cli", "redis-server"}, f"unknown {program!r}"
 
 
-def test_compose_defines_the_five_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_compose_defines_the_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert compose["services"]["postgres"]["image"] == "postgres:16"
     assert compose["services"]["redis"]["image"] == "redis:7"
 
@@ -80,23 +80,39 @@ def test_web_worker_and_beat_run_gunicorn_and_celery_from_the_built_image(compos
     services = compose["services"]
     for name in APP_SERVICES:
         assert services[name]["build"] == "."
-    web = [" ".join(line) for line in _command_lines(services["web"]["command"])]
-    assert web[0] == "python manage.py migrate --noinput"
-    assert web[1].startswith("gunicorn isms_csirt.wsgi:application --bind 0.0.0.0:8000")
+    web = " ".join(services["web"]["command"])
+    assert web.startswith("gunicorn isms_csirt.wsgi:application --bind 0.0.0.0:8000")
     worker = " ".join(services["worker"]["command"])
     assert worker.startswith("celery -A isms_csirt worker -Q alerts,default")
     assert " ".join(services["beat"]["command"]).startswith("celery -A isms_csirt beat")
 
 
-def test_every_service_has_a_healthcheck_and_web_probes_healthz(compose):
+def test_the_migrate_step_migrates_as_the_owner_then_grants_the_app_role(compose):
+    services = compose["services"]
+    migrate = services["migrate"]
+    assert [" ".join(line) for line in _command_lines(migrate["command"])] == [
+        "python manage.py migrate --noinput",
+        "python manage.py grant_app_role isms_app --password-env POSTGRES_APP_PASSWORD",
+    ]
+    assert migrate["restart"] == "no"
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://isms_csirt:")
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://isms_app:")
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }
+
+
+def test_every_long_running_service_has_a_healthcheck_and_web_probes_healthz(compose):
     for name, service in compose["services"].items():
-        assert service["healthcheck"]["test"], name
+        if name != "migrate":  # runs once; the others wait for it to finish
+            assert service["healthcheck"]["test"], name
     assert "http://127.0.0.1:8000/healthz" in compose["services"]["web"]["healthcheck"]["test"]
 
 
 def test_every_module_script_and_command_referenced_exists(compose):
     for service in compose["services"].values():
-        commands = [service["healthcheck"]["test"]]
+        commands = [service["healthcheck"]["test"]] if "test" in service["healthcheck"] else []
         if "command" in service:
             commands.append(service["command"])
         for command in commands:
@@ -106,9 +122,10 @@ def test_every_module_script_and_command_referenced_exists(compose):
 
 def test_app_services_set_only_variables_that_settings_read(compose):
     known = settings_variables()
-    for name in APP_SERVICES:
+    for name in (*APP_SERVICES, "migrate"):
         environment = compose["services"][name]["environment"]
-        assert set(environment) <= known, set(environment) - known
+        extra = {"POSTGRES_APP_PASSWORD"} if name == "migrate" else set()
+        assert set(environment) <= known | extra, set(environment) - known
         assert environment["DJANGO_DEBUG"] == "0"
 
 
@@ -117,7 +134,10 @@ def test_every_interpolated_variable_is_a_setting_or_the_postgres_password():
     assert used - IMAGE_VARIABLES <= settings_variables(), used - settings_variables()
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"])
+@pytest.mark.parametrize(
+    "variable",
+    ["DJANGO_SECRET_KEY", "TIMELINE_HMAC_KEYS", "POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"],
+)
 def test_secrets_are_required_and_have_no_default(variable):
     text = COMPOSE_FILE.read_text()
     assert re.search(rf"\$\{{{variable}:\?", text)
@@ -140,7 +160,15 @@ def test_services_keep_their_data_in_declared_named_volumes(compose):
         for volume in service.get("volumes", [])
     }
     assert mounted == declared
-    assert {"postgres-data", "redis-data", "media", "beat-data"} <= declared
+    assert {"postgres-data", "redis-data", "media", "beat-data", "anchors"} <= declared
+
+
+def test_the_worker_writes_checkpoints_where_web_reads_them(compose):
+    services = compose["services"]
+    anchor_dir = services["web"]["environment"]["TIMELINE_ANCHOR_DIR"]
+    for name in ("web", "worker"):
+        assert f"anchors:{anchor_dir}" in services[name]["volumes"]
+    assert f"mkdir -p /data/var /data/media {anchor_dir}" in DOCKERFILE.read_text()
 
 
 def test_dockerfile_builds_a_non_root_gunicorn_image():

@@ -50,11 +50,12 @@ def room_version(incident: Incident) -> str:
 
 
 def chain_status(incident: Incident, version: str) -> ChainStatus:
-    """``timeline_verify``, re-run whenever the chain grows and at least once a minute.
+    """``timeline_verify`` (the keyed chain, then the head of the organisation's latest
+    checkpoint), re-run whenever the chain grows and at least once a minute.
 
     Walking 2 000 entries costs about 30 ms; a page polled every 5 s need not pay it each time.
-    An entry changed behind the append-only trigger shows within ``CHAIN_CHECK_SECONDS``; the
-    ``verify_timeline`` command checks every incident without a cache.
+    An entry changed behind the append-only trigger, or a deleted last entry, shows within
+    ``CHAIN_CHECK_SECONDS``; the ``verify_timeline`` command checks every incident without a cache.
     """
     key = f"dashboard:chain:{incident.pk}:{version}"
     cached = cache.get(key)

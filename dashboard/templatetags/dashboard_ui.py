@@ -59,17 +59,24 @@ def stands_in(decision: Any) -> str:
     return tiles.stands_in(decision)
 
 
-# timeline_verify's reasons (incidents.services.timeline), in the reader's language.
+# timeline_verify's checks (incidents.services.timeline.Check), in the reader's language.
 CHAIN_REASONS = {
-    "missing entry": gettext_lazy("an entry is missing"),
-    "previous hash does not match": gettext_lazy("it does not link to the entry before it"),
-    "content does not match its hash": gettext_lazy("its content was changed after it was written"),
+    "sequence_gap": gettext_lazy("an entry is missing"),
+    "link_mismatch": gettext_lazy("it does not link to the entry before it"),
+    "hash_mismatch": gettext_lazy("its content was changed after it was written"),
+    "hmac_mismatch": gettext_lazy(
+        "its content was changed after it was written (the keyed signature does not match)"
+    ),
+    "unknown_key": gettext_lazy("it is signed with a key this installation does not hold"),
+    "unkeyed_entry": gettext_lazy("it has no keyed signature although the timeline is keyed"),
+    "anchor_mismatch": gettext_lazy("it differs from the entry anchored in the last checkpoint"),
+    "tail_missing": gettext_lazy("entries anchored in the last checkpoint are missing"),
 }
 
 
 @register.filter
-def chain_reason(reason: str) -> str:
-    return str(CHAIN_REASONS.get(reason, reason))
+def chain_reason(status: Any) -> str:
+    return str(CHAIN_REASONS.get(status.check, status.reason))
 
 
 @register.filter

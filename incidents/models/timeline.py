@@ -10,8 +10,11 @@ from incidents.models.incident import Incident
 class TimelineEntry(models.Model):
     """Append-only, hash-chained record of every change to an incident (A.5.28, A.5.33).
 
-    ``hash`` = SHA-256(``prev_hash`` + canonical JSON of the entry). On PostgreSQL a trigger
-    rejects UPDATE and DELETE (migration 0002); ``verify_timeline`` finds the first broken link.
+    ``hash`` = HMAC-SHA256 under the key ``key_id`` names (kept outside the database) over
+    ``prev_hash`` and the canonical JSON of the entry (``incidents.chain``); legacy entries,
+    written before keys existed, have no key id and plain SHA-256. On PostgreSQL triggers reject
+    UPDATE, DELETE (migration 0002) and TRUNCATE (0012); beat anchors the chain heads in signed
+    checkpoint files; ``verify_timeline`` names the first entry that fails a check.
     """
 
     incident = models.ForeignKey(
@@ -31,6 +34,8 @@ class TimelineEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     payload = models.JSONField(_("payload"), default=dict)
     prev_hash = models.CharField(max_length=64)
+    # Empty for the legacy entries hashed without a key (before migration 0013).
+    key_id = models.CharField(_("key id"), max_length=16, blank=True, default="")
     hash = models.CharField(max_length=64)
 
     class Meta:

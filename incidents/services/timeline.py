@@ -1,36 +1,22 @@
-"""The append-only, hash-chained incident timeline."""
+"""The append-only, keyed hash chain of an incident's timeline (``incidents.chain`` computes it)."""
 
 from __future__ import annotations
 
-import hashlib
+import enum
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
 from accounts.models import User
 from common import clock
+from incidents import anchors, chain
+from incidents.anchors import AnchoredHead
 from incidents.models import Incident, TimelineEntry
 
-GENESIS = "0" * 64
-
-
-def _canonical(entry: TimelineEntry) -> str:
-    body = {
-        "incident": entry.incident_id,
-        "seq": entry.seq,
-        "at": entry.at.isoformat(),
-        "actor": entry.actor_id,
-        "actor_label": entry.actor_label,
-        "kind": entry.kind,
-        "payload": entry.payload,
-    }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def entry_hash(entry: TimelineEntry) -> str:
-    return hashlib.sha256((entry.prev_hash + _canonical(entry)).encode()).hexdigest()
+GENESIS = chain.GENESIS
 
 
 def _json_safe(payload: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +33,7 @@ def timeline_append(
     actor_label: str = "",
     payload: dict[str, Any] | None = None,
 ) -> TimelineEntry:
-    """Append one entry; the incident row lock orders concurrent appends."""
+    """Append one entry signed with the current key; the incident row lock orders appends."""
     Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
     last = (
         TimelineEntry.objects.filter(incident=incident)
@@ -67,9 +53,35 @@ def timeline_append(
         payload=_json_safe(payload or {}),
         prev_hash=prev,
     )
-    entry.hash = entry_hash(entry)
+    chain.seal(entry)
     entry.save()
     return entry
+
+
+class Check(enum.StrEnum):
+    """What ``timeline_verify`` found wrong; the value is the machine-readable code."""
+
+    SEQUENCE_GAP = "sequence_gap"
+    LINK_MISMATCH = "link_mismatch"
+    HASH_MISMATCH = "hash_mismatch"
+    HMAC_MISMATCH = "hmac_mismatch"
+    UNKNOWN_KEY = "unknown_key"
+    UNKEYED_ENTRY = "unkeyed_entry"
+    ANCHOR_MISMATCH = "anchor_mismatch"
+    TAIL_MISSING = "tail_missing"
+
+
+# In English for logs, the command and the API; the incident room translates the code.
+REASONS = {
+    Check.SEQUENCE_GAP: "missing entry",
+    Check.LINK_MISMATCH: "previous hash does not match",
+    Check.HASH_MISMATCH: "content does not match its hash",
+    Check.HMAC_MISMATCH: "content does not match its HMAC",
+    Check.UNKNOWN_KEY: "signed with a key id that is not configured",
+    Check.UNKEYED_ENTRY: "entry is not keyed although keyed entries exist",
+    Check.ANCHOR_MISMATCH: "entry differs from the chain head anchored in the last checkpoint",
+    Check.TAIL_MISSING: "entries anchored in the last checkpoint are missing",
+}
 
 
 @dataclass(frozen=True)
@@ -78,21 +90,67 @@ class ChainStatus:
     entries: int
     first_broken_seq: int | None = None
     reason: str = ""
+    check: str = ""
+    anchored_seq: int | None = None  # the head of the last checkpoint, when there is one
+    anchored_at: datetime | None = None
+
+    @classmethod
+    def broken(
+        cls, check: Check, entries: int, seq: int, anchor: AnchoredHead | None
+    ) -> ChainStatus:
+        return cls(False, entries, seq, REASONS[check], check.value, *_anchor_fields(anchor))
 
 
-def timeline_verify(*, incident: Incident) -> ChainStatus:
-    """Walk the chain; report the first entry whose link or content does not match."""
-    prev = GENESIS
-    count = 0
-    expected_seq = 1
-    for entry in TimelineEntry.objects.filter(incident=incident).order_by("seq").iterator():
+def _anchor_fields(anchor: AnchoredHead | None) -> tuple[int | None, datetime | None]:
+    return (anchor.seq, anchor.checkpoint_at) if anchor else (None, None)
+
+
+class _Latest(enum.Enum):
+    LATEST = "latest"
+
+
+LATEST = _Latest.LATEST
+
+
+def _entry_failure(entry: TimelineEntry, *, seq: int, prev: str, keyed: bool) -> Check | None:
+    if entry.seq != seq:
+        return Check.SEQUENCE_GAP
+    if entry.prev_hash != prev:
+        return Check.LINK_MISMATCH
+    if entry.key_id == chain.LEGACY:
+        if keyed:
+            return Check.UNKEYED_ENTRY
+        return None if chain.matches(entry) else Check.HASH_MISMATCH
+    if not chain.known_key(entry.key_id):
+        return Check.UNKNOWN_KEY
+    return None if chain.matches(entry) else Check.HMAC_MISMATCH
+
+
+def timeline_verify(
+    *, incident: Incident, anchor: AnchoredHead | _Latest | None = LATEST
+) -> ChainStatus:
+    """Walk the chain and compare it with its anchored head; name the first entry that fails.
+
+    ``anchor`` defaults to the head in the organisation's latest checkpoint file.
+    """
+    if anchor is LATEST:
+        anchor = anchors.anchored_head(incident)
+    prev, count, keyed, legacy_from = GENESIS, 0, False, None
+    entries = TimelineEntry.objects.filter(incident=incident).order_by("seq")
+    for entry in entries.iterator():
         count += 1
-        if entry.seq != expected_seq:
-            return ChainStatus(False, count, expected_seq, "missing entry")
-        if entry.prev_hash != prev:
-            return ChainStatus(False, count, entry.seq, "previous hash does not match")
-        if entry_hash(entry) != entry.hash:
-            return ChainStatus(False, count, entry.seq, "content does not match its hash")
+        failure = _entry_failure(entry, seq=count, prev=prev, keyed=keyed)
+        if failure is None and anchor and entry.seq == anchor.seq and entry.hash != anchor.hash:
+            failure = Check.ANCHOR_MISMATCH
+        if failure is not None:
+            at = count if failure is Check.SEQUENCE_GAP else entry.seq
+            return ChainStatus.broken(failure, count, at, anchor)
+        keyed = keyed or entry.key_id != chain.LEGACY
+        legacy_from = None if keyed else (legacy_from or entry.seq)
         prev = entry.hash
-        expected_seq += 1
-    return ChainStatus(True, count)
+    if anchor and count < anchor.seq:
+        return ChainStatus.broken(Check.TAIL_MISSING, count, count + 1, anchor)
+    if legacy_from is not None:
+        # Only unkeyed entries: a keyed chain rewritten without the key, or keyed entries removed.
+        return ChainStatus.broken(Check.UNKEYED_ENTRY, count, legacy_from, anchor)
+    return ChainStatus(True, count, None, "", "", *_anchor_fields(anchor))

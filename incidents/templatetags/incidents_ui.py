@@ -30,6 +30,7 @@ TIMELINE_KINDS = {
     "evidence.custody": _("Chain of custody"),
     "mail.delivery_added": _("Mail delivery recorded"),
     "mail.delivery_updated": _("Mail delivery updated"),
+    "timeline.keyed": _("Timeline keyed: later entries are signed with a key"),
 }
 
 

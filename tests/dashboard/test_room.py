@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 
 from incidents.services import tasks
+from incidents.services.checkpoints import timeline_checkpoint
 from risklevels.services import facts
+from tests.incidents import tamper
 
 
 def _page(client, incident):
@@ -85,7 +87,42 @@ def test_a_broken_hash_chain_is_shown_as_an_alert(as_user, isms_office, incident
         c.execute("SET LOCAL session_replication_role = origin")
     text = _live(as_user(isms_office), incident).text
     assert 'class="chain-broken" id="room-chain" role="alert"' in text
-    assert "Hash chain broken at entry 2: its content was changed after it was written" in text
+    assert (
+        "Hash chain broken at entry 2: its content was changed after it was written "
+        "(the keyed signature does not match)"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("keep_key_id", "reason"),
+    [
+        (True, "its content was changed after it was written (the keyed signature does not match)"),
+        (False, "it has no keyed signature although the timeline is keyed"),
+    ],
+)
+def test_an_entry_rewritten_with_the_chain_recomputed_without_the_key_is_shown(
+    as_user, isms_office, incident, handler, keep_key_id, reason
+):
+    tasks.task_create(incident=incident, actor=handler, title="x")
+    tamper.rewrite_and_rechain(incident, 2, {"forged": True}, keep_key_id=keep_key_id)
+    text = _live(as_user(isms_office), incident).text
+    assert 'class="chain-broken" id="room-chain" role="alert"' in text
+    assert f"Hash chain broken at entry 2: {reason}" in text
+
+
+def test_a_deleted_last_entry_is_shown_against_the_last_checkpoint(
+    as_user, isms_office, incident, handler
+):
+    tasks.task_create(incident=incident, actor=handler, title="x")
+    client = as_user(isms_office)
+    assert "Not anchored outside the database yet." in _live(client, incident).text
+    timeline_checkpoint(organisation=incident.organisation)
+    last = tamper.delete_last(incident)
+    text = _live(client, incident).text
+    assert (
+        f"Hash chain broken at entry {last}: entries anchored in the last checkpoint are missing"
+    ) in text
+    assert f"Anchored outside the database up to entry {last} (" in text
 
 
 def test_the_chain_is_checked_again_when_it_grows_and_not_on_every_poll(

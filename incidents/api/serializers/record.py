@@ -34,6 +34,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.models import enums as e
+from incidents.services.timeline import Check
 
 # --- Affected assets ----------------------------------------------------------------------------
 
@@ -334,7 +335,17 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TimelineEntry
-        fields = ["seq", "at", "actor", "actor_label", "kind", "payload", "prev_hash", "hash"]
+        fields = [
+            "seq",
+            "at",
+            "actor",
+            "actor_label",
+            "kind",
+            "payload",
+            "prev_hash",
+            "key_id",
+            "hash",
+        ]
         read_only_fields = fields
 
 
@@ -344,4 +355,13 @@ class TimelineVerifySerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     entries = serializers.IntegerField()
     first_broken_seq = serializers.IntegerField(allow_null=True)
+    check = serializers.CharField(
+        allow_blank=True,
+        help_text="the check the first broken entry failed, empty when the chain is intact: "
+        + ", ".join(c.value for c in Check),
+    )
     reason = serializers.CharField(allow_blank=True)
+    anchored_seq = serializers.IntegerField(
+        allow_null=True, help_text="the head recorded in the last signed checkpoint"
+    )
+    anchored_at = serializers.DateTimeField(allow_null=True)

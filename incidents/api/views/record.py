@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
@@ -251,15 +253,9 @@ class TimelineViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     @extend_schema(responses={200: s.TimelineVerifySerializer, **errors(404)})
     @action(detail=False, methods=["get"], pagination_class=None)
     def verify(self, request: Request, incident_ref: str) -> Response:
-        """Walk the hash chain; ``first_broken_seq`` names the first entry that does not match."""
+        """Walk the keyed hash chain and compare it with the last signed checkpoint.
+
+        ``first_broken_seq`` names the first entry that fails, ``check`` which check it failed.
+        """
         result = timeline.timeline_verify(incident=self.get_incident())
-        return Response(
-            s.TimelineVerifySerializer(
-                {
-                    "ok": result.ok,
-                    "entries": result.entries,
-                    "first_broken_seq": result.first_broken_seq,
-                    "reason": result.reason,
-                }
-            ).data
-        )
+        return Response(s.TimelineVerifySerializer(asdict(result)).data)

@@ -5,6 +5,8 @@ from django.db import connection
 
 from incidents.models import AffectedAsset, Asset, Indicator, MailDelivery, Task
 from incidents.services import records, tasks
+from incidents.services.checkpoints import timeline_checkpoint
+from tests.incidents import tamper
 from tests.incidents.api.conftest import API
 
 
@@ -204,8 +206,27 @@ def test_timeline_verify_reports_an_intact_chain(office, base, incident):
         "ok": True,
         "entries": incident.timeline.count(),
         "first_broken_seq": None,
+        "check": "",
         "reason": "",
+        "anchored_seq": None,
+        "anchored_at": None,
     }
+
+
+def test_timeline_verify_reports_a_deleted_last_entry_against_the_checkpoint(
+    office, base, incident
+):
+    checkpoint = timeline_checkpoint(organisation=incident.organisation)
+    last = tamper.delete_last(incident)
+    body = office.get(f"{base}/timeline/verify/").json()
+    assert body["ok"] is False
+    assert (body["check"], body["first_broken_seq"], body["anchored_seq"]) == (
+        "tail_missing",
+        last,
+        last,
+    )
+    assert body["anchored_at"] is not None
+    assert checkpoint.heads[incident.pk].seq == last
 
 
 def test_timeline_verify_names_the_first_broken_link(office, base, incident):
@@ -221,3 +242,4 @@ def test_timeline_verify_names_the_first_broken_link(office, base, incident):
     body = office.get(f"{base}/timeline/verify/").json()
     assert body["ok"] is False
     assert body["first_broken_seq"] == 2
+    assert body["check"] == "hmac_mismatch"
