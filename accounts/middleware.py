@@ -72,6 +72,16 @@ SEEN_AT = "_seen_at"
 SEEN_RESOLUTION_SECONDS = 60  # write the session at most once a minute for activity
 
 
+def stamp_session_start(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """user_logged_in receiver: the session's sign-in and last-seen times are the sign-in's."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    now = int(clock.wall_now().timestamp())
+    session[SIGNED_IN_AT] = now
+    session[SEEN_AT] = now
+
+
 class SessionLifetimeMiddleware:
     """End a browser session after SESSION_IDLE_TIMEOUT_SECONDS without the user doing anything,
     and SESSION_MAX_AGE_SECONDS after sign-in whatever they do.
