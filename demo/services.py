@@ -104,7 +104,7 @@ def demo_incident() -> str | None:
     from incidents.services.assets import asset_upsert
 
     org = Organisation.objects.get(name=DEMO_ORGANISATION)
-    if Incident.objects.filter(organisation=org).exists():
+    if Incident.objects.filter(organisation=org, is_exercise=False).exists():
         return None
     office = User.objects.get(username="isms")
     handler = User.objects.get(username="handler")

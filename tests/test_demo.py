@@ -11,9 +11,104 @@ def test_seed_demo_creates_one_user_per_role_and_a_wave_to_look_at_once(db, sett
     printed, again = StringIO(), StringIO()  # read back without depending on a file's flush
     call_command("seed_demo", stdout=printed)
     call_command("seed_demo", stdout=again)
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(is_exercise=False)
     assert (incident.level, incident.recommended_level) == (1, 2)
     assert incident.reports.count() == 3
     assert Decision.objects.filter(incident=incident, type="ESCALATE_LEVEL").count() == 1
     assert "president" in printed.getvalue() and incident.ref in printed.getvalue()
     assert incident.ref not in again.getvalue()
+
+
+def _counts():
+    from accounts.models import OrganisationUnit
+    from training.models import (
+        Assignment,
+        Completion,
+        Course,
+        DrillRecipient,
+        Exercise,
+        Person,
+        PhishingDrill,
+    )
+
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            OrganisationUnit,
+            Person,
+            Course,
+            Completion,
+            Assignment,
+            PhishingDrill,
+            DrillRecipient,
+            Exercise,
+            Incident,
+            Decision,
+        )
+    }
+
+
+def test_seed_demo_gives_every_training_page_something_to_show_and_twice_changes_nothing(
+    db, settings, tmp_path
+):
+    from accounts.models import OrganisationUnit, User
+    from training.models import Exercise, Person, PhishingDrill
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    first = _counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert _counts() == first
+
+    units = OrganisationUnit.objects.all()
+    assert units.count() >= 6 and units.filter(parent__isnull=False).exists()
+    people = Person.objects.all()
+    assert 28 <= people.count() <= 40
+    assert people.values("unit").distinct().count() >= 6
+    assert User.objects.get(username="employee").training_person.unit.name == "第一営業課"
+    assert first["Course"] == 3 and first["Completion"] > 20
+    from django.utils import timezone
+
+    from training.models import Completion
+
+    basics = Completion.objects.filter(course__code="SEC-101")
+    assert basics.filter(valid_until__lt=timezone.localdate()).exists()  # expired: overdue
+    assert people.exclude(pk__in=basics.values("person")).count() >= 3  # never did: overdue
+    assert basics.filter(status="ATTENDED").exists()  # failed the quiz
+
+    drill = PhishingDrill.objects.get()
+    assert drill.results_imported_at is not None
+    assert drill.recipients.filter(clicked=True).exists()
+    assert drill.recipients.filter(reported=True).exists()
+    assert first["Assignment"] >= 1  # the clickers' follow-up
+
+    exercise = Exercise.objects.get()
+    assert exercise.status == "FINISHED" and exercise.findings
+    assert exercise.links.get().incident.is_exercise
+    assert (
+        Decision.objects.filter(incident__exercise_link__exercise=exercise)
+        .exclude(status="OPEN")
+        .exists()
+    )
+
+
+def test_the_seeded_training_pages_show_overdue_people_a_drill_and_an_exercise_report(
+    db, settings, tmp_path, client
+):
+    from accounts.models import User
+    from training.models import Exercise, PhishingDrill
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(username="isms"))
+    coverage = client.get("/training/coverage/")
+    assert coverage.status_code == 200
+    drill = PhishingDrill.objects.get()
+    exercise = Exercise.objects.get()
+    for path in (
+        "/training/",
+        "/training/people/",
+        f"/training/drills/{drill.pk}/",
+        f"/training/exercises/{exercise.pk}/report/",
+    ):
+        assert client.get(path).status_code == 200, path

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from accounts.models import Organisation
 from accounts.roles import Role
-from demo.services import DEMO_USERS, demo_incident, demo_seed
+from demo.services import DEMO_ORGANISATION, DEMO_USERS, demo_incident, demo_seed
+from demo.training import demo_training
 
 
 def welcome_file() -> Path:
@@ -14,7 +16,10 @@ def welcome_file() -> Path:
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation with one user per role and print the credentials."
+    help = (
+        "Create the demo organisation with one user per role, its departments, people to train,"
+        " courses, a finished drill and exercise, and print the credentials."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         passwords = demo_seed()
@@ -28,6 +33,7 @@ class Command(BaseCommand):
         lines = ["デモのユーザー / demo users (username  password  role):"]
         lines += [f"  {u:<10} {p:<14} {roles[u]}" for u, p in passwords.items()]
         ref = demo_incident()
+        demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
         if ref:
             lines.append(
                 f"デモのインシデント {ref}: 標的型攻撃メール、レベル2の判断待ち / demo incident"
