@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import ApiKey, OrganisationUnit, RoleAssignment, User
+from common import clock
 
 
 def api_keys_of(user: User) -> QuerySet[ApiKey]:
@@ -60,7 +61,15 @@ def units_of(actor: User, *, active_only: bool = False) -> QuerySet[Organisation
         units = units.filter(is_active=True)
     return (
         units.select_related("parent", "parent__parent")
-        .annotate(active_members=Count("members", filter=Q(members__is_active=True)))
+        .annotate(
+            active_members=Count("members", filter=Q(members__is_active=True), distinct=True),
+            # training.Person, by its reverse relation (accounts does not import training).
+            people_to_train=Count(
+                "people",
+                filter=Q(people__left_on__isnull=True) | Q(people__left_on__gt=clock.now().date()),
+                distinct=True,
+            ),
+        )
         .order_by("-is_active", "parent__name", "name")
     )
 

@@ -21,6 +21,8 @@ from accounts.models import Organisation, OrganisationUnit, User
 from bcp.models import Decision
 from common import clock
 from common.errors import DomainError
+from notifications.enums import DeliveryState
+from notifications.models import Notification
 from training import scenario
 from training.enums import ClockMode, CompletionStatus, Population, Topic
 from training.models import Course, Exercise, Person, PhishingDrill
@@ -305,6 +307,11 @@ def _exercise(org: Organisation, office: User) -> None:
         _decide_open(exercise)
     exercises.exercise_advance(exercise=exercise, actor=office, to=start + timedelta(minutes=150))
     exercises.exercise_finish(exercise=exercise, actor=office, findings=EXERCISE_FINDINGS)
+    # The exercise took place three weeks ago: its alerts stay on record, but its players are
+    # not mailed now (dozens of mails would hold up `make run`'s first worker heartbeat).
+    Notification.objects.filter(
+        alert__incident__exercise_link__exercise=exercise, state=DeliveryState.PENDING
+    ).delete()
 
 
 @transaction.atomic
