@@ -92,7 +92,7 @@ def test_a_decision_mails_its_maker_and_escalates_to_the_deputy_when_unacknowled
             start_new_session=True,
         )
     try:
-        wait_for_line(log, "is running at", stack, timeout=180)
+        wait_for_line(log, "Ctrl-C stops the web server", stack, timeout=180)  # the box, once ready
         opened = manage("shell", "-c", OPEN_A_DECISION, env=env)
         assert "assignee president" in opened.stdout
 
