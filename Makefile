@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test test-stress lint format messages bench-intake bench-api-list bench-alerts bench-evaluate
+.PHONY: run test test-stress mutation lint format messages bench-intake bench-api-list bench-alerts bench-evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test-stress: $(VENV)/.installed-dev
 	$(TEST_ENV) $(MANAGE) compiletranslations
 	$(TEST_ENV) STRESS_RUNS=$(STRESS_RUNS) STRESS_CPU=$(STRESS_CPU) \
 		scripts/test_stress.sh $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## make mutation: remove each rule clause of scripts/mutation.py in turn; every one must be killed.
+mutation: $(VENV)/.installed-dev
+	$(BIN)/python scripts/ensure_services.py
+	$(TEST_ENV) $(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

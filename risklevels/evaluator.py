@@ -3,6 +3,12 @@
 Pure and deterministic: no database, no clock (the snapshot carries the times). The same
 snapshot gives the same answer whatever order its facts arrived in. Rule ids are those of
 DOMAIN-MODEL §3.3, with the L3-a correction at the top of that page.
+
+Each fired rule also says *since when* its condition holds on the organisation's clock: the
+``observed_at`` of the last fact it needs (the second infection for L2-a, the new infection for
+L2-b …). A fact typed in late, or out of order, therefore dates the rule, its decisions and its
+checklist from when it was learned, not from when it was entered (§3: "t" is ``observed_at``).
+``since`` is None when the snapshot cannot tell (the engine then uses the event's time).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ class LeakFact:
     asset_id: int | None = None
     asset_kind: str | None = None  # None = a shared data store / unknown source
     personal_data: bool = False
+    observed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,12 @@ class Snapshot:
     # The number of effectively infected assets when ``assets`` holds only a sample of them
     # (the database snapshot stays small at 10 000 assets); None = count ``assets``.
     infected_total: int | None = None
+    # The earliest infection times (as many as the L2-a threshold) when ``assets`` is a
+    # sample; None = read them from ``assets``.
+    earliest_infections: tuple[datetime, ...] | None = None
+    # When external communication was first seen at each status (a status counts from the
+    # first fact at it or above): (("SUSPECTED", t1), ("CONFIRMED", t2)).
+    external_comm_since: tuple[tuple[str, datetime], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ class FiredRule:
     target: int
     # Values for the explanation; sorted tuples keep the result hashable and order-free.
     detail: tuple[tuple[str, object], ...] = field(default=())
+    # Since when the condition holds (observed time of the last fact it needs), if known.
+    since: datetime | None = None
 
     def detail_dict(self) -> dict[str, object]:
         return dict(self.detail)
@@ -93,12 +108,23 @@ def _labels(assets: list[AssetFact]) -> str:
     return ", ".join(sorted(a.label for a in assets))
 
 
+def _earliest(assets: list[AssetFact]) -> datetime | None:
+    times = [a.infected_observed_at for a in assets if a.infected_observed_at]
+    return min(times) if times else None
+
+
 def rule_l2a(s: Snapshot, p: Params) -> FiredRule | None:
     """L2-a: the number of effectively infected assets reaches the threshold."""
     infected = [a for a in s.assets if a.effective]
     total = len(infected) if s.infected_total is None else s.infected_total
     if total < p.infected_threshold:
         return None
+    times = (
+        sorted(a.infected_observed_at for a in infected if a.infected_observed_at)
+        if s.earliest_infections is None
+        else list(s.earliest_infections)
+    )
+    since = times[p.infected_threshold - 1] if len(times) >= p.infected_threshold else None
     return FiredRule(
         "L2-a",
         2,
@@ -107,6 +133,7 @@ def rule_l2a(s: Snapshot, p: Params) -> FiredRule | None:
             ("threshold", p.infected_threshold),
             ("assets", _labels(sorted(infected, key=lambda a: a.asset_id)[:5])),
         ),
+        since,
     )
 
 
@@ -129,7 +156,12 @@ def rule_l2b(s: Snapshot, p: Params) -> FiredRule | None:
             key=lambda a: (a.isolated_at, a.asset_id),
         )
         if earlier:
-            return FiredRule("L2-b", 2, (("isolated", earlier[0].label), ("new", late.label)))
+            return FiredRule(
+                "L2-b",
+                2,
+                (("isolated", earlier[0].label), ("new", late.label)),
+                late.infected_observed_at,
+            )
     return None
 
 
@@ -138,14 +170,15 @@ def rule_l2c(s: Snapshot, p: Params) -> FiredRule | None:
     lateral = [a for a in s.assets if a.effective and a.infection_via == "LATERAL"]
     if not lateral:
         return None
-    return FiredRule("L2-c", 2, (("assets", _labels(lateral)),))
+    return FiredRule("L2-c", 2, (("assets", _labels(lateral)),), _earliest(lateral))
 
 
 def rule_l2d(s: Snapshot, p: Params) -> FiredRule | None:
     """L2-d: suspected or confirmed unauthorised communication to the outside."""
     if SUSPICION_RANK.get(s.external_comm_status, 0) < SUSPICION_RANK[p.external_comm_trigger]:
         return None
-    return FiredRule("L2-d", 2, (("status", s.external_comm_status),))
+    since = dict(s.external_comm_since).get(p.external_comm_trigger)
+    return FiredRule("L2-d", 2, (("status", s.external_comm_status),), since)
 
 
 def _leaks_over_trigger(s: Snapshot, p: Params) -> list[LeakFact]:
@@ -172,14 +205,33 @@ def rule_l3a(s: Snapshot, p: Params) -> FiredRule | None:
     if not (servers or len(pcs) >= 2 or personal):
         return None
     reason = "server" if servers else ("pcs" if len(pcs) >= 2 else "personal")
-    return FiredRule("L3-a", 3, (("pcs", len(pcs)), ("reason", reason)))
+    return FiredRule("L3-a", 3, (("pcs", len(pcs)), ("reason", reason)), _l3a_since(leaks))
+
+
+def _l3a_since(leaks: list[LeakFact]) -> datetime | None:
+    """The first moment one of L3-a's three conditions held."""
+    seen = [leak for leak in leaks if leak.observed_at is not None]
+    first_per_pc: dict[int | None, datetime] = {}
+    for leak in seen:
+        if leak.asset_kind is not None and leak.asset_kind not in SERVER_KINDS:
+            at = first_per_pc.get(leak.asset_id)
+            first_per_pc[leak.asset_id] = min(at, leak.observed_at) if at else leak.observed_at
+    pcs = sorted(first_per_pc.values())
+    moments = [
+        *(x.observed_at for x in seen if x.asset_kind is None or x.asset_kind in SERVER_KINDS),
+        *(x.observed_at for x in seen if x.status == "CONFIRMED" and x.personal_data),
+        *pcs[1:2],
+    ]
+    return min(moments) if moments else None  # type: ignore[type-var]
 
 
 def rule_l2e(s: Snapshot, p: Params) -> FiredRule | None:
     """L2-e: a leak that L3-a does not cover (one PC's local data) still means level 2."""
-    if not _leaks_over_trigger(s, p) or rule_l3a(s, p) is not None:
+    leaks = _leaks_over_trigger(s, p)
+    if not leaks or rule_l3a(s, p) is not None:
         return None
-    return FiredRule("L2-e", 2, ())
+    times = [leak.observed_at for leak in leaks if leak.observed_at is not None]
+    return FiredRule("L2-e", 2, (), min(times) if times else None)
 
 
 def rule_l3b(s: Snapshot, p: Params) -> FiredRule | None:

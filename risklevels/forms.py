@@ -29,6 +29,7 @@ class FindingForm(forms.Form):
         state="incidents.AffectedAsset.infection_state",
         via="incidents.AffectedAsset.infection_via",
         status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
+        c2=("incidents.Indicator.value", "incidents.Indicator.normalized"),
         nowhere=("kind",),
     )
 
@@ -51,8 +52,18 @@ class FindingForm(forms.Form):
         label=_("Infected via"), choices=e.InfectionVia.choices, initial=e.InfectionVia.MAIL
     )
     status = forms.ChoiceField(label=_("Certainty"), choices=SUSPICION_CHOICES)
-    to_c2 = forms.BooleanField(label=_("To a known C2 server"), required=False)
+    holds_confidential_data = forms.BooleanField(
+        label=_("The asset holds customer or company-confidential data"), required=False
+    )
+    c2 = forms.CharField(
+        label=_("C2 server (domain or IP address), if known"), max_length=255, required=False
+    )
     personal_data = forms.BooleanField(label=_("Personal data is involved"), required=False)
+    observed_at = CheckedDateTimeField(
+        label=_("When we learned it (if earlier than now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
     occurred_at = CheckedDateTimeField(
         label=_("When it happened (if earlier)"),
         required=False,
@@ -71,6 +82,7 @@ class FindingForm(forms.Form):
             data.pop("state")
             data.pop("via")
         data["holds_personal_data"] = data["holds_personal_data"] or None
+        data["holds_confidential_data"] = data["holds_confidential_data"] or None
         return data
 
 

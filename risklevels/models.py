@@ -66,6 +66,9 @@ class ChecklistTemplate(TimeStampedModel):
     title_en = models.TextField(_("task (English)"))
     owner_role = models.CharField(_("owner role"), max_length=32, choices=Role.choices, blank=True)
     refs = models.CharField(_("references"), max_length=300, blank=True)
+    # A target for the task, in minutes after the level's checklist is issued (N-1: alert all
+    # staff within 30 minutes); empty = no target.
+    target_minutes = models.PositiveIntegerField(_("target (minutes)"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 

@@ -365,6 +365,14 @@ GENERIC_CHECKLIST = [
         "A.5.34; APPI",
     ),
     (
+        "G1-05",
+        1,
+        "全従業員へ注意喚起・周知する（何が起きたか、してはいけないこと、報告先）。",
+        "Alert all staff: what happened, what not to do, and where to report.",
+        "ISMS_OFFICE",
+        "A.6.3, A.6.8; IPA手引き",
+    ),
+    (
         "G2-01",
         2,
         "外部（警察・IPA・JPCERT/CC・取引先）への報告・相談を検討する。",
@@ -397,3 +405,7 @@ GENERIC_CHECKLIST = [
         "A.5.27",
     ),
 ]
+
+# Targets in minutes after the level's checklist is issued (rule N-1: the ALL_STAFF alert
+# within 30 minutes of level 1).
+TARGET_MINUTES = {"L1-02": 30, "G1-05": 30}

@@ -8,8 +8,13 @@
         "asset": "PC-12", "cable_pulled": true, "text": "…"},
        {"at": "+0:40", "kind": "infection", "asset": "PC-12", "state": "CONFIRMED"},
        {"at": "+1:30", "kind": "external_comm", "asset": "PC-12", "status": "CONFIRMED",
-        "to_c2": true}],
+        "c2": "cdn-update", "observed": "+1:20"}],
      "expected_decisions": [{"type": "ESCALATE_LEVEL", "target_level": 2}]}
+
+An inject with an effect may say when the organisation learned it, if that was before it was
+entered (``"observed": "+1:20"``, an offset from the start, no later than ``at``): the rules and
+deadlines run from that moment. ``c2`` names the C2 server an external communication went to
+(``to_c2: true`` = the exercise's own drill C2 domain).
 
 Pure: parsing and checking only. Sample scenarios ship in ``training/scenarios/``.
 """
@@ -46,7 +51,7 @@ FIELDS: dict[str, dict[str, Any]] = {
         "via": tuple(e.InfectionVia.values),
     },
     InjectKind.ISOLATION: {"asset": str},
-    InjectKind.EXTERNAL_COMM: {"status": SUSPICION, "asset": str, "to_c2": bool},
+    InjectKind.EXTERNAL_COMM: {"status": SUSPICION, "asset": str, "to_c2": bool, "c2": str},
     InjectKind.LEAK: {"status": SUSPICION, "asset": str, "personal_data": bool},
     InjectKind.NOTE: {},
 }
@@ -118,10 +123,11 @@ def validate(data: Any) -> dict[str, Any]:
     return {**data, "injects": checked, "expected_decisions": expected}
 
 
-def validate_inject(raw: dict[str, Any]) -> dict[str, Any]:
-    """One inject posted during a run (its time is the exercise's now)."""
+def validate_inject(raw: dict[str, Any], at: timedelta = timedelta(0)) -> dict[str, Any]:
+    """One inject posted during a run (its time is the exercise's now, ``at`` after the
+    start)."""
     problems: list[str] = []
-    checked = _inject(1, {**raw, "at": 0}, problems)
+    checked = _inject(1, {**raw, "at": int(at.total_seconds() // 60)}, problems)
     if problems:
         raise ScenarioError(problems)
     return checked
@@ -143,6 +149,7 @@ def _inject(number: int, raw: Any, problems: list[str]) -> dict[str, Any]:
         offset = timedelta(0)
     if offset > MAX_OFFSET:
         problems.append(f"{where}: " + _("an exercise lasts at most seven days."))
+    _observed(where, kind, raw, offset, problems)
     for name in REQUIRED[kind]:
         if raw.get(name) in (None, ""):
             problems.append(f"{where}: " + _("%(field)s is required.") % {"field": name})
@@ -156,6 +163,32 @@ def _inject(number: int, raw: Any, problems: list[str]) -> dict[str, Any]:
                 f"{where}: " + _("%(field)s cannot be %(value)s.") % {"field": name, "value": value}
             )
     return {**raw, "offset_minutes": int(offset.total_seconds() // 60)}
+
+
+FACT_KINDS = (
+    InjectKind.INFECTION,
+    InjectKind.ISOLATION,
+    InjectKind.EXTERNAL_COMM,
+    InjectKind.LEAK,
+)
+
+
+def _observed(
+    where: str, kind: str, raw: dict[str, Any], offset: timedelta, problems: list[str]
+) -> None:
+    """A fact entered late: learned at ``observed``, no later than it is entered (``at``)."""
+    if raw.get("observed") in (None, ""):
+        return
+    if kind not in FACT_KINDS:
+        problems.append(f"{where}: " + _("only a finding can be observed earlier."))
+        return
+    try:
+        observed = parse_offset(raw["observed"])
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return
+    if observed > offset:
+        problems.append(f"{where}: " + _("observed cannot be later than at."))
 
 
 def _report_first(injects: list[dict[str, Any]], problems: list[str]) -> None:

@@ -92,8 +92,11 @@ def decision_open(
     target_level: int | None = None,
     opened_by_rule: str = "",
     reason: str = "",
+    at: datetime | None = None,
 ) -> Decision:
-    now = clock.now()
+    """Open a decision at ``at`` (the "t" of the fact that called for it, D-1/D-2/L-E; now
+    by default): its deadline runs from then, and its assignee is who was available then."""
+    now = at or clock.now()
     decision = Decision.objects.create(
         organisation_id=incident.organisation_id,
         incident=incident,

@@ -44,13 +44,19 @@ class AffectedAssetFieldsForm(forms.Form):
         required=False,
     )
     isolated_at = PastDateTimeField(label=_("Isolated at"))
+    observed_at = PastDateTimeField(label=_("Learned at (if earlier than now)"))
 
     def changes(self) -> dict[str, Any]:
         """Only what was given: a blank isolation time lets the service stamp it."""
         data = dict(self.cleaned_data)
+        data.pop("observed_at", None)
         if data.get("isolated_at") is None:
             data.pop("isolated_at", None)
         return data
+
+    def learned_at(self) -> Any:
+        """When the organisation learned it; None = now (the service's default)."""
+        return self.cleaned_data.get("observed_at")
 
 
 class AffectedAssetAddForm(AffectedAssetFieldsForm):

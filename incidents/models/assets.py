@@ -29,6 +29,11 @@ class Asset(TimeStampedModel):
     )
     owner_department = models.CharField(_("owner department"), max_length=200, blank=True)
     holds_personal_data = models.BooleanField(_("holds personal data"), default=False)
+    # Customer or company-confidential data (contracts, designs, customer lists): with personal
+    # data, what makes a compromised server level 3 (rule L3-b).
+    holds_confidential_data = models.BooleanField(
+        _("holds customer or confidential data"), default=False
+    )
     criticality = models.CharField(
         _("criticality"),
         max_length=4,

@@ -222,6 +222,9 @@ class IndicatorKind(models.TextChoices):
     C2_IP = "C2_IP", _("C2 IP address")
 
 
+C2_KINDS = (IndicatorKind.C2_DOMAIN, IndicatorKind.C2_IP)
+
+
 class BlockPoint(models.TextChoices):
     MAIL_GATEWAY = "MAIL_GATEWAY", _("Mail gateway")
     PROXY = "PROXY", _("Proxy")

@@ -9,12 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common import clock
 from common.errors import Conflict, InvalidInput
 from incidents import access
 from incidents.models import AffectedAsset, Asset, Incident
 from incidents.models import enums as e
-from incidents.services.findings import after_asset_change
+from incidents.services.findings import after_asset_change, observed_time, tracked_states
 from incidents.services.timeline import timeline_append
 
 ASSET_FIELDS = {
@@ -38,32 +37,47 @@ def asset_upsert(
     hostname: str = "",
     kind: str = e.AssetKind.PC,
     holds_personal_data: bool | None = None,
+    holds_confidential_data: bool | None = None,
 ) -> Asset:
+    """The inventory row for a tag; the data flags given (not None) are updated."""
+    flags = {
+        name: value
+        for name, value in (
+            ("holds_personal_data", holds_personal_data),
+            ("holds_confidential_data", holds_confidential_data),
+        )
+        if value is not None
+    }
     asset, created = Asset.objects.get_or_create(
         organisation_id=organisation_id,
         asset_tag=asset_tag.strip(),
-        defaults={
-            "hostname": hostname,
-            "kind": kind,
-            "holds_personal_data": bool(holds_personal_data),
-        },
+        defaults={"hostname": hostname, "kind": kind, **flags},
     )
-    if not created and holds_personal_data is not None:
-        asset.holds_personal_data = holds_personal_data
-        asset.save(update_fields=["holds_personal_data", "updated_at"])
+    if not created and flags:
+        for name, value in flags.items():
+            setattr(asset, name, value)
+        asset.save(update_fields=[*flags, "updated_at"])
     return asset
 
 
 @transaction.atomic
 def affected_asset_add(
-    *, incident: Incident, actor: User, asset: Asset, **fields: Any
+    *,
+    incident: Incident,
+    actor: User,
+    asset: Asset,
+    observed_at: datetime | None = None,
+    **fields: Any,
 ) -> AffectedAsset:
+    """Record an asset as involved; ``observed_at`` is when the organisation learned it (now
+    unless it is recorded late), the "t" of the rules it moves."""
     access.require(access.can_edit_incidents(actor), "record affected assets")
     if asset.organisation_id != incident.organisation_id:
         raise InvalidInput("asset_not_found", _("No such asset."), field="asset")
     _check_fields(fields)
+    observed = observed_time(observed_at)
     affected = AffectedAsset(incident=incident, asset=asset, **fields)
-    _apply_isolation_defaults(affected)
+    _apply_isolation_defaults(affected, observed)
     try:
         with transaction.atomic():
             affected.save()
@@ -82,21 +96,31 @@ def affected_asset_add(
         "containment_state": "NOT_CONTAINED",
         "remediation_state": "NONE",
     }
-    after_asset_change(affected=affected, before=new, actor=actor, observed_at=clock.now())
+    after_asset_change(affected=affected, before=new, actor=actor, observed_at=observed)
     return affected
 
 
 @transaction.atomic
 def affected_asset_update(
-    *, affected: AffectedAsset, actor: User, changes: dict[str, Any]
+    *,
+    affected: AffectedAsset,
+    actor: User,
+    changes: dict[str, Any],
+    observed_at: datetime | None = None,
 ) -> AffectedAsset:
+    """Change an involved asset's states; only what changed becomes a fact, dated
+    ``observed_at`` (now unless recorded late)."""
     access.require(access.can_edit_incidents(actor), "update affected assets")
     _check_fields(changes)
+    observed = observed_time(observed_at)
     affected = AffectedAsset.objects.select_for_update().get(pk=affected.pk)
     before = {k: getattr(affected, k) for k in changes}
+    # Every state the rules read, not only the changed keys: a PATCH of the remediation alone
+    # must not look like an infection that came from nowhere.
+    states = tracked_states(affected)
     for name, value in changes.items():
         setattr(affected, name, value)
-    _apply_isolation_defaults(affected)
+    _apply_isolation_defaults(affected, observed)
     affected.full_clean(exclude=["incident", "asset"])
     affected.save()
     diff = {k: [before[k], changes[k]] for k in changes if before[k] != changes[k]}
@@ -106,7 +130,7 @@ def affected_asset_update(
         actor=actor,
         payload={"asset": affected.asset.asset_tag, "changes": _public(diff)},
     )
-    after_asset_change(affected=affected, before=before, actor=actor, observed_at=clock.now())
+    after_asset_change(affected=affected, before=states, actor=actor, observed_at=observed)
     return affected
 
 
@@ -118,9 +142,9 @@ def _check_fields(fields: dict[str, Any]) -> None:
         )
 
 
-def _apply_isolation_defaults(affected: AffectedAsset) -> None:
+def _apply_isolation_defaults(affected: AffectedAsset, observed: datetime) -> None:
     if affected.containment_state == e.ContainmentState.ISOLATED and not affected.isolated_at:
-        affected.isolated_at = clock.now()
+        affected.isolated_at = observed
     if affected.containment_state == e.ContainmentState.NOT_CONTAINED:
         affected.isolated_at = None
         affected.isolation_method = ""

@@ -18,7 +18,15 @@ from accounts.models import User
 from common import clock
 from common.errors import InvalidInput
 from incidents import access, extensions, lifecycle
-from incidents.models import AffectedAsset, Asset, Fact, FactKind, Incident, MailDelivery
+from incidents.models import (
+    AffectedAsset,
+    Asset,
+    Fact,
+    FactKind,
+    Incident,
+    Indicator,
+    MailDelivery,
+)
 from incidents.models import enums as e
 from incidents.services.timeline import timeline_append
 
@@ -41,6 +49,11 @@ def _times(occurred_at: datetime | None, observed_at: datetime | None) -> tuple[
     return occurred, observed
 
 
+def observed_time(observed_at: datetime | None) -> datetime:
+    """When the organisation learned a fact: now, or earlier when it is recorded late."""
+    return _times(None, observed_at)[1]
+
+
 def fact_record(
     *,
     incident: Incident,
@@ -60,6 +73,14 @@ def fact_record(
         observed_at=observed_at,
         recorded_by=actor,
     )
+
+
+TRACKED_STATES = ("infection_state", "containment_state", "remediation_state")
+
+
+def tracked_states(affected: AffectedAsset) -> dict[str, str]:
+    """The states whose changes are facts (an infection, an isolation, a remediation)."""
+    return {name: getattr(affected, name) for name in TRACKED_STATES}
 
 
 def after_asset_change(
@@ -149,11 +170,7 @@ def asset_infection_set(
         raise InvalidInput("invalid_choice", _("Unknown infection state."), field="state")
     occurred, observed = _times(occurred_at, observed_at)
     affected = _affected(incident, asset)
-    before = {
-        "infection_state": affected.infection_state,
-        "containment_state": affected.containment_state,
-        "remediation_state": affected.remediation_state,
-    }
+    before = tracked_states(affected)
     affected.infection_state = state
     if via:
         affected.infection_via = via
@@ -282,12 +299,20 @@ def external_comm_record(
     actor: User | None,
     status: str,
     asset: Asset | None = None,
-    to_c2: bool = False,
+    c2: Indicator | None = None,
     blocked: bool = False,
     occurred_at: datetime | None = None,
     observed_at: datetime | None = None,
 ) -> Incident:
-    """X-2: unauthorised communication to the outside, suspected or confirmed."""
+    """X-2: unauthorised communication to the outside, suspected or confirmed; ``c2`` is the
+    incident's C2 indicator it went to, if known. Confirmed traffic from a host to a C2
+    indicator makes the host suspected infected."""
+    if c2 is not None and (c2.incident_id != incident.pk or c2.kind not in e.C2_KINDS):
+        raise InvalidInput(
+            "not_a_c2_indicator",
+            _("Choose a C2 domain or C2 IP indicator of this incident."),
+            field="c2_indicator",
+        )
     found = _suspicion_record(
         incident=incident,
         actor=actor,
@@ -295,12 +320,16 @@ def external_comm_record(
         field="external_comm_status",
         kind=FactKind.EXTERNAL_COMM,
         asset=asset,
-        data={"to_c2": to_c2, "blocked": blocked},
+        data={
+            "c2_indicator": c2.pk if c2 else None,
+            "c2": c2.value if c2 else "",
+            "blocked": blocked,
+        },
         action="record external communication",
         occurred_at=occurred_at,
         observed_at=observed_at,
     )
-    if asset is not None and status == "CONFIRMED" and to_c2:
+    if asset is not None and status == "CONFIRMED" and c2 is not None:
         affected = _affected(found.incident, asset)
         if e.INFECTION_RANK[affected.infection_state] < e.INFECTION_RANK["SUSPECTED"]:
             return asset_infection_set(

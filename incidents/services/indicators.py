@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -65,3 +67,39 @@ def indicator_block(*, indicator: Indicator, actor: User, blocked_by: str) -> In
         payload={"kind": indicator.kind, "value": indicator.value, "blocked_by": blocked_by},
     )
     return indicator
+
+
+def c2_indicator_for(*, incident: Incident, actor: User | None, value: str) -> Indicator:
+    """X-2: the incident's C2 indicator for a domain or an IP address, added if new."""
+    kind = IndicatorKind.C2_IP if _is_ip(value) else IndicatorKind.C2_DOMAIN
+    norm, digest = indicator_normalise(kind, value)
+    now = clock.now()
+    indicator, created = Indicator.objects.get_or_create(
+        incident=incident,
+        kind=kind,
+        digest=digest,
+        defaults={
+            "organisation_id": incident.organisation_id,
+            "value": value.strip()[:2000],
+            "normalized": norm[:2000],
+            "first_seen": now,
+            "last_seen": now,
+            "created_by": actor,
+        },
+    )
+    if created:
+        timeline_append(
+            incident=incident,
+            kind="indicator.added",
+            actor=actor,
+            payload={"kind": kind, "value": indicator.value, "tlp": indicator.tlp},
+        )
+    return indicator
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False
+    return True

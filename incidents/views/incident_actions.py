@@ -96,7 +96,11 @@ def asset_add(request: HttpRequest, ref: str) -> HttpResponse:
                 organisation_id=incident.organisation_id, **form.asset_fields()
             )
             assets.affected_asset_add(
-                incident=incident, actor=request.user, asset=asset, **form.changes()
+                incident=incident,
+                actor=request.user,
+                asset=asset,
+                observed_at=form.learned_at(),
+                **form.changes(),
             )
         return _("Asset %(tag)s recorded.") % {"tag": asset.asset_tag}
 
@@ -111,7 +115,12 @@ def asset_update(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     affected = get_object_or_404(incident.affected_assets.select_related("asset"), pk=pk)
 
     def command(form: AffectedAssetUpdateForm) -> str:
-        assets.affected_asset_update(affected=affected, actor=request.user, changes=form.changes())
+        assets.affected_asset_update(
+            affected=affected,
+            actor=request.user,
+            changes=form.changes(),
+            observed_at=form.learned_at(),
+        )
         return _("Asset %(tag)s updated.") % {"tag": affected.asset.asset_tag}
 
     form = AffectedAssetUpdateForm(request.POST, auto_id=f"asset{pk}_%s")

@@ -74,7 +74,8 @@ class FactInputSerializer(serializers.Serializer):
         state="incidents.AffectedAsset.infection_state",
         via="incidents.AffectedAsset.infection_via",
         status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
-        nowhere=("kind", "delivery"),
+        c2=("incidents.Indicator.value", "incidents.Indicator.normalized"),
+        nowhere=("kind", "delivery", "c2_indicator"),
     )
 
     kind = serializers.ChoiceField(choices=FACT_KINDS)
@@ -86,7 +87,28 @@ class FactInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[("SUSPECTED", _("Suspected")), ("CONFIRMED", _("Confirmed"))], required=False
     )
-    to_c2 = serializers.BooleanField(default=False)
+    holds_confidential_data = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The asset holds customer or company-confidential data (rule L3-b)"),
+    )
+    c2_indicator = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("external_comm: the id of this incident's C2 indicator the traffic went to"),
+    )
+    c2 = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=255,
+        help_text=_(
+            "external_comm: the C2 domain or IP address (found among, or added to, the "
+            "incident's indicators)"
+        ),
+    )
     personal_data = serializers.BooleanField(default=False)
     delivery = serializers.IntegerField(required=False)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

@@ -7,9 +7,11 @@ recommendation calls for (L-E, D-1, D-1b). The level itself changes only by deci
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q
 
 from accounts.models import User
 from bcp.enums import DecisionStatus, Outcome, Recommendation, Scope
@@ -22,6 +24,7 @@ from incidents.models.enums import EFFECTIVE_INFECTION
 from incidents.services.timeline import timeline_append
 from risklevels import evaluator, explain
 from risklevels.models import FiredRule, TrendPoint
+from risklevels.services.checklists import checklist_issue, checklists_through
 from risklevels.services.setup import as_evaluator_params, params_current
 
 SERVER_KINDS = ("SERVER", "FILE_SERVER")
@@ -35,8 +38,17 @@ ASSET_COLUMNS = (
     "infection_via",
     "infection_observed_at",
     "isolated_at",
-    "asset__holds_personal_data",
+    "sensitive",
 )
+
+
+def _rows(incident: Incident):  # type: ignore[no-untyped-def]
+    """The incident's affected assets; ``sensitive`` = the asset holds personal, customer or
+    company-confidential data (rule L3-b)."""
+    sensitive = Q(asset__holds_personal_data=True) | Q(asset__holds_confidential_data=True)
+    return AffectedAsset.objects.filter(incident=incident).annotate(
+        sensitive=ExpressionWrapper(sensitive, output_field=BooleanField())
+    )
 
 
 def _facts(rows) -> list[evaluator.AssetFact]:  # type: ignore[no-untyped-def]
@@ -50,40 +62,68 @@ def _leaks(incident: Incident) -> tuple[evaluator.LeakFact, ...]:
             asset_id=asset_id,
             asset_kind=data.get("asset_kind"),
             personal_data=bool(data.get("personal_data")),
+            observed_at=observed_at,
         )
-        for asset_id, data in Fact.objects.filter(
+        for asset_id, data, observed_at in Fact.objects.filter(
             incident=incident, kind=FactKind.LEAK
-        ).values_list("asset_id", "data")
+        ).values_list("asset_id", "data", "observed_at")
     )
 
 
-def snapshot_of(incident: Incident) -> evaluator.Snapshot:
-    """A bounded view of the incident that fires exactly the rules the full one fires.
+def _external_comm_since(incident: Incident) -> tuple[tuple[str, datetime], ...]:
+    """When outside communication was first seen at all, and first confirmed (rule L2-d)."""
+    first = Fact.objects.filter(incident=incident, kind=FactKind.EXTERNAL_COMM).aggregate(
+        any=Min("observed_at"), confirmed=Min("observed_at", filter=Q(data__status="CONFIRMED"))
+    )
+    pairs = (("SUSPECTED", first["any"]), ("CONFIRMED", first["confirmed"]))
+    return tuple((status, at) for status, at in pairs if at is not None)
+
+
+def snapshot_of(incident: Incident, *, threshold: int = 2) -> evaluator.Snapshot:
+    """A bounded view of the incident that fires exactly the rules the full one fires, from the
+    same moments.
 
     At 10 000 affected assets loading them all is too slow for a request, so: the count of
-    infected assets, five of them for the explanation, the two latest infections and the two
-    earliest isolations (enough to decide L2-b), one lateral infection, the servers, the leaks.
-    Seven small indexed queries whatever the incident's size.
+    infected assets and the earliest ``threshold`` infection times (L2-a), five of them for the
+    explanation, the two earliest isolations and the two earliest infections seen after the
+    first isolation (enough to decide and date L2-b), the earliest lateral infection, the
+    servers, the leaks and the first outside communication. Ten small indexed queries whatever
+    the incident's size.
     """
-    rows = AffectedAsset.objects.filter(incident=incident)
+    rows = _rows(incident)
     infected = rows.filter(infection_state__in=EFFECTIVE_INFECTION)
-    picked: dict[int, evaluator.AssetFact] = {}
-    for subset in (
+    isolations = _facts(
+        rows.filter(isolated_at__isnull=False).order_by("isolated_at", "asset_id")[:2]
+    )
+    picked: dict[int, evaluator.AssetFact] = {fact.asset_id: fact for fact in isolations}
+    subsets = [
         infected.order_by("asset_id")[:5],
-        infected.filter(infection_observed_at__isnull=False).order_by(
-            "-infection_observed_at", "-asset_id"
-        )[:2],
-        rows.filter(isolated_at__isnull=False).order_by("isolated_at", "asset_id")[:2],
-        infected.filter(infection_via="LATERAL").order_by("asset_id")[:1],
+        infected.filter(infection_via="LATERAL").order_by(
+            F("infection_observed_at").asc(nulls_last=True), "asset_id"
+        )[:1],
         rows.filter(asset__kind__in=SERVER_KINDS).order_by("asset_id")[:50],
-    ):
+    ]
+    if isolations:
+        subsets.append(
+            infected.filter(infection_observed_at__gt=isolations[0].isolated_at).order_by(
+                "infection_observed_at", "asset_id"
+            )[:2]
+        )
+    for subset in subsets:
         picked.update({fact.asset_id: fact for fact in _facts(subset)})
+    earliest = infected.filter(infection_observed_at__isnull=False).order_by(
+        "infection_observed_at"
+    )
     return evaluator.Snapshot(
         level=incident.level,
         assets=tuple(picked[k] for k in sorted(picked)),
         leaks=_leaks(incident),
         external_comm_status=incident.external_comm_status,
         infected_total=infected.count(),
+        earliest_infections=tuple(
+            earliest.values_list("infection_observed_at", flat=True)[:threshold]
+        ),
+        external_comm_since=_external_comm_since(incident),
     )
 
 
@@ -91,9 +131,10 @@ def full_snapshot_of(incident: Incident) -> evaluator.Snapshot:
     """Every affected asset: the reference the bounded snapshot is tested against."""
     return evaluator.Snapshot(
         level=incident.level,
-        assets=tuple(_facts(AffectedAsset.objects.filter(incident=incident).order_by("asset_id"))),
+        assets=tuple(_facts(_rows(incident).order_by("asset_id"))),
         leaks=_leaks(incident),
         external_comm_status=incident.external_comm_status,
+        external_comm_since=_external_comm_since(incident),
     )
 
 
@@ -101,9 +142,14 @@ def full_snapshot_of(incident: Incident) -> evaluator.Snapshot:
 def incident_reevaluate(
     *, incident: Incident, actor: User | None, observed_at: datetime
 ) -> evaluator.Evaluation:
+    """Re-run the rules after a fact observed at ``observed_at`` (the rules' "t")."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     params = params_current(organisation=incident.organisation)
-    result = evaluator.evaluate(snapshot_of(incident), as_evaluator_params(params))
+    snapshot = snapshot_of(incident, threshold=params.infected_threshold)
+    result = evaluator.evaluate(snapshot, as_evaluator_params(params))
+    fired_before = set(
+        FiredRule.objects.filter(incident=incident).values_list("rule_id", flat=True)
+    )
     newly = _record_rules(incident, result, observed_at)
     _record_trend(incident, observed_at)
     if result.recommended_level != incident.recommended_level:
@@ -130,34 +176,62 @@ def incident_reevaluate(
                 level=result.recommended_level,
                 rules=result.rule_ids,
             )
-    _open_decisions(incident, result, newly, actor)
+    _open_decisions(incident, result, Firings(newly, fired_before, observed_at), actor)
     return result
 
 
-def _record_rules(incident: Incident, result: evaluator.Evaluation, at: datetime) -> set[str]:
-    """Keep the first firing of each rule; return the ids that fired for the first time."""
+@dataclass(frozen=True)
+class Firings:
+    """What this evaluation changed: the rules that fired for the first time (with the moment
+    each first held), the rules that had ever fired before, and the event's own time."""
+
+    newly: dict[str, datetime]
+    before: set[str]
+    at: datetime
+
+    def first(self, prefix: str = "") -> datetime | None:
+        """When the earliest newly fired rule (of a prefix: "L2-", "L3-") first held."""
+        times = [t for rule_id, t in self.newly.items() if rule_id.startswith(prefix)]
+        return min(times) if times else None
+
+    def gate(self, prefix: str) -> datetime | None:
+        """D-1/D-1b: the moment the *first* rule of a level ever fired, or None."""
+        if any(rule_id.startswith(prefix) for rule_id in self.before):
+            return None
+        return self.first(prefix)
+
+
+def _record_rules(
+    incident: Incident, result: evaluator.Evaluation, at: datetime
+) -> dict[str, datetime]:
+    """Keep the first firing of each rule, dated when its condition first held; return the
+    rules that fired for the first time with that moment."""
     existing = {r.rule_id: r for r in FiredRule.objects.filter(incident=incident)}
-    newly = set()
+    newly = {}
     for rule in result.fired:
         detail = {
             k: v if isinstance(v, int | str | bool) else str(v)
             for k, v in rule.detail_dict().items()
         }
+        since = rule.since or at
         if rule.rule_id in existing:
             FiredRule.objects.filter(pk=existing[rule.rule_id].pk).update(
-                last_at=at, detail=detail, params_version=result.params_version, active=True
+                last_at=max(at, since, existing[rule.rule_id].last_at),
+                detail=detail,
+                params_version=result.params_version,
+                active=True,
             )
         else:
             FiredRule.objects.create(
                 incident=incident,
                 rule_id=rule.rule_id,
                 target=rule.target,
-                first_at=at,
-                last_at=at,
+                first_at=since,
+                last_at=max(at, since),
                 params_version=result.params_version,
                 detail=detail,
             )
-            newly.add(rule.rule_id)
+            newly[rule.rule_id] = since
     still = {rule.rule_id for rule in result.fired}
     FiredRule.objects.filter(incident=incident).exclude(rule_id__in=still).update(active=False)
     return newly
@@ -178,19 +252,25 @@ def _record_trend(incident: Incident, at: datetime) -> None:
 
 
 def _open_decisions(
-    incident: Incident, result: evaluator.Evaluation, newly: set[str], actor: User | None
+    incident: Incident, result: evaluator.Evaluation, firings: Firings, actor: User | None
 ) -> None:
+    """L-E, and the level gates D-1 / D-1b with their checklists, each dated at its "t"."""
     reason = "; ".join(explain.explain_all(result.fired))
     if result.recommended_level > incident.level:
-        _escalate_decision(incident, result.recommended_level, reason, result, actor)
-    if any(r.startswith("L2-") for r in newly) and not _had_level2_gate(incident):
-        _level2_gate(incident, reason, actor)
-    if any(r.startswith("L3-") for r in newly):
-        _level3_gate(incident, reason, actor)
+        at = firings.first() or firings.at
+        _escalate_decision(incident, result.recommended_level, reason, actor, at)
+    level2 = firings.gate("L2-")
+    if level2 is not None:
+        _level2_gate(incident, reason, actor, level2)
+        checklist_issue(incident=incident, level=2, actor=actor, at=level2)
+    level3 = firings.gate("L3-")
+    if level3 is not None:
+        _level3_gate(incident, reason, actor, level3)
+        checklists_through(incident=incident, level=3, actor=actor, at=level3)
 
 
 def _escalate_decision(
-    incident: Incident, target: int, reason: str, result: evaluator.Evaluation, actor: User | None
+    incident: Incident, target: int, reason: str, actor: User | None, at: datetime
 ) -> None:
     """L-E: one open ESCALATE_LEVEL decision; a higher recommendation raises it in place."""
     open_one = (
@@ -207,6 +287,7 @@ def _escalate_decision(
             target_level=target,
             opened_by_rule="L-E",
             reason=reason,
+            at=at,
         )
     elif (open_one.target_level or 0) < target:
         open_one.target_level, open_one.reason = target, reason
@@ -219,25 +300,15 @@ def _escalate_decision(
         )
 
 
-def _had_level2_gate(incident: Incident) -> bool:
-    return Decision.objects.filter(incident=incident, opened_by_rule="D-1").exists()
-
-
 def _blocked(incident: Incident, decision_type: str) -> bool:
-    return (
-        Decision.objects.filter(incident=incident, type=decision_type)
-        .filter(status=DecisionStatus.OPEN)
-        .exists()
-        or Decision.objects.filter(
-            incident=incident,
-            type=decision_type,
-            status=DecisionStatus.DECIDED,
-            outcome=Outcome.APPROVED,
-        ).exists()
-    )
+    """D-1: a decision point is never opened twice: one of its type is open, or approved."""
+    same = Decision.objects.filter(incident=incident, type=decision_type)
+    if same.filter(status=DecisionStatus.OPEN).exists():
+        return True
+    return same.filter(status=DecisionStatus.DECIDED, outcome=Outcome.APPROVED).exists()
 
 
-def _level2_gate(incident: Incident, reason: str, actor: User | None) -> None:
+def _level2_gate(incident: Incident, reason: str, actor: User | None, at: datetime) -> None:
     """D-1: the three level-2 decision points, unless one of a type is open or approved."""
     for decision_type, recommendation in (
         ("ESTABLISH_IRT", Recommendation.APPROVE),
@@ -252,39 +323,40 @@ def _level2_gate(incident: Incident, reason: str, actor: User | None) -> None:
                 recommendation=recommendation,
                 opened_by_rule="D-1",
                 reason=reason,
+                at=at,
             )
 
 
-def _level3_gate(incident: Incident, reason: str, actor: User | None) -> None:
+def _level3_gate(incident: Incident, reason: str, actor: User | None, at: datetime) -> None:
     """D-1b: cut-off and full BCP recommended; declined or deferred ones are superseded."""
     for decision_type, scope in (
         ("CUT_ALL_EXTERNAL_NETWORK", Scope.NONE),
         ("ACTIVATE_CYBER_BCP", Scope.FULL),
     ):
-        _recommend_approval(incident, decision_type, scope, reason, actor)
-    if not Decision.objects.filter(
-        incident=incident, type="PUBLIC_ANNOUNCEMENT", status=DecisionStatus.OPEN
-    ).exists():
-        decisions.decision_open(
-            incident=incident,
-            decision_type="PUBLIC_ANNOUNCEMENT",
-            actor=actor,
-            opened_by_rule="D-1b",
-            reason=reason,
-        )
-    if not _blocked(incident, "ESTABLISH_IRT"):
-        decisions.decision_open(
-            incident=incident,
-            decision_type="ESTABLISH_IRT",
-            actor=actor,
-            recommendation=Recommendation.APPROVE,
-            opened_by_rule="D-1b",
-            reason=reason,
-        )
+        _recommend_approval(incident, decision_type, scope, reason, actor, at)
+    for decision_type, recommendation in (
+        ("PUBLIC_ANNOUNCEMENT", Recommendation.NONE),
+        ("ESTABLISH_IRT", Recommendation.APPROVE),
+    ):
+        if not _blocked(incident, decision_type):
+            decisions.decision_open(
+                incident=incident,
+                decision_type=decision_type,
+                actor=actor,
+                recommendation=recommendation,
+                opened_by_rule="D-1b",
+                reason=reason,
+                at=at,
+            )
 
 
 def _recommend_approval(
-    incident: Incident, decision_type: str, scope: str, reason: str, actor: User | None
+    incident: Incident,
+    decision_type: str,
+    scope: str,
+    reason: str,
+    actor: User | None,
+    at: datetime,
 ) -> None:
     same = Decision.objects.select_for_update().filter(incident=incident, type=decision_type)
     approved = same.filter(status=DecisionStatus.DECIDED, outcome=Outcome.APPROVED)
@@ -308,4 +380,5 @@ def _recommend_approval(
         recommended_scope=scope,
         opened_by_rule="D-1b",
         reason=reason,
+        at=at,
     )

@@ -7,12 +7,15 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.errors import InvalidInput
 from incidents import access
-from incidents.models import Asset, Incident, MailDelivery
+from incidents.models import Incident, Indicator, MailDelivery
 from incidents.services import assets as asset_services
 from incidents.services import findings
+from incidents.services import indicators as indicator_services
 
 FACT_KINDS = ("infection", "external_comm", "leak", "delivery_executed")
 
@@ -26,10 +29,12 @@ def fact_record(
     asset_tag: str = "",
     asset_kind: str = "PC",
     holds_personal_data: bool | None = None,
+    holds_confidential_data: bool | None = None,
     state: str = "",
     via: str | None = None,
     status: str = "",
-    to_c2: bool = False,
+    c2_indicator: int | None = None,
+    c2: str = "",
     personal_data: bool = False,
     delivery: int | None = None,
     occurred_at: datetime | None = None,
@@ -38,7 +43,18 @@ def fact_record(
 ) -> Incident:
     """Record the finding; the re-evaluation runs inside, so the answer is current."""
     access.require(access.can_edit_incidents(actor), "record findings")
-    asset = _asset(incident, asset_tag, asset_kind, holds_personal_data) if asset_tag else None
+    asset = (
+        asset_services.asset_upsert(
+            organisation_id=incident.organisation_id,
+            asset_tag=asset_tag,
+            hostname=asset_tag,
+            kind=asset_kind or "PC",
+            holds_personal_data=holds_personal_data,
+            holds_confidential_data=holds_confidential_data,
+        )
+        if asset_tag
+        else None
+    )
     times = {"occurred_at": occurred_at, "observed_at": observed_at}
     if kind == "infection":
         findings.asset_infection_set(
@@ -46,7 +62,12 @@ def fact_record(
         )
     elif kind == "external_comm":
         findings.external_comm_record(
-            incident=incident, actor=actor, status=status, asset=asset, to_c2=to_c2, **times
+            incident=incident,
+            actor=actor,
+            status=status,
+            asset=asset,
+            c2=_c2(incident, actor, c2_indicator, c2),
+            **times,
         )
     elif kind == "leak":
         findings.leak_record(
@@ -66,11 +87,17 @@ def fact_record(
     return incident
 
 
-def _asset(incident: Incident, tag: str, kind: str, personal: bool | None) -> Asset:
-    return asset_services.asset_upsert(
-        organisation_id=incident.organisation_id,
-        asset_tag=tag,
-        hostname=tag,
-        kind=kind or "PC",
-        holds_personal_data=personal,
-    )
+def _c2(incident: Incident, actor: User, pk: int | None, value: str) -> Indicator | None:
+    """X-2: the C2 indicator named by id, or by its domain / IP (added to the incident)."""
+    if pk is not None:
+        found = Indicator.objects.filter(pk=pk, incident=incident).first()
+        if found is None:
+            raise InvalidInput(
+                "not_a_c2_indicator",
+                _("Choose a C2 domain or C2 IP indicator of this incident."),
+                field="c2_indicator",
+            )
+        return found
+    if value.strip():
+        return indicator_services.c2_indicator_for(incident=incident, actor=actor, value=value)
+    return None

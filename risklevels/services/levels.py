@@ -19,7 +19,7 @@ from risklevels.services.checklists import checklist_issue, checklists_through
 
 def on_declared(*, incident: Incident, actor: User | None) -> None:
     """L-1: every incident starts at level 1 with the level-1 checklist of its category."""
-    checklist_issue(incident=incident, level=1, actor=actor)
+    checklist_issue(incident=incident, level=1, actor=actor, at=incident.declared_at)
 
 
 @transaction.atomic
@@ -31,15 +31,14 @@ def level_apply(decision: Decision, actor: User) -> None:
     previous, target = incident.level, decision.target_level
     if target == previous:
         return
+    active = FiredRule.objects.filter(incident=incident, active=True)
     incident.level = target
     incident.peak_level = max(incident.peak_level, target)
-    incident.recommended_level = max(incident.recommended_level, target)
-    if decision.type == "DEESCALATE_LEVEL":
-        incident.recommended_level = target
+    # L-0/L-D: the recommendation is max(level, the targets of the rules that still fire); an
+    # approved lowering does not hide a rule that still holds.
+    incident.recommended_level = max([target, *active.values_list("target", flat=True)])
     incident.save(update_fields=["level", "peak_level", "recommended_level", "updated_at"])
-    rules = list(
-        FiredRule.objects.filter(incident=incident, active=True).values_list("rule_id", flat=True)
-    )
+    rules = list(active.values_list("rule_id", flat=True))
     LevelChange.objects.create(
         incident=incident,
         from_level=previous,
@@ -64,7 +63,7 @@ def level_apply(decision: Decision, actor: User) -> None:
         level=target,
         decision=decision,
     )
-    if target > previous:
+    if target > previous:  # a level entered without its gate (a manual escalation)
         checklists_through(incident=incident, level=target, actor=actor)
 
 

@@ -47,6 +47,7 @@ def levels_seed(*, organisation: Organisation) -> None:
             title_en=en,
             owner_role=role,
             refs=refs,
+            target_minutes=seed.TARGET_MINUTES.get(code),
             order=i,
         )
         for track, rows in (

@@ -266,3 +266,65 @@ def test_b3_full_to_partial_needs_a_new_partial_bcp_decision(incident, decision_
         scope="PARTIAL",
     )
     assert BcpActivation.objects.get(incident=incident).state == "ACTIVATED_PARTIAL"
+
+
+def test_b2_stand_down_refused_while_an_infected_host_is_not_isolated(incident, decision_maker):
+    cut = _open(incident, "CUT_ALL_EXTERNAL_NETWORK")
+    decisions.decision_decide(decision=cut, actor=decision_maker, outcome="APPROVED", rationale="r")
+    incident.affected_assets.update(containment_state="NOT_CONTAINED", isolated_at=None)
+    incident.status = "RECOVERING"
+    incident.save()
+    stand_down = _open(incident, "BCP_STAND_DOWN")
+    with pytest.raises(Conflict) as err:
+        decisions.decision_decide(
+            decision=stand_down, actor=decision_maker, outcome="APPROVED", rationale="r"
+        )
+    assert [f["code"] for f in err.value.details["failed"]] == ["B2-ISOLATED"]
+    assert BcpActivation.objects.get(incident=incident).state == "ACTIVATED_FULL"
+
+
+def test_d4_a_deputys_refusal_needs_ratification_too(incident, decision_maker, deputy):
+    decided = decisions.decision_decide(
+        decision=_open(incident, "ESTABLISH_IRT"),
+        actor=deputy,
+        outcome="DECLINED",
+        rationale="社長不在",
+    )
+    assert decided.requires_ratification is True
+
+
+def test_d4_the_primarys_decision_needs_no_ratification(incident, decision_maker, deputy):
+    decided = decisions.decision_decide(
+        decision=_open(incident, "ESTABLISH_IRT"),
+        actor=decision_maker,
+        outcome="APPROVED",
+        rationale="r",
+    )
+    assert decided.requires_ratification is False
+    with pytest.raises(Conflict):
+        decisions.decision_ratify(decision=decided, actor=decision_maker)
+
+
+def test_d4_a_deputys_deferral_needs_no_ratification(incident, decision_maker, deputy):
+    decided = decisions.decision_decide(
+        decision=_open(incident, "ESTABLISH_IRT"),
+        actor=deputy,
+        outcome="DEFERRED",
+        rationale="情報不足",
+        redecide_by=timezone.now() + timedelta(hours=1),
+    )
+    assert decided.requires_ratification is False
+    assert records.incident_facts(incident).pending_ratifications == 0
+
+
+def test_d6_declining_a_further_bcp_leaves_an_activated_bcp_as_it_is(incident, decision_maker):
+    first = _open(incident)
+    decisions.decision_decide(
+        decision=first, actor=decision_maker, outcome="APPROVED", rationale="r", scope="PARTIAL"
+    )
+    wider = _open(incident)  # e.g. D-1b asking for a full activation
+    decisions.decision_decide(
+        decision=wider, actor=decision_maker, outcome="DECLINED", rationale="部分発動で足りる"
+    )
+    assert BcpActivation.objects.get(incident=incident).state == "ACTIVATED_PARTIAL"
+    assert Decision.objects.get(pk=wider.pk).outcome == "DECLINED"

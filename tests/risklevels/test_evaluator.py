@@ -47,6 +47,17 @@ def pc(n, state="SUSPECTED", via="MAIL", infected=T0, isolated=None):
             1,
             id="L2-b needs the isolation before the infection",
         ),
+        pytest.param(
+            Snapshot(
+                assets=(
+                    pc(1, infected=T0, isolated=T0 + timedelta(minutes=20)),
+                    pc(2, infected=T0 + timedelta(minutes=10)),
+                )
+            ),
+            ["L2-a"],
+            2,
+            id="L2-b an isolation after the other infection is not the trend",
+        ),
         pytest.param(Snapshot(assets=(pc(1, via="LATERAL"),)), ["L2-c"], 2, id="L2-c lateral"),
         pytest.param(Snapshot(external_comm_status="SUSPECTED"), ["L2-d"], 2, id="L2-d suspected"),
         pytest.param(Snapshot(external_comm_status="CONFIRMED"), ["L2-d"], 2, id="L2-d confirmed"),
@@ -177,3 +188,52 @@ def test_result_does_not_depend_on_the_order_facts_arrived(existing, rnd):
     shuffled = list(existing)
     rnd.shuffle(shuffled)
     assert evaluate(Snapshot(assets=existing), P) == evaluate(Snapshot(assets=tuple(shuffled)), P)
+
+
+M = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "rule_id", "since"),
+    [
+        pytest.param(
+            Snapshot(assets=(pc(1, infected=T0 + 30 * M), pc(2, infected=T0 + 10 * M))),
+            "L2-a",
+            T0 + 30 * M,
+            id="L2-a when the threshold-th infection was seen",
+        ),
+        pytest.param(
+            Snapshot(
+                assets=(
+                    pc(1, isolated=T0),
+                    pc(2, infected=T0 + 50 * M),
+                    pc(3, infected=T0 + 20 * M),
+                )
+            ),
+            "L2-b",
+            T0 + 20 * M,
+            id="L2-b the first infection seen after another asset's isolation",
+        ),
+        pytest.param(
+            Snapshot(external_comm_status="CONFIRMED", external_comm_since=(("SUSPECTED", T0),)),
+            "L2-d",
+            T0,
+            id="L2-d the first outside communication",
+        ),
+        pytest.param(
+            Snapshot(
+                leaks=(
+                    LeakFact("SUSPECTED", 1, "PC", observed_at=T0 + 5 * M),
+                    LeakFact("SUSPECTED", 1, "PC", observed_at=T0 + 7 * M),
+                    LeakFact("SUSPECTED", 2, "PC", observed_at=T0 + 9 * M),
+                )
+            ),
+            "L3-a",
+            T0 + 9 * M,
+            id="L3-a when the second PC's leak was seen",
+        ),
+    ],
+)
+def test_each_rule_says_since_when_it_holds(snapshot, rule_id, since):
+    fired = {rule.rule_id: rule.since for rule in evaluate(snapshot, P).fired}
+    assert fired[rule_id] == since

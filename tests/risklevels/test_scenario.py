@@ -9,7 +9,7 @@ import time_machine
 from bcp.models import Decision
 from bcp.services import decisions
 from incidents.models import Asset, Incident, Task
-from incidents.services import assets, findings, intake, triage
+from incidents.services import assets, findings, indicators, intake, triage
 from risklevels.models import FiredRule, LevelChange
 from tests.incidents.conftest import PHISH
 
@@ -26,6 +26,18 @@ def _report(organisation, n):
     return intake.report_submit(organisation=organisation, actor=None, data=data)
 
 
+class Forward:
+    """The scenario's clock: it only moves forward (a step back is a mistake in the test)."""
+
+    def __init__(self, traveller, start):
+        self.traveller, self.now = traveller, start
+
+    def move_to(self, moment):
+        assert moment >= self.now, f"the clock would run backwards: {self.now} → {moment}"
+        self.traveller.move_to(moment)
+        self.now = moment
+
+
 def _open_decisions(incident):
     return {d.type: d for d in Decision.objects.filter(incident=incident, status="OPEN")}
 
@@ -33,7 +45,8 @@ def _open_decisions(incident):
 def test_targeted_email_wave_escalates_to_level_2_with_its_decisions_and_checklists(
     organisation, isms_office, handler, csirt_lead, decision_maker, deputy
 ):
-    with time_machine.travel(T0, tick=False) as clock:
+    with time_machine.travel(T0, tick=False) as traveller:
+        clock = Forward(traveller, T0)
         first = _report(organisation, 1)
         clock.move_to(T0 + timedelta(minutes=5))
         incident = triage.event_promote(event=first.event, actor=isms_office)
@@ -48,9 +61,10 @@ def test_targeted_email_wave_escalates_to_level_2_with_its_decisions_and_checkli
         pc3 = Asset.objects.create(organisation=organisation, asset_tag="PC-03")
         deliveries = list(incident.mail_messages.get().deliveries.order_by("id"))
 
-        clock.move_to(T0 + timedelta(minutes=30))
+        first_execution = T0 + timedelta(hours=3, minutes=10)  # after the last report
+        clock.move_to(first_execution)
         findings.delivery_mark_executed(delivery=deliveries[1], actor=handler, asset=pc2)
-        clock.move_to(T0 + timedelta(minutes=32))
+        clock.move_to(first_execution + timedelta(minutes=2))
         affected = incident.affected_assets.get(asset=pc2)
         assets.affected_asset_update(
             affected=affected,
@@ -61,7 +75,7 @@ def test_targeted_email_wave_escalates_to_level_2_with_its_decisions_and_checkli
         assert (incident.level, incident.recommended_level) == (1, 1)
         assert not _open_decisions(incident)
 
-        second_execution = T0 + timedelta(minutes=70)  # 40 minutes after the first
+        second_execution = first_execution + timedelta(minutes=40)
         clock.move_to(second_execution)
         findings.delivery_mark_executed(delivery=deliveries[2], actor=handler, asset=pc3)
         incident.refresh_from_db()
@@ -81,6 +95,8 @@ def test_targeted_email_wave_escalates_to_level_2_with_its_decisions_and_checkli
             assert opened[kind].due_at == second_execution + timedelta(minutes=30)
             assert opened[kind].assignee == decision_maker
         assert "L2-a" in opened["ESCALATE_LEVEL"].reason
+        # D-1: the level-2 checklist is issued with the gate, before anyone approves level 2.
+        assert Task.objects.filter(incident=incident, level=2).count() == 12
 
         clock.move_to(second_execution + timedelta(minutes=10))
         decisions.decision_decide(
@@ -96,7 +112,13 @@ def test_targeted_email_wave_escalates_to_level_2_with_its_decisions_and_checkli
 
         clock.move_to(second_execution + timedelta(minutes=50))
         findings.external_comm_record(
-            incident=incident, actor=handler, status="CONFIRMED", asset=pc3, to_c2=True
+            incident=incident,
+            actor=handler,
+            status="CONFIRMED",
+            asset=pc3,
+            c2=indicators.c2_indicator_for(
+                incident=incident, actor=handler, value="cdn-update.example"
+            ),
         )
         incident.refresh_from_db()
         assert "L2-d" in set(

@@ -1,4 +1,5 @@
-"""The bounded database snapshot fires exactly the rules the full snapshot fires."""
+"""The bounded database snapshot fires exactly the rules the full snapshot fires, from the
+same moments."""
 
 import random
 from datetime import timedelta
@@ -43,13 +44,17 @@ def test_bounded_snapshot_agrees_with_the_full_one(incident):
         for _ in range(25):
             _scenario(incident, rnd, rnd.randint(0, 14))
             full = evaluator.evaluate(full_snapshot_of(incident), params)
-            bounded = evaluator.evaluate(snapshot_of(incident), params)
-            assert bounded.rule_ids == full.rule_ids
+            bounded = evaluator.evaluate(
+                snapshot_of(incident, threshold=params.infected_threshold), params
+            )
+            assert [(r.rule_id, r.since) for r in bounded.fired] == [
+                (r.rule_id, r.since) for r in full.fired
+            ]
             assert bounded.recommended_level == full.recommended_level
 
 
 def test_snapshot_costs_the_same_queries_at_any_size(incident, django_assert_max_num_queries):
     rnd = random.Random(7)
     _scenario(incident, rnd, 40)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         snapshot_of(incident)

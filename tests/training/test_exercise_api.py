@@ -43,7 +43,7 @@ def test_a_harness_replays_a_scenario_step_by_step(api, started, isms_office, cs
     assert state["incidents"][0]["recommended_level"] == 2
     irt = _decision(state, "ESTABLISH_IRT")
     assert irt["due_at"].startswith("2026-11-24T19:40")
-    assert {t["level"] for t in state["tasks"]} == {1}
+    assert {t["level"] for t in state["tasks"]} == {1, 2}  # D-1: issued at the gate
 
     api.force_authenticate(csirt_lead)
     escalate = _decision(state, "ESCALATE_LEVEL")

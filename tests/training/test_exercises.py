@@ -184,3 +184,15 @@ def test_an_invalid_scenario_is_refused_with_its_problems(organisation, isms_off
     problems = " ".join(refused.value.details["problems"])
     assert "asset" in problems and "report" in problems
     assert not Exercise.objects.exists()
+
+
+def test_the_isolation_inject_records_the_isolation_and_nothing_else(stepped, isms_office):
+    _advance(stepped, isms_office, at(hours=1, minutes=45))  # PC-15 isolated at +1:45
+    incident = Incident.objects.get(exercise_link__exercise=stepped)
+    pc15 = incident.affected_assets.get(asset__asset_tag=f"EX{stepped.pk}-PC-15")
+    facts = incident.facts.filter(asset=pc15.asset, kind__startswith="ASSET_").order_by("id")
+    assert [(f.kind, f.data["to"]) for f in facts] == [
+        ("ASSET_INFECTION", "SUSPECTED"),
+        ("ASSET_CONTAINMENT", "ISOLATED"),
+    ]
+    assert (pc15.infection_state, pc15.containment_state) == ("SUSPECTED", "ISOLATED")

@@ -114,7 +114,8 @@ class ExerciseInjectSerializer(serializers.Serializer):
         state="incidents.AffectedAsset.infection_state",
         via="incidents.AffectedAsset.infection_via",
         status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
-        nowhere=("asset",),
+        # c2 becomes a drill domain (cut to the indicator's column), observed an offset.
+        nowhere=("asset", "c2", "observed"),
     )
 
     kind = serializers.ChoiceField(choices=InjectKind.choices)
@@ -127,7 +128,13 @@ class ExerciseInjectSerializer(serializers.Serializer):
     via = serializers.ChoiceField(choices=e.InfectionVia.choices, required=False)
     status = serializers.ChoiceField(choices=FACT_STATUS, required=False)
     to_c2 = serializers.BooleanField(required=False)
+    c2 = serializers.CharField(max_length=100, required=False)
     personal_data = serializers.BooleanField(required=False)
+    observed = serializers.CharField(
+        max_length=10,
+        required=False,
+        help_text=_("When it was learned, as an offset from the start (+1:20), if before now"),
+    )
 
 
 class ExerciseDecideSerializer(serializers.Serializer):

@@ -22,8 +22,9 @@ from bcp.models import Decision
 from bcp.services import sweep
 from common import clock
 from common.errors import Conflict, DomainError, InvalidInput
-from incidents.models import AffectedAsset, Asset, Incident
-from incidents.services import assets, findings, intake, triage
+from incidents.models import AffectedAsset, Asset, Incident, Indicator
+from incidents.services import assets, findings, indicators, intake, triage
+from training import scenario
 from training.enums import InjectKind
 from training.models import Exercise, ExerciseIncident, ExerciseInject
 
@@ -107,6 +108,7 @@ def _asset(exercise: Exercise, name: str) -> Asset:
         asset_tag=tag(exercise, name),
         kind=spec.get("kind", "PC"),
         holds_personal_data=spec.get("holds_personal_data"),
+        holds_confidential_data=spec.get("holds_confidential_data"),
     )
 
 
@@ -177,6 +179,23 @@ def _start_incident(exercise: Exercise, event: Any) -> Incident:
     return incident
 
 
+def _observed(exercise: Exercise, inject: ExerciseInject) -> datetime | None:
+    """When the organisation learned the inject's fact, if earlier than it was entered."""
+    offset = inject.payload.get("observed")
+    if offset in (None, ""):
+        return None
+    return exercise.starts_at + scenario.parse_offset(offset)
+
+
+def _c2(exercise: Exercise, incident: Incident, payload: dict[str, Any]) -> Indicator | None:
+    """X-2: the drill's C2 domain (``c2`` names one, ``to_c2`` takes the exercise's own)."""
+    name = payload.get("c2") or ("c2" if payload.get("to_c2") else "")
+    if not name:
+        return None
+    value = f"{_slug(str(name))}.ex{exercise.pk}.{DRILL_DOMAIN}"
+    return indicators.c2_indicator_for(incident=incident, actor=None, value=value)
+
+
 def _infection(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
     affected = findings.asset_infection_set(
@@ -185,6 +204,7 @@ def _infection(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
         asset=_asset(exercise, payload["asset"]),
         state=payload["state"],
         via=payload.get("via"),
+        observed_at=_observed(exercise, inject),
     )
     return {"asset": payload["asset"], "state": affected.infection_state}
 
@@ -194,24 +214,33 @@ def _isolation(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     asset = _asset(exercise, inject.payload["asset"])
     affected = AffectedAsset.objects.filter(incident=incident, asset=asset).first()
     changes = {"containment_state": "ISOLATED", "isolation_method": "LAN_UNPLUG"}
+    observed = _observed(exercise, inject)
     if affected is None:
         assets.affected_asset_add(
-            incident=incident, actor=exercise.started_by, asset=asset, **changes
+            incident=incident,
+            actor=exercise.started_by,
+            asset=asset,
+            observed_at=observed,
+            **changes,
         )
     else:
-        assets.affected_asset_update(affected=affected, actor=exercise.started_by, changes=changes)
+        assets.affected_asset_update(
+            affected=affected, actor=exercise.started_by, changes=changes, observed_at=observed
+        )
     return {"asset": inject.payload["asset"], "containment_state": "ISOLATED"}
 
 
 def _external_comm(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
     asset = _asset(exercise, payload["asset"]) if payload.get("asset") else None
+    incident = incident_of(exercise)
     incident = findings.external_comm_record(
-        incident=incident_of(exercise),
+        incident=incident,
         actor=None,
         status=payload["status"],
         asset=asset,
-        to_c2=bool(payload.get("to_c2")),
+        c2=_c2(exercise, incident, payload),
+        observed_at=_observed(exercise, inject),
     )
     return {"external_comm_status": incident.external_comm_status}
 
@@ -225,6 +254,7 @@ def _leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
         status=payload["status"],
         asset=asset,
         personal_data=bool(payload.get("personal_data")),
+        observed_at=_observed(exercise, inject),
     )
     return {"leak_status": incident.leak_status}
 

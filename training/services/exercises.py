@@ -187,7 +187,9 @@ def exercise_inject(
     exercise = _lock(exercise, actor, participant=True)
     now = _catch_up(exercise)
     try:
-        item = scenario.validate_inject({**payload, "kind": kind, "text": text})
+        item = scenario.validate_inject(
+            {**payload, "kind": kind, "text": text}, at=now - exercise.starts_at
+        )
     except scenario.ScenarioError as error:
         raise InvalidInput(
             "invalid_inject", _("The inject is not valid."), problems=error.problems

@@ -42,7 +42,15 @@ from incidents.services.timeline import Check
 class AssetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Asset
-        fields = ["id", "asset_tag", "hostname", "kind", "holds_personal_data", "criticality"]
+        fields = [
+            "id",
+            "asset_tag",
+            "hostname",
+            "kind",
+            "holds_personal_data",
+            "holds_confidential_data",
+            "criticality",
+        ]
         read_only_fields = fields
 
 
@@ -57,6 +65,7 @@ class AffectedAssetSerializer(serializers.ModelSerializer):
             "infection_state",
             "infection_via",
             "first_infected_at",
+            "infection_observed_at",
             "malware_capability",
             "containment_state",
             "isolated_at",
@@ -81,6 +90,14 @@ class AffectedAssetUpdateSerializer(EditableFieldsMixin, serializers.Serializer)
     isolation_method = choice(e.IsolationMethod.choices, required=False, allow_blank=True)
     remediation_state = choice(e.RemediationState.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    observed_at = PlausibleDateTimeField(
+        required=False,
+        future=timedelta(0),
+        help_text=_(
+            "When the organisation learned this (if earlier than now): the time the escalation "
+            "rules and deadlines run from"
+        ),
+    )
 
 
 class AffectedAssetCreateSerializer(AffectedAssetUpdateSerializer):
@@ -97,13 +114,22 @@ class AffectedAssetCreateSerializer(AffectedAssetUpdateSerializer):
     hostname = text(255)
     kind = choice(e.AssetKind.choices, default=e.AssetKind.PC)
     holds_personal_data = serializers.BooleanField(required=False, allow_null=True, default=None)
+    holds_confidential_data = serializers.BooleanField(
+        required=False, allow_null=True, default=None
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return attrs  # a create ignores fields it does not know
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """(the asset's fields, the affected asset's fields)."""
-        asset_keys = {"asset_tag", "hostname", "kind", "holds_personal_data"}
+        asset_keys = {
+            "asset_tag",
+            "hostname",
+            "kind",
+            "holds_personal_data",
+            "holds_confidential_data",
+        }
         data = self.validated_data
         return (
             {k: v for k, v in data.items() if k in asset_keys},

@@ -66,8 +66,10 @@ class AffectedAssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Inc
         affected = self.get_object()
         body = s.AffectedAssetUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
+        changes = dict(body.validated_data)
+        observed_at = changes.pop("observed_at", None)
         affected = assets.affected_asset_update(
-            affected=affected, actor=request.user, changes=dict(body.validated_data)
+            affected=affected, actor=request.user, changes=changes, observed_at=observed_at
         )
         return Response(s.AffectedAssetSerializer(affected).data)
 

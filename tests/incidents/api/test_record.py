@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from incidents.facts import infection_counts
 from incidents.models import AffectedAsset, Asset, Indicator, MailDelivery, Task
 from incidents.services import records, tasks
 from incidents.services.checkpoints import timeline_checkpoint
@@ -243,3 +244,28 @@ def test_timeline_verify_names_the_first_broken_link(office, base, incident):
     assert body["ok"] is False
     assert body["first_broken_seq"] == 2
     assert body["check"] == "hmac_mismatch"
+
+
+def _recovering(incident):
+    """The reporter's PC-12 (suspected, isolated) cleaned and the incident in RECOVERING."""
+    affected = incident.affected_assets.get()
+    AffectedAsset.objects.filter(pk=affected.pk).update(remediation_state="REIMAGED")
+    type(incident).objects.filter(pk=incident.pk).update(status="RECOVERING")
+    return affected
+
+
+def test_restoring_an_infected_pc_records_only_the_remediation(office, base, incident):
+    affected = _recovering(incident)
+    facts_before = list(incident.facts.order_by("id").values_list("kind", "data"))
+    response = office.patch(
+        f"{base}/affected-assets/{affected.pk}/", {"remediation_state": "RESTORED"}, format="json"
+    )
+    assert response.status_code == 200
+    incident.refresh_from_db()
+    assert incident.status == "RECOVERING"
+    new = list(incident.facts.order_by("id").values_list("kind", "data"))[len(facts_before) :]
+    assert [(kind, data["from"], data["to"]) for kind, data in new] == [
+        ("ASSET_REMEDIATION", "REIMAGED", "RESTORED")
+    ]
+    assert infection_counts(incident)["infected_effective_count"] == 1
+    assert not incident.timeline.filter(kind="incident.status_changed").exists()

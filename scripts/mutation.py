@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""The mutation gate: a rule's tests must fail when the rule's clause is deleted.
+
+Each entry of CLAUSES names one clause of a rule of DOMAIN-MODEL §3 (by rule id), the file it
+lives in, the exact source text of the clause and what it becomes without it. The gate first runs
+the rule tests on the unchanged code (they must pass), then, one clause at a time, writes the
+mutant, runs the rule tests again and puts the file back. A clause is *killed* when a test fails;
+one that survives means no test protects that clause, and the gate fails.
+
+    make mutation                     # every clause (about ten minutes on two cores)
+    python scripts/mutation.py --list # the clauses
+    python scripts/mutation.py --only D-4  # the clauses whose id starts with D-4
+    python scripts/mutation.py --check     # only check that every clause's text is still there
+
+Run it with the test environment (`make mutation` sets it, like `make test`). When a clause is
+refactored, update its text here; `tests/test_mutation_gate.py` fails until the list matches
+the code. A run that is killed leaves the original next to the file (`<file>.mutation-orig`);
+the next run puts it back first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKUP_SUFFIX = ".mutation-orig"
+
+# The tests of the escalation, decision and BCP rules: what the gate runs for every mutant.
+RULE_TESTS = (
+    "tests/risklevels/test_evaluator.py",
+    "tests/risklevels/test_rules_in_the_record.py",
+    "tests/risklevels/test_observed_time.py",
+    "tests/risklevels/test_scenario.py",
+    "tests/bcp/test_decisions.py",
+    "tests/incidents/api/test_record.py",
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    rule: str  # the rule id of DOMAIN-MODEL §3 (or the issue's defect it guards)
+    says: str  # the clause, in words
+    path: str  # relative to the repository root
+    find: str  # the exact source text of the clause (must occur exactly once)
+    replace: str  # the code without the clause
+    first: tuple[str, ...] = field(default=())  # test files to run first (faster kills)
+
+
+CLAUSES: tuple[Clause, ...] = (
+    Clause(
+        "B-2",
+        "stand down only with no infected host left unisolated",
+        "bcp/services/decisions.py",
+        "    if unisolated:\n        failures.append(",
+        "    if False:\n        failures.append(",
+        ("tests/bcp/test_decisions.py",),
+    ),
+    Clause(
+        "D-1",
+        "unless a decision of that type is OPEN",
+        "risklevels/services/engine.py",
+        "if same.filter(status=DecisionStatus.OPEN).exists():\n        return True",
+        "if False:\n        return True",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "D-1",
+        "unless a decision of that type is APPROVED",
+        "risklevels/services/engine.py",
+        "return same.filter(status=DecisionStatus.DECIDED, outcome=Outcome.APPROVED).exists()",
+        "return False",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "D-1",
+        "the level-2 checklist is issued at the gate, not at approval",
+        "risklevels/services/engine.py",
+        "checklist_issue(incident=incident, level=2, actor=actor, at=level2)",
+        "pass",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "D-1b",
+        "unless already APPROVED at FULL scope",
+        "risklevels/services/engine.py",
+        "if approved.filter(outcome_scope__in=[full, Scope.FULL]).exists():",
+        "if False:",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "D-1b",
+        "a gate opens once, at the first rule of its level (not once per rule)",
+        "risklevels/services/engine.py",
+        "if any(rule_id.startswith(prefix) for rule_id in self.before):\n            return None",
+        "if False:\n            return None",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "D-4",
+        "a deputy's decision needs ratification",
+        "bcp/services/decisions.py",
+        "holder.rank > 1 or decision.decided_as_delegate",
+        "decision.decided_as_delegate",
+        ("tests/bcp/test_decisions.py",),
+    ),
+    Clause(
+        "D-4",
+        "DEFERRED needs no ratification",
+        "bcp/services/decisions.py",
+        "decision.requires_ratification = outcome != Outcome.DEFERRED and (",
+        "decision.requires_ratification = (",
+        ("tests/bcp/test_decisions.py",),
+    ),
+    Clause(
+        "D-6",
+        "DECLINED leaves an ACTIVATED_* state as it is",
+        "bcp/services/decisions.py",
+        "if state == BcpState.DECISION_PENDING:",
+        "if True:",
+        ("tests/bcp/test_decisions.py",),
+    ),
+    Clause(
+        "L2-b",
+        "the other asset was isolated before the new infection",
+        "risklevels/evaluator.py",
+        "and a.isolated_at < late.infected_observed_at",
+        "",
+        ("tests/risklevels/test_evaluator.py",),
+    ),
+    Clause(
+        "L3-b",
+        "customer or company-confidential data counts, not only personal data",
+        "risklevels/services/engine.py",
+        " | Q(asset__holds_confidential_data=True)",
+        "",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "L-D",
+        "an approved lowering keeps the recommendation of rules that still fire",
+        "risklevels/services/levels.py",
+        'max([target, *active.values_list("target", flat=True)])',
+        "target",
+        ("tests/risklevels/test_rules_in_the_record.py",),
+    ),
+    Clause(
+        "D-2",
+        "a decision's deadline runs from the fact's observed_at, not from now",
+        "bcp/services/decisions.py",
+        "now = at or clock.now()",
+        "now = clock.now()",
+        ("tests/risklevels/test_observed_time.py",),
+    ),
+    Clause(
+        "N-1",
+        "the all-staff alert is due 30 minutes after level 1",
+        "risklevels/services/checklists.py",
+        "due_at=at + timedelta(minutes=t.target_minutes) if t.target_minutes else None,",
+        "due_at=None,",
+        ("tests/risklevels/test_observed_time.py",),
+    ),
+    Clause(
+        "§3.1",
+        "a restore is not a re-infection: every tracked state is compared, not the sent keys",
+        "incidents/services/assets.py",
+        "states = tracked_states(affected)",
+        "states = dict(before)",
+        ("tests/incidents/api/test_record.py",),
+    ),
+)
+
+
+def check() -> list[str]:
+    """Problems with the list: a clause's text missing, repeated, or not changed."""
+    problems = []
+    for clause in CLAUSES:
+        text = (ROOT / clause.path).read_text(encoding="utf-8")
+        count = text.count(clause.find)
+        if count != 1:
+            problems.append(
+                f"{clause.rule} ({clause.says}): found {count} times in {clause.path}, "
+                "expected once"
+            )
+        if clause.find == clause.replace:
+            problems.append(f"{clause.rule} ({clause.says}): the replacement is the same text")
+    return problems
+
+
+def _backup(path: Path) -> Path:
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def restore_leftovers() -> None:
+    """A run that was killed left an original behind: put it back."""
+    for clause in CLAUSES:
+        path = ROOT / clause.path
+        backup = _backup(path)
+        if backup.exists():
+            path.write_bytes(backup.read_bytes())
+            backup.unlink()
+            print(f"restored {clause.path} from a previous, interrupted run")
+
+
+def _forget_bytecode(path: Path) -> None:
+    cached = Path(importlib.util.cache_from_source(str(path)))
+    cached.unlink(missing_ok=True)
+
+
+def run_tests(first: tuple[str, ...], *, create_db: bool = False) -> tuple[int, float]:
+    tests = [*first, *(t for t in RULE_TESTS if t not in first)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--no-cov",
+        "--create-db" if create_db else "--reuse-db",
+        *tests,
+    ]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    return result.returncode, time.monotonic() - started
+
+
+class Mutant:
+    """The clause removed from its file for the duration of the block, whatever happens."""
+
+    def __init__(self, clause: Clause) -> None:
+        self.clause = clause
+        self.path = ROOT / clause.path
+
+    def __enter__(self) -> Mutant:
+        original = self.path.read_text(encoding="utf-8")
+        _backup(self.path).write_text(original, encoding="utf-8")
+        self.path.write_text(
+            original.replace(self.clause.find, self.clause.replace, 1), encoding="utf-8"
+        )
+        _forget_bytecode(self.path)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        backup = _backup(self.path)
+        self.path.write_bytes(backup.read_bytes())
+        backup.unlink()
+        _forget_bytecode(self.path)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds through Mutant.__exit__, which puts the file back
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--list", action="store_true", help="list the clauses and stop")
+    parser.add_argument("--check", action="store_true", help="only check the clauses' texts")
+    parser.add_argument("--only", default="", help="only clauses whose rule id starts so")
+    args = parser.parse_args(argv)
+    if args.list:
+        for clause in CLAUSES:
+            print(f"{clause.rule:5} {clause.says} ({clause.path})")
+        return 0
+    restore_leftovers()
+    problems = check()
+    if problems or args.check:
+        print("\n".join(problems) or f"{len(CLAUSES)} clauses, each found once.")
+        return 1 if problems else 0
+    signal.signal(signal.SIGTERM, _stop)
+    code, seconds = run_tests((), create_db=True)
+    if code != 0:
+        print(f"The rule tests fail on the unchanged code (exit {code}); fix them first.")
+        return 1
+    print(f"baseline: the rule tests pass ({seconds:.0f} s)")
+    chosen = [c for c in CLAUSES if c.rule.startswith(args.only)]
+    survivors = []
+    for clause in chosen:
+        with Mutant(clause):
+            code, seconds = run_tests(clause.first)
+        verdict = "killed" if code == 1 else ("SURVIVED" if code == 0 else f"ERROR {code}")
+        print(f"{verdict:8} {clause.rule:5} {clause.says} ({seconds:.0f} s)", flush=True)
+        if code != 1:
+            survivors.append(clause)
+    print(f"{len(chosen) - len(survivors)} of {len(chosen)} clauses killed.")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
