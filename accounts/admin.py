@@ -1,9 +1,18 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiKey, Organisation, OrganisationUnit, RoleAssignment, User
+from accounts import sso
+from accounts.models import (
+    ApiKey,
+    IdentityProvider,
+    Organisation,
+    OrganisationUnit,
+    RoleAssignment,
+    User,
+)
 
 
 @admin.register(Organisation)
@@ -56,3 +65,39 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class IdentityProviderForm(forms.ModelForm):
+    issuer_url = forms.URLField(label=_("issuer URL"), max_length=300, assume_scheme="https")
+    client_secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Stored encrypted and never shown again; leave empty to keep the stored one. "
+            "Without a stored secret it is read from the environment variable "
+            "OIDC_CLIENT_SECRET_<NAME>."
+        ),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = ("organisation", "slug", "label", "issuer_url", "client_id", "is_enabled")
+
+    def save(self, commit: bool = True) -> IdentityProvider:
+        provider = super().save(commit=False)
+        if self.cleaned_data.get("client_secret"):
+            secret = self.cleaned_data["client_secret"]
+            provider.client_secret_encrypted = sso.encrypt_secret(secret)
+        if commit:
+            provider.save()
+        return provider
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """An organisation's single sign-on. The redirect URI to register at the provider is
+    https://<host>/accounts/oidc/<name>/login/callback/."""
+
+    form = IdentityProviderForm
+    list_display = ("organisation", "label", "issuer_url", "slug", "is_enabled")

@@ -309,3 +309,46 @@ class ApiKey(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- Single sign-on: an organisation's OpenID Connect provider -------------------------------
+
+
+class IdentityProvider(TimeStampedModel):
+    """An organisation's OpenID Connect provider (Entra ID, Google Workspace, …).
+
+    Signing in through it maps the person by email to an existing active user of THIS
+    organisation only (accounts.sso); it never creates users. The client secret is kept
+    encrypted (common.crypto) or, when left empty, read from the environment variable
+    ``OIDC_CLIENT_SECRET_<SLUG>`` (slug upper-cased, ``-`` as ``_``).
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+        verbose_name=_("organisation"),
+    )
+    slug = models.SlugField(
+        _("sign-in address name"),
+        max_length=40,
+        unique=True,
+        help_text=_("Used in /accounts/sso/<name>/ and in the redirect URI."),
+    )
+    label = models.CharField(
+        _("provider name"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example Microsoft Entra ID."),
+    )
+    issuer_url = models.URLField(_("issuer URL"), max_length=300)
+    client_id = models.CharField(_("client ID"), max_length=200)
+    client_secret_encrypted = models.TextField(_("client secret (encrypted)"), blank=True)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("single sign-on provider")
+        verbose_name_plural = _("single sign-on providers")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.label or self.issuer_url}"

@@ -16,7 +16,12 @@ def _not_here(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("email/", _not_here),
     path("password/set/", _not_here),
+    # allauth's linked-accounts page and social sign-up: single sign-on only signs existing
+    # people in (accounts.sso), it is never linked or used to make an account.
+    path("3rdparty/", _not_here),
+    path("3rdparty/signup/", _not_here),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("sso/<slug:slug>/", views.sso_entry, name="sso_entry"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.language_switch, name="language"),

@@ -10,14 +10,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access, selectors, services, throttle
+from accounts import access, selectors, services, sso, throttle
 from accounts.forms import ApiKeyForm, LanguageForm, LockedOutLoginForm
 from accounts.redirects import safe_local_path
 
@@ -39,6 +39,23 @@ class LoginView(auth_views.LoginView):
         # two-factor gate read it.
         record_authentication(self.request, user, method="password", username=user.username)
         return perform_login(self.request, user, redirect_url=self.get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_providers"] = sso.enabled_providers().order_by("organisation__name")
+        return context
+
+
+@never_cache
+@require_http_methods(["GET"])
+def sso_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's single sign-on address (/accounts/sso/<slug>/): the button that starts
+    the sign-in at its provider (a POST, as allauth asks, so a link alone cannot start it)."""
+    provider = sso.enabled_providers().filter(slug=slug).first()
+    if provider is None:
+        raise Http404
+    next_path = safe_local_path(request.GET.get("next", ""), default="")
+    return render(request, "accounts/sso_entry.html", {"provider": provider, "next": next_path})
 
 
 def locked_out(

@@ -142,6 +142,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "common",
     "accounts",
     "incidents",
@@ -280,6 +282,14 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USER_DISPLAY = str  # the display name, as everywhere on the site
 MFA_ADAPTER = "accounts.allauth.MFAAdapter"
+# Single sign-on (OpenID Connect, accounts.sso): one provider per organisation, configured in the
+# admin (accounts.IdentityProvider); people are matched by email within that organisation only,
+# never created. The provider's login still passes the two-factor policy above.
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "isms-csirt"
 MFA_PASSKEY_LOGIN_ENABLED = False
