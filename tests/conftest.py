@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.db.backends.postgresql.operations import DatabaseOperations
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import Role
 from tests.factories import OrganisationFactory, RoleAssignmentFactory, UserFactory
@@ -20,6 +21,11 @@ from tests.factories import OrganisationFactory, RoleAssignmentFactory, UserFact
 PASSWORD = "correct-horse-battery"
 APP_ROLE = "isms_app"
 APP_ROLE_PASSWORD = "isms-app-test-only"
+
+# Hypothesis fails an example slower than 200 ms by default: a wall-clock assertion that a loaded
+# machine breaks. Properties here are about results, never about speed (tests/README.md).
+hypothesis_settings.register_profile("isms-csirt", deadline=None)
+hypothesis_settings.load_profile("isms-csirt")
 
 
 @pytest.fixture(scope="session")
