@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from common import clock
 from incidents.models import Incident, Report
 from incidents.services import intake, intake_admin
-from tests.browser.conftest import log_in, shoot
+from tests.browser.conftest import WAIT_MS, log_in, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -158,7 +158,7 @@ def test_a_worker_who_taps_and_pulls_the_cable_has_a_report_the_office_sees(
     worker = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="ja-JP", base_url=live_server.url
     )
-    worker.set_default_timeout(10_000)
+    worker.set_default_timeout(WAIT_MS)
     pc = worker.new_page()
     log_in(pc, "reporter")
     pc.goto("/report/?pc=PC-0123")
@@ -172,7 +172,7 @@ def test_a_worker_who_taps_and_pulls_the_cable_has_a_report_the_office_sees(
     office = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="ja-JP", base_url=live_server.url
     )
-    office.set_default_timeout(10_000)
+    office.set_default_timeout(WAIT_MS)
     desk = office.new_page()
     log_in(desk, "isms")
     desk.goto("/triage/")
