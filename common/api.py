@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -77,3 +78,10 @@ def _first_error(errors: Any, path: str) -> tuple[str, dict[str, Any]]:
                 sub = path if isinstance(nested, dict) and "code" in nested else f"{path}.{index}"
                 return _first_error(nested, sub)
     return path, {}
+
+
+@csrf_exempt  # no state changes here; a POST must hear 404, not the CSRF page
+def api_not_found(request: Any, path: str = "") -> JsonResponse:
+    """A path under /api/v1/ that matches no endpoint: the API's 404, not the HTML page."""
+    body = {"code": "not_found", "message": str(exceptions.NotFound.default_detail), "details": {}}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)

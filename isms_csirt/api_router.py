@@ -1,9 +1,10 @@
 """The /api/v1/ router: every app registers its viewsets here, nowhere else."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from bcp.api import views as bcp
+from common.api import api_not_found
 from incidents.api import views as incidents
 from notifications.api import views as notifications
 from risklevels.api import views as risklevels
@@ -73,4 +74,6 @@ urlpatterns = [
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
     path("training-coverage/", training.CoverageView.as_view(), name="training-coverage"),
+    # Last: any other path under /api/v1/ is the API's JSON 404, not the site's HTML page.
+    re_path(r"^(?P<path>.*)$", api_not_found),
 ]

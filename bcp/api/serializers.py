@@ -13,6 +13,7 @@ from accounts.roles import DecisionType, Role
 from bcp.enums import Outcome, Recommendation, Scope
 from bcp.models import BcpAction, BcpActivation, Decision, DecisionAssignment
 from common.columns import ends_in
+from common.timestamps import MomentField
 from incidents.api.serializers import PersonSerializer
 from incidents.api.serializers.fields import EditableFieldsMixin, OrganisationPeopleMixin, text
 
@@ -66,8 +67,8 @@ class AbsenceSerializer(serializers.ModelSerializer):
 class AbsenceUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
     stores = ends_in(Absence)
 
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
+    starts_at = MomentField(required=False)
+    ends_at = MomentField(required=False)
     reason = serializers.CharField(max_length=200, allow_blank=True, required=False)
 
 
@@ -77,8 +78,8 @@ class AbsenceCreateSerializer(OrganisationPeopleMixin, serializers.Serializer):
     people_fields = ("user",)
 
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = MomentField()
+    ends_at = MomentField()
     reason = text(200)
 
 
@@ -100,8 +101,8 @@ class DelegationCreateSerializer(OrganisationPeopleMixin, serializers.Serializer
     role = serializers.ChoiceField(choices=Role.choices)
     delegator = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
     delegate = serializers.PrimaryKeyRelatedField(queryset=User.objects.none())
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = MomentField()
+    ends_at = MomentField()
     reason = text(200)
 
 
@@ -236,7 +237,7 @@ class DecisionDecideSerializer(serializers.Serializer):
         default=None,
         help_text="PARTIAL or FULL; required to approve ACTIVATE_CYBER_BCP.",
     )
-    redecide_by = serializers.DateTimeField(
+    redecide_by = MomentField(
         required=False, allow_null=True, default=None, help_text="Required to defer."
     )
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from bcp.models import Decision
 from common.columns import NOTHING, ends_in
+from common.timestamps import MomentField
 from incidents.models import enums as e
 from risklevels.models import ChecklistTemplate, EscalationParams, LevelChange, TrendPoint
 
@@ -111,8 +112,8 @@ class FactInputSerializer(serializers.Serializer):
     )
     personal_data = serializers.BooleanField(default=False)
     delivery = serializers.IntegerField(required=False)
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    observed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    occurred_at = MomentField(required=False, allow_null=True, default=None)
+    observed_at = MomentField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs: dict) -> dict:
         needs = {

@@ -12,6 +12,7 @@ from bcp.api.serializers import DecisionDetailSerializer
 from bcp.enums import Outcome, Scope
 from bcp.models import Decision
 from common.columns import NOTHING, ends_in
+from common.timestamps import MomentField
 from incidents.api.serializers import PersonSerializer, TaskSerializer
 from incidents.models import enums as e
 from training import scenario
@@ -67,7 +68,7 @@ class ExerciseStartSerializer(serializers.Serializer):
         default=None,
         help_text=_("ACCELERATED only: how many times as fast as the wall clock (default 60)."),
     )
-    starts_at = serializers.DateTimeField(
+    starts_at = MomentField(
         required=False,
         allow_null=True,
         default=None,
@@ -91,7 +92,7 @@ class ExerciseStartSerializer(serializers.Serializer):
 class ExerciseAdvanceSerializer(serializers.Serializer):
     stores = NOTHING
 
-    to = serializers.DateTimeField(
+    to = MomentField(
         required=False, allow_null=True, default=None, help_text=_("Exercise time to move to.")
     )
     minutes = serializers.IntegerField(
@@ -146,7 +147,7 @@ class ExerciseDecideSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(
         choices=Scope.choices, required=False, allow_null=True, default=None
     )
-    redecide_by = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    redecide_by = MomentField(required=False, allow_null=True, default=None)
 
 
 class ExerciseFinishSerializer(serializers.Serializer):

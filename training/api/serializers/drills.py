@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import OrganisationUnit
 from common.columns import ends_in
+from common.timestamps import MomentField
 from training.api.serializers.fields import OrganisationOwnedField
 from training.enums import Population
 from training.models import Course, CsvImport, DrillRecipient, PhishingDrill
@@ -73,7 +74,7 @@ class PhishingDrillWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     scenario = serializers.CharField(required=False, allow_blank=True, default="")
-    sent_at = serializers.DateTimeField()
+    sent_at = MomentField()
     follow_up_course = OrganisationOwnedField(
         queryset=Course.objects.all(), required=False, allow_null=True, default=None
     )
