@@ -549,6 +549,8 @@ CELERY_BEAT_SCHEDULE = {
 # Acknowledgement deadline of alerts that need one, unless a subscription sets its own.
 ALERT_ACK_SECONDS = env_int("ALERT_ACK_SECONDS", 10 * 60)
 ALERT_ACK_LINK_MAX_AGE_SECONDS = 7 * 24 * 3600
+# The link to the alert's decision, task or incident (the page still asks to sign in).
+ALERT_OPEN_LINK_MAX_AGE_SECONDS = 90 * 24 * 3600
 # Links in alerts (acknowledge, open the app) start with this: the app's public address.
 ALERT_LINK_BASE_URL = env_str("ALERT_LINK_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 # Webhook targets on private or loopback networks (and plain http to them); never link-local.

@@ -16,10 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from accounts.roles import DecisionType
-from notifications import acklink
+from notifications import acklink, links
 from notifications.enums import EVENT_LABELS
 from notifications.models import Notification
 from notifications.transports.base import Message
@@ -164,10 +163,30 @@ def render(notification: Notification) -> Message:
         return _render(notification)
 
 
+def _what(event: str, p: dict[str, Any]) -> str:
+    """What the alert is about, for its subject: the decision, the task, the course…, so two
+    alerts of one event on one incident never share a subject."""
+    if event.startswith("decision."):
+        return _decision_type(p)
+    if event in ("task.overdue", "training.due", "corrective_action.due"):
+        return str(p.get("title") or "")
+    if event == "report.received":
+        return str(p.get("mail_subject") or "")
+    if event in ("level.changed", "recommendation.raised"):
+        return _("Level %(previous)s → %(level)s") % p
+    if event == "bcp.state_changed":
+        return label(p.get("state_label"))
+    if event == "evidence.transferred":
+        return str(p.get("evidence_label") or "")
+    return ""
+
+
 def _subject(notification: Notification) -> str:
     alert = notification.alert
     incident = alert.payload.get("incident") or {}
-    parts = [str(EVENT_LABELS.get(alert.event, alert.event))]
+    event = str(EVENT_LABELS.get(alert.event, alert.event))
+    what = _what(alert.event, alert.payload)
+    parts = [_("%(event)s: %(what)s") % {"event": event, "what": what} if what else event]
     if incident:
         parts.append(f"{incident.get('ref')} {incident.get('title')}")
     subject = " — ".join(parts)
@@ -202,7 +221,8 @@ def _render(notification: Notification) -> Message:
     zone = ZoneInfo(alert.organisation.time_zone)
     subject = _subject(notification)
     lines = _facts(notification, zone)
-    link = acklink.absolute(reverse("notifications:list"))
+    # Straight to the decision, task or incident (signed; the page asks to sign in).
+    link = links.open_url(alert_id=alert.pk, user_id=notification.recipient_id)
     ack_link = ""
     if alert.needs_ack:
         ack_link = acklink.ack_url(alert_id=alert.pk, user_id=notification.recipient_id)
@@ -210,6 +230,8 @@ def _render(notification: Notification) -> Message:
         "subject": subject,
         "lines": lines,
         "link": link,
+        "link_label": links.target(alert)[1],
+        "all_link": acklink.absolute(reverse("notifications:list")),
         "ack_link": ack_link,
         "recipient": notification.recipient,
     }
@@ -219,7 +241,7 @@ def _render(notification: Notification) -> Message:
         html=render_to_string("notifications/email/alert.html", context),
         link=link,
         ack_link=ack_link,
-        open_label=pgettext("link to the app", "Open"),
+        open_label=links.target(alert)[1],
         lines=lines,
         document=webhook_document(notification, subject, lines, link),
     )

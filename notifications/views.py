@@ -1,4 +1,5 @@
-"""Browser pages: the in-app list with acknowledge, and the email's acknowledge link."""
+"""Browser pages: the in-app list with acknowledge, the email's acknowledge link, and the
+signed link that opens what an alert is about."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from common.errors import DomainError
-from notifications import access, acklink, selectors
+from notifications import access, acklink, links, selectors
 from notifications.enums import AckVia
 from notifications.models import Alert
 from notifications.services.acknowledge import alert_acknowledge
@@ -57,11 +58,31 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
         user = User.objects.get(pk=user_id, is_active=True)
     except (signing.BadSignature, Alert.DoesNotExist, User.DoesNotExist):
         return render(request, "notifications/ack_link.html", {"invalid": True}, status=400)
-    error = ""
     if request.method == "POST":
+        # Post/redirect/get: a reload of the page that answers never posts again.
         try:
-            alert = alert_acknowledge(alert=alert, actor=user, via=AckVia.LINK)
+            alert_acknowledge(alert=alert, actor=user, via=AckVia.LINK)
         except DomainError as exc:
-            error = str(exc.message)
-    context = {"alert": alert, "person": user, "error": error}
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Acknowledged."))
+        return redirect("notifications:ack_link", token=token)
+    path, label = links.target(alert)
+    context = {"alert": alert, "person": user, "next_url": path, "next_label": label}
     return render(request, "notifications/ack_link.html", context)
+
+
+@login_required
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every alert: straight to its decision, task or incident once signed in.
+
+    Signed, so the link names an alert of its recipient and nobody can forge one; the page it
+    leads to checks again who may see it."""
+    try:
+        alert_id, _user_id = links.read(token)
+    except signing.BadSignature:
+        return render(request, "notifications/ack_link.html", {"invalid": True}, status=400)
+    alert = Alert.objects.filter(pk=alert_id, organisation_id=request.user.organisation_id).first()
+    if alert is None:
+        raise Http404
+    return redirect(links.target(alert)[0])

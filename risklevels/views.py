@@ -11,17 +11,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import prg
 from common.errors import DomainError
 from incidents import access
 from incidents import selectors as incident_selectors
-from incidents.views.incidents import incident_page
 from risklevels import forms, selectors
 from risklevels.models import ChecklistTemplate
 from risklevels.services import facts, levels, setup
 
 
+def _page(ref: str) -> str:
+    return reverse("incidents:incident_detail", args=[ref]) + "#escalation"
+
+
 def _back(ref: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("incidents:incident_detail", args=[ref]) + "#escalation")
+    return HttpResponseRedirect(_page(ref))
 
 
 @login_required
@@ -31,12 +35,11 @@ def record_finding(request: HttpRequest, ref: str) -> HttpResponse:
     incident = incident_selectors.incident_get(user=request.user, ref=ref)
     form = forms.FindingForm(request.POST, auto_id="finding_%s")
     if not form.is_valid():
-        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        return incident_page(request, incident, status=400, error=errors)
+        return prg.refuse(request, to=_page(ref), key="finding")
     try:
         incident = facts.fact_record(incident=incident, actor=request.user, **form.as_kwargs())
     except DomainError as error:
-        return incident_page(request, incident, status=error.status_code, error=str(error.message))
+        return prg.refuse_error(request, to=_page(ref), key="finding", error=error)
     summary = selectors.escalation_summary(incident)
     if incident.recommended_level > incident.level:
         reasons = "; ".join(r.text for r in summary["reasons"] if r.target > incident.level)
@@ -58,11 +61,13 @@ def lower_level(request: HttpRequest, ref: str) -> HttpResponse:
         raise PermissionDenied
     form = forms.LowerLevelForm(request.POST, auto_id="lower_%s")
     if not form.is_valid():
-        return incident_page(request, incident, status=400, error=_("Choose a level and a reason."))
+        return prg.refuse(
+            request, to=_page(ref), key="lower", message=_("Choose a level and a reason.")
+        )
     try:
         levels.level_lower_request(incident=incident, actor=request.user, **form.cleaned_data)
     except DomainError as error:
-        return incident_page(request, incident, status=error.status_code, error=str(error.message))
+        return prg.refuse_error(request, to=_page(ref), key="lower", error=error)
     messages.success(request, _("A decision to lower the level was opened."))
     return _back(incident.ref)
 

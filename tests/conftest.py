@@ -142,3 +142,11 @@ def deputy(organisation):
 def outsider(db):
     """A user of another organisation: must see nothing of ours."""
     return UserFactory(username="outsider")
+
+
+def refused(client, response, to: str) -> str:
+    """A refused form (``common.prg``) redirected back to its page ``to``; the page's text,
+    which shows the message and what was typed, once."""
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].split("#")[0] == to
+    return client.get(response["Location"]).text

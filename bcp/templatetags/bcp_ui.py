@@ -93,7 +93,10 @@ def incident_decisions(context: template.Context, incident: Any) -> dict[str, An
     """Every decision of the incident, and the form to open one by hand (issue 14)."""
     user = context["user"]
     types = manual.openable_types(user, incident.organisation)
-    form = (context.get("bound") or {}).get("decision_open")
+    refused = context.get("refused")
+    form = None
+    if types and refused is not None and refused.key == "decision_open":
+        form = refused.bind(DecisionOpenForm(refused.data, types=types, auto_id="open_%s"))
     return {
         "incident": incident,
         "decisions": selectors.decisions_of_incident(incident),

@@ -1,12 +1,15 @@
 """The decision inbox and the decision page: approve, decline or defer, and ratify.
 
-A refusal by the service re-renders the page with its message and status: 400 (no rationale,
-no scope, no re-decide time), 403 (not in the role's chain), 409 (someone decided first).
+An invalid form or a refusal by the service (no rationale, no scope, no re-decide time,
+someone decided first) redirects back to the page with the message and what was typed
+(``common.prg``); not being in the role's chain is a 403.
 Someone the two-factor policy covers must have passed the second factor in this session to see
 or decide a decision (accounts.two_factor).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +25,7 @@ from bcp.enums import DecisionStatus, Outcome, Scope
 from bcp.forms import DecideForm, WithdrawForm
 from bcp.models import Decision
 from bcp.services import decisions, manual
-from common import clock
+from common import clock, prg
 from common.errors import DomainError
 from incidents import facts
 
@@ -45,6 +48,20 @@ def _form(decision: Decision) -> DecideForm:
     return DecideForm(with_scope=scoped, initial=initial, auto_id="decide_%s")
 
 
+def _rebound(decision: Decision, refused: prg.Refused | None) -> dict[str, Any]:
+    """The refused form of the page (deciding or withdrawing), bound to what was typed."""
+    if refused is None:
+        return {}
+    if refused.key == "decide":
+        scoped = decision.type == "ACTIVATE_CYBER_BCP"
+        return {
+            "form": refused.bind(DecideForm(refused.data, with_scope=scoped, auto_id="decide_%s"))
+        }
+    if refused.key == "withdraw":
+        return {"withdraw": refused.bind(WithdrawForm(refused.data, auto_id="withdraw_%s"))}
+    return {}
+
+
 def decision_page(
     request: HttpRequest,
     decision: Decision,
@@ -54,6 +71,7 @@ def decision_page(
     error: str = "",
     withdraw: WithdrawForm | None = None,
 ) -> HttpResponse:
+    """The decision page; a refused form comes back through ``common.prg``."""
     user, now = request.user, clock.now()
     is_open = decision.status == DecisionStatus.OPEN
     context = {
@@ -80,11 +98,27 @@ def decision_page(
 @login_required
 @second_factor_required()
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return decision_page(request, selectors.decision_get(user=request.user, pk=pk))
+    decision = selectors.decision_get(user=request.user, pk=pk)
+    return decision_page(request, decision, **_rebound(decision, prg.take(request)))
 
 
 def _back(decision: Decision) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("bcp:decision_detail", args=[decision.pk]))
+    return HttpResponseRedirect(_url(decision))
+
+
+def _url(decision: Decision) -> str:
+    return reverse("bcp:decision_detail", args=[decision.pk])
+
+
+def refused_back(
+    request: HttpRequest, decision: Decision, key: str, error: DomainError
+) -> HttpResponse:
+    """Someone else decided first, the rationale is missing…: back to the page with the
+    message (PRG). Not being in the role's chain stays a 403."""
+    if error.status_code == 403:
+        fresh = selectors.decision_get(user=request.user, pk=decision.pk)
+        return decision_page(request, fresh, status=error.status_code, error=str(error.message))
+    return prg.refuse_error(request, to=_url(decision), key=key, error=error)
 
 
 @login_required
@@ -96,7 +130,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, with_scope=decision.type == "ACTIVATE_CYBER_BCP", auto_id="decide_%s"
     )
     if not form.is_valid():
-        return decision_page(request, decision, status=400, form=form)
+        return prg.refuse(request, to=_url(decision), key="decide")
     data = form.cleaned_data
     try:
         decided = decisions.decision_decide(
@@ -108,10 +142,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             redecide_by=data["redecide_by"],
         )
     except DomainError as error:
-        fresh = selectors.decision_get(user=request.user, pk=pk)  # someone may have decided
-        return decision_page(
-            request, fresh, status=error.status_code, form=form, error=str(error.message)
-        )
+        return refused_back(request, decision, "decide", error)
     messages.success(
         request, _("Decision recorded: %(outcome)s.") % {"outcome": Outcome(decided.outcome).label}
     )
@@ -126,6 +157,6 @@ def ratify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         decisions.decision_ratify(decision=decision, actor=request.user)
     except DomainError as error:
-        return decision_page(request, decision, status=error.status_code, error=str(error.message))
+        return refused_back(request, decision, "ratify", error)
     messages.success(request, _("Decision ratified."))
     return _back(decision)

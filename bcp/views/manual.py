@@ -1,8 +1,9 @@
 """Opening a decision by hand from the incident page, and withdrawing one from its page.
 
-A refusal by the service re-renders the page with its message and status: 400 (no reason, a
-wrong level or scope), 403 (the policy does not let the user's roles open the type), 409 (one
-is already open, the BCP is not active, the decision is no longer open).
+A refusal — an invalid form, or the service's: no reason, a wrong level or scope, the policy
+does not let the user's roles open the type, one is already open, the BCP is not active, the
+decision is no longer open — redirects back to the page with the message and what was typed
+(``common.prg``).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from django.views.decorators.http import require_POST
 from bcp import selectors
 from bcp.forms import DecisionOpenForm, WithdrawForm
 from bcp.services import manual
-from bcp.views.decisions import decision_page
+from bcp.views.decisions import refused_back
+from common import prg
 from common.errors import DomainError
 from incidents import selectors as incident_selectors
-from incidents.views.incidents import incident_page
+from incidents.views.incidents import incident_url
 
 
 @login_required
@@ -29,8 +31,9 @@ def decision_open(request: HttpRequest, ref: str) -> HttpResponse:
     incident = incident_selectors.incident_get(user=request.user, ref=ref)
     types = manual.openable_types(request.user, incident.organisation)
     form = DecisionOpenForm(request.POST, types=types, auto_id="open_%s")
+    page = incident_url(incident, "#decisions")
     if not form.is_valid():
-        return incident_page(request, incident, status=400, bound={"decision_open": form})
+        return prg.refuse(request, to=page, key="decision_open")
     data = form.cleaned_data
     try:
         decision = manual.decision_open_by_hand(
@@ -43,14 +46,7 @@ def decision_open(request: HttpRequest, ref: str) -> HttpResponse:
             target_level=data["target_level"],
         )
     except DomainError as error:
-        incident.refresh_from_db()
-        return incident_page(
-            request,
-            incident,
-            status=error.status_code,
-            error=str(error.message),
-            bound={"decision_open": form},
-        )
+        return prg.refuse_error(request, to=page, key="decision_open", error=error)
     messages.success(
         request,
         _("Decision requested: %(type)s, assigned to %(who)s.")
@@ -70,9 +66,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             decision=decision, actor=request.user, reason=form.cleaned_data.get("reason", "")
         )
     except DomainError as error:
-        fresh = selectors.decision_get(user=request.user, pk=pk)
-        return decision_page(
-            request, fresh, status=error.status_code, error=str(error.message), withdraw=form
-        )
+        return refused_back(request, decision, "withdraw", error)
     messages.success(request, _("Decision withdrawn."))
     return HttpResponseRedirect(reverse("bcp:decision_detail", args=[decision.pk]))

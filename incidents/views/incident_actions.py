@@ -1,7 +1,8 @@
 """The commands of the incident page. Each one validates a form, calls one service, redirects.
 
-A refusal by the service (a failed lifecycle guard, a permission, a conflict) re-renders the
-page with its message and the service's status code (409, 403, 400, 413); nothing is written.
+An invalid form, or a refusal by the service (a failed lifecycle guard, a conflict, a file too
+large), redirects back to the page with the message and what was typed (``common.prg``), so a
+reload never posts it again; nothing is written. A permission refused by the service is a 403.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import prg
 from common.errors import DomainError
 from incidents import selectors
 from incidents.forms.records import (
@@ -34,7 +35,7 @@ from incidents.forms.records import (
 from incidents.models import Incident
 from incidents.models.enums import IncidentStatus
 from incidents.services import assets, evidence, indicators, records, tasks
-from incidents.views.incidents import incident_page
+from incidents.views.incidents import incident_page, incident_url
 
 Command = Callable[[Any], str]
 # Where the page scrolls back to after a command, by form key (without the row id).
@@ -56,19 +57,19 @@ def _incident(request: HttpRequest, ref: str) -> Incident:
 def _run(
     request: HttpRequest, incident: Incident, key: str, form: forms.Form, command: Command
 ) -> HttpResponse:
-    """Validate ``form``, run ``command(form)``; any refusal re-renders the incident page."""
+    """Validate ``form``, run ``command(form)``; back to the page either way (PRG)."""
+    page = incident_url(incident, ANCHORS.get(key.rstrip("0123456789"), ""))
     if not form.is_valid():
-        return incident_page(request, incident, status=400, bound={key: form})
+        return prg.refuse(request, to=page, key=key)
     try:
         done = command(form)
     except DomainError as error:
-        incident.refresh_from_db()
-        return incident_page(
-            request, incident, status=error.status_code, error=str(error.message), bound={key: form}
-        )
+        if error.status_code == 403:  # not a form to fix: a permission
+            incident.refresh_from_db()
+            return incident_page(request, incident, status=403, error=str(error.message))
+        return prg.refuse_error(request, to=page, key=key, error=error)
     messages.success(request, done)
-    anchor = ANCHORS.get(key.rstrip("0123456789"), "")
-    return HttpResponseRedirect(reverse("incidents:incident_detail", args=[incident.ref]) + anchor)
+    return HttpResponseRedirect(page)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from common import prg
 from incidents import access, lifecycle, selectors
 from incidents.forms.records import (
     AffectedAssetAddForm,
@@ -80,28 +82,59 @@ def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any
     }
 
 
+# How each form of the page is built again from what was typed, by its key (without the row id).
+REBUILD: dict[str, Callable[[Any, str], forms.Form]] = {
+    "asset": lambda data, pk: AffectedAssetUpdateForm(data, auto_id=f"asset{pk}_%s"),
+    "asset_add": lambda data, pk: AffectedAssetAddForm(data, auto_id="asset_new_%s"),
+    "indicator": lambda data, pk: IndicatorBlockForm(data, auto_id=f"indicator{pk}_%s"),
+    "indicator_add": lambda data, pk: IndicatorAddForm(data, auto_id="ind_new_%s"),
+    "task": lambda data, pk: TaskFinishForm(data, auto_id=f"task{pk}_%s"),
+    "task_add": lambda data, pk: TaskCreateForm(data, auto_id="task_new_%s"),
+    # A file cannot wait in the session: the description and kind come back, unbound.
+    "evidence": lambda data, pk: EvidenceUploadForm(initial=data.dict(), auto_id="evidence_%s"),
+}
+
+
+def _rebound(refused: prg.Refused | None) -> dict[str, forms.Form]:
+    """The refused form of this page, bound again to what was typed, with its errors."""
+    if refused is None:
+        return {}
+    name, pk = re.fullmatch(r"(\D+?)(\d*)", refused.key).groups()  # type: ignore[union-attr]
+    build = REBUILD.get(name)
+    if build is None:
+        return {}  # a panel of another app (its template tag binds it from ``refused``)
+    form = build(refused.data, pk)
+    return {refused.key: refused.bind(form) if form.is_bound else form}
+
+
 def incident_page(
     request: HttpRequest,
     incident: Incident,
     *,
     status: int = 200,
     error: str = "",
-    bound: dict[str, forms.Form] | None = None,
+    refused: prg.Refused | None = None,
 ) -> HttpResponse:
-    """Render the incident page; a failed form is passed in ``bound`` to keep its input."""
+    """Render the incident page; a refused form (``common.prg``) comes back with its input."""
     targets = lifecycle.allowed_targets(incident.status)
+    bound = _rebound(refused)
     context = {
         "incident": incident,
         "error": error,
         "can_edit": access.can_edit_incidents(request.user),
         "can_transition": access.can_transition(request.user),
         "targets": [(t, IncidentStatus(t).label) for t in targets],
-        "bound": bound or {},  # panels of other apps pick their failed form from here
-        **_sections(incident, bound or {}),
+        "refused": refused,  # panels of other apps bind their refused form from here
+        **_sections(incident, bound),
     }
     return render(request, "incidents/incident_detail.html", context, status=status)
 
 
+def incident_url(incident: Incident, anchor: str = "") -> str:
+    return reverse("incidents:incident_detail", args=[incident.ref]) + anchor
+
+
 @login_required
 def incident_detail(request: HttpRequest, ref: str) -> HttpResponse:
-    return incident_page(request, selectors.incident_get(user=request.user, ref=ref))
+    incident = selectors.incident_get(user=request.user, ref=ref)
+    return incident_page(request, incident, refused=prg.take(request))

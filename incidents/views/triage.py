@@ -15,13 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import prg
 from common.errors import DomainError
 from incidents import access, selectors
 from incidents.forms.triage import AttachForm, CloseForm, PromoteForm
 from incidents.models import Event
 from incidents.models.enums import EventStatus, IndicatorKind
 from incidents.services import triage
-from incidents.views.common import add_domain_error, require_role
+from incidents.views.common import require_role
 
 QUEUE_PAGE_SIZE = 50
 
@@ -76,9 +77,25 @@ def _event(request: HttpRequest, pk: int) -> Event:
     return selectors.event_get(user=request.user, pk=pk)
 
 
+def _rebound(request: HttpRequest, refused: prg.Refused | None) -> dict[str, forms.Form]:
+    """The item's refused form (promote, attach or close), bound to what was typed."""
+    if refused is None:
+        return {}
+    builders: dict[str, Callable[[Any], forms.Form]] = {
+        "promote": lambda data: PromoteForm(data, prefix="promote"),
+        "attach": lambda data: AttachForm(
+            data, incidents=selectors.incidents_open_for_attach(request.user)
+        ),
+        "close": lambda data: CloseForm(data),
+    }
+    build = builders.get(refused.key)
+    return {refused.key: refused.bind(build(refused.data))} if build else {}
+
+
 @login_required
 def item(request: HttpRequest, pk: int) -> HttpResponse:
-    return _item_page(request, _event(request, pk))
+    event = _event(request, pk)
+    return _item_page(request, event, **_rebound(request, prg.take(request)))
 
 
 def _decide(
@@ -88,18 +105,15 @@ def _decide(
     form: forms.Form,
     run: Callable[[dict[str, Any]], str],
 ) -> HttpResponse:
-    """Validate, call the triage service, and redirect; a refusal re-renders the item page."""
+    """Validate, call the triage service, and redirect; a refusal goes back to the item page
+    with the message and what was typed (``common.prg``)."""
+    page = reverse("incidents:triage_item", args=[event.pk])
     if not form.is_valid():
-        return _item_page(request, event, status=400, **{name: form})
+        return prg.refuse(request, to=page, key=name)
     try:
         target = run(form.cleaned_data)
     except DomainError as error:
-        event.refresh_from_db()
-        if error.details.get("field") in form.fields:
-            add_domain_error(form, error)
-        return _item_page(
-            request, event, status=error.status_code, error=str(error.message), **{name: form}
-        )
+        return prg.refuse_error(request, to=page, key=name, error=error)
     return HttpResponseRedirect(target)
 
 

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications import acklink
+from notifications import acklink, links
 from notifications.models import Alert
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,50 @@ def test_the_link_shows_a_button_and_only_the_post_acknowledges(client, alert, d
     alert.refresh_from_db()
     assert alert.acknowledged_at is None  # a mail scanner's GET changes nothing
     done = client.post(url)
-    assert done.status_code == 200
+    assert (done.status_code, done["Location"]) == (302, url)  # a reload does not post again
     alert.refresh_from_db()
     assert alert.acknowledged_by == decision_maker and alert.acknowledged_via == "LINK"
+
+
+def test_the_acknowledge_page_leads_on_to_the_decision(client, alert, decision_maker):
+    url = reverse(
+        "notifications:ack_link",
+        args=[acklink.token_for(alert_id=alert.pk, user_id=decision_maker.pk)],
+    )
+    client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Acknowledged." in page
+    assert f'href="/decisions/{alert.payload["decision"]}/"' in page
+    assert "Open the decision" in page
+
+
+def test_the_open_link_leads_to_the_decision_after_signing_in(client, alert, decision_maker):
+    url = reverse(
+        "notifications:open_link",
+        args=[links.token_for(alert_id=alert.pk, user_id=decision_maker.pk)],
+    )
+    assert client.get(url)["Location"].startswith("/accounts/login/?next=/notifications/open/")
+    client.force_login(decision_maker)
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/decisions/{alert.payload['decision']}/",
+    )
+
+
+def test_a_forged_open_link_leads_nowhere(client, alert, decision_maker):
+    client.force_login(decision_maker)
+    forged = reverse("notifications:open_link", args=[f"{alert.pk}:x"])
+    assert client.get(forged).status_code == 400
+
+
+def test_an_open_link_of_another_organisation_is_a_404(client, alert, outsider):
+    client.force_login(outsider)
+    url = reverse(
+        "notifications:open_link",
+        args=[links.token_for(alert_id=alert.pk, user_id=outsider.pk)],
+    )
+    assert client.get(url).status_code == 404
 
 
 def test_a_tampered_or_expired_link_is_refused(client, alert, decision_maker):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from bcp.models import Decision
 from incidents.models import TimelineEntry
 from incidents.services import findings
+from tests.conftest import refused
 
 
 def _page(decision):
@@ -50,23 +51,27 @@ def test_a_decision_without_scope_field_for_other_types(as_user, open_decision, 
     assert 'name="scope"' not in page.text
 
 
-def test_no_rationale_is_400_with_the_message_and_nothing_is_written(
+def test_no_rationale_goes_back_with_the_message_and_nothing_is_written(
     as_user, open_decision, decision_maker
 ):
     decision = open_decision()
-    response = _decide(as_user(decision_maker), decision, rationale=" ")
-    assert response.status_code == 400
-    assert "Give the reason for the decision." in response.text
+    client = as_user(decision_maker)
+    response = _decide(client, decision, rationale=" ")
+    assert "Give the reason for the decision." in refused(client, response, _page(decision))
     decision.refresh_from_db()
     assert decision.status == "OPEN"
     assert not TimelineEntry.objects.filter(kind="decision.decided").exists()
 
 
-def test_deferring_without_a_time_is_400(as_user, open_decision, decision_maker):
+def test_deferring_without_a_time_is_refused_and_keeps_the_rationale(
+    as_user, open_decision, decision_maker
+):
     decision = open_decision()
-    response = _decide(as_user(decision_maker), decision, outcome="DEFERRED")
-    assert response.status_code == 400
-    assert "A deferred decision needs a future time to decide again." in response.text
+    client = as_user(decision_maker)
+    response = _decide(client, decision, outcome="DEFERRED")
+    text = refused(client, response, _page(decision))
+    assert "A deferred decision needs a future time to decide again." in text
+    assert "営業部のみ切り離す" in text
 
 
 def test_deferring_with_a_time_keeps_it_for_later(as_user, open_decision, decision_maker):
@@ -90,14 +95,15 @@ def test_someone_outside_the_chain_sees_no_form_and_is_refused_with_403(
     assert "You do not hold the role or the authority for this decision." in response.text
 
 
-def test_the_second_decider_gets_409_naming_who_decided_first(
+def test_the_second_decider_is_told_who_decided_first(
     as_user, open_decision, decision_maker, deputy
 ):
     decision = open_decision()
     assert _decide(as_user(decision_maker), decision).status_code == 302
-    response = _decide(as_user(deputy), decision, outcome="DECLINED")
-    assert response.status_code == 409
-    assert f"{decision_maker} already decided this (Approved)." in response.text
+    client = as_user(deputy)
+    response = _decide(client, decision, outcome="DECLINED")
+    text = refused(client, response, _page(decision))
+    assert f"{decision_maker} already decided this (Approved)." in text
     assert Decision.objects.get(pk=decision.pk).outcome == "APPROVED"
 
 
@@ -112,7 +118,7 @@ def test_the_primary_ratifies_the_deputys_decision(as_user, open_decision, decis
     decision.refresh_from_db()
     assert decision.ratified_by == decision_maker
     again = client.post(f"/decisions/{decision.pk}/ratify/", HTTP_ACCEPT_LANGUAGE="en")
-    assert again.status_code == 409
+    assert 'role="alert"' in refused(client, again, _page(decision))
 
 
 def test_the_page_shows_the_history_and_the_facts_as_they_were_when_decided(

@@ -4,6 +4,7 @@ import pytest
 
 from bcp.models import BcpAction
 from bcp.services import decisions
+from tests.conftest import refused
 
 
 @pytest.fixture
@@ -46,13 +47,13 @@ def test_done_then_restored_are_recorded_with_who_and_when(as_user, handler, act
     assert action.executed_by == handler and action.restored_by == handler
 
 
-def test_recording_twice_is_409_on_the_incident_page(as_user, handler, activated):
+def test_recording_twice_is_refused_on_the_incident_page(as_user, handler, activated):
     action = BcpAction.objects.get()
     client = as_user(handler)
     client.post(f"/bcp/actions/{action.pk}/done/")
     again = client.post(f"/bcp/actions/{action.pk}/done/", HTTP_ACCEPT_LANGUAGE="en")
-    assert again.status_code == 409
-    assert "This action was already recorded as done." in again.text
+    text = refused(client, again, _page(activated))
+    assert "This action was already recorded as done." in text
 
 
 def test_a_viewer_who_may_not_edit_sees_no_buttons_and_is_refused(

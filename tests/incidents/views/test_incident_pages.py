@@ -6,6 +6,7 @@ from django.test import override_settings
 
 from incidents.models import EvidenceItem, Indicator, Task, TimelineEntry
 from incidents.services import records, tasks
+from tests.conftest import refused
 
 
 def _page(incident):
@@ -72,14 +73,17 @@ def test_a_transition_moves_the_status_with_prg(as_user, handler, incident):
     assert incident.status == "CONTAINING"
 
 
-def test_a_failed_guard_is_a_409_with_its_message_and_nothing_changes(as_user, handler, incident):
+def test_a_failed_guard_goes_back_to_the_page_with_its_message_and_nothing_changes(
+    as_user, handler, incident
+):
     incident.affected_assets.update(containment_state="NOT_CONTAINED", isolated_at=None)
     entries = TimelineEntry.objects.filter(incident=incident).count()
-    response = as_user(handler).post(
+    client = as_user(handler)
+    response = client.post(
         f"{_page(incident)}transition/", {"target": "CONTAINING"}, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert response.status_code == 409
-    assert "Isolate at least one affected asset" in response.text
+    assert "Isolate at least one affected asset" in refused(client, response, _page(incident))
+    assert "Isolate at least one affected asset" not in client.get(_page(incident)).text
     incident.refresh_from_db()
     assert incident.status == "DECLARED"
     assert TimelineEntry.objects.filter(incident=incident).count() == entries
@@ -114,8 +118,9 @@ def test_adding_an_affected_asset_and_isolating_it(as_user, handler, incident):
     assert affected.isolated_at is not None
 
 
-def test_recording_the_same_asset_twice_is_a_409(as_user, handler, incident):
-    response = as_user(handler).post(
+def test_recording_the_same_asset_twice_is_refused_with_the_input_kept(as_user, handler, incident):
+    client = as_user(handler)
+    response = client.post(
         f"{_page(incident)}assets/",
         {
             "asset_tag": "PC-12",
@@ -125,7 +130,8 @@ def test_recording_the_same_asset_twice_is_a_409(as_user, handler, incident):
             "containment_state": "NOT_CONTAINED",
         },
     )
-    assert response.status_code == 409
+    text = refused(client, response, _page(incident))
+    assert 'value="PC-12"' in text
     assert incident.affected_assets.count() == 1
 
 
@@ -166,7 +172,8 @@ def test_a_task_is_added_then_waived_only_with_a_reason(as_user, handler, incide
     client.post(f"{_page(incident)}tasks/", {"title": "プロキシログの確認"})
     task = Task.objects.get(incident=incident, title="プロキシログの確認")
     response = client.post(f"{_page(incident)}tasks/{task.pk}/finish/", {"status": "WAIVED"})
-    assert response.status_code == 400
+    assert response["Location"] == f"{_page(incident)}#tasks"
+    assert 'class="errorlist' in refused(client, response, _page(incident))
     task.refresh_from_db()
     assert task.status == "OPEN"
     response = client.post(
@@ -177,13 +184,12 @@ def test_a_task_is_added_then_waived_only_with_a_reason(as_user, handler, incide
     assert (task.status, task.completion_note) == ("WAIVED", "対象外")
 
 
-def test_finishing_a_finished_task_is_a_409(as_user, handler, incident):
+def test_finishing_a_finished_task_is_refused(as_user, handler, incident):
     task = tasks.task_create(incident=incident, actor=handler, title="確認")
     tasks.task_finish(task=task, actor=handler, status="DONE")
-    response = as_user(handler).post(
-        f"{_page(incident)}tasks/{task.pk}/finish/", {"status": "DONE"}
-    )
-    assert response.status_code == 409
+    client = as_user(handler)
+    response = client.post(f"{_page(incident)}tasks/{task.pk}/finish/", {"status": "DONE"})
+    assert 'class="messages"' in refused(client, response, _page(incident))
 
 
 def test_evidence_upload_stores_the_hash_and_links_the_download(as_user, handler, incident):
@@ -205,12 +211,13 @@ def test_evidence_upload_stores_the_hash_and_links_the_download(as_user, handler
 
 
 @override_settings(EVIDENCE_MAX_BYTES=10)
-def test_an_oversized_evidence_file_is_a_413(as_user, handler, incident):
+def test_an_oversized_evidence_file_is_refused_and_its_description_kept(as_user, handler, incident):
     upload = SimpleUploadedFile("big.bin", b"x" * 11)
-    response = as_user(handler).post(
-        f"{_page(incident)}evidence/", {"kind": "OTHER", "file": upload}
+    client = as_user(handler)
+    response = client.post(
+        f"{_page(incident)}evidence/", {"kind": "OTHER", "file": upload, "description": "大きい"}
     )
-    assert response.status_code == 413
+    assert "大きい" in refused(client, response, _page(incident))
     assert EvidenceItem.objects.count() == 0
 
 

@@ -1,6 +1,6 @@
 from bcp.models import Decision
 from risklevels.models import EscalationParams
-from tests.conftest import PASSWORD  # noqa: F401 - the cast logs in with it
+from tests.conftest import PASSWORD, refused  # noqa: F401 - the cast logs in with it
 
 
 def test_marking_a_second_pc_infected_shows_the_level_2_recommendation_and_its_reason(
@@ -30,7 +30,7 @@ def test_marking_a_second_pc_infected_shows_the_level_2_recommendation_and_its_r
     assert escalation.assignee == csirt_lead
 
 
-def test_an_infection_without_an_asset_is_400_and_records_nothing(client, incident, handler):
+def test_an_infection_without_an_asset_is_refused_and_records_nothing(client, incident, handler):
     client.force_login(handler)
     response = client.post(
         f"/incidents/{incident.ref}/findings/",
@@ -42,7 +42,8 @@ def test_an_infection_without_an_asset_is_400_and_records_nothing(client, incide
             "status": "SUSPECTED",
         },
     )
-    assert response.status_code == 400
+    text = refused(client, response, f"/incidents/{incident.ref}/")
+    assert '<details class="add-form" open>' in text
     assert incident.affected_assets.count() == 1
 
 

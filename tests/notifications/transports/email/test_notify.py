@@ -43,6 +43,30 @@ def test_the_mail_is_in_japanese_with_text_html_and_the_acknowledge_link(email_r
     assert sent.extra_headers["X-ISMS-Alert"] == str(row.idempotency_key)
 
 
+def test_three_decisions_on_one_incident_have_three_subjects(open_decision, decision_maker):
+    for decision_type in ("ACTIVATE_CYBER_BCP", "CUT_ALL_EXTERNAL_NETWORK", "ESTABLISH_IRT"):
+        open_decision(decision_type)
+    rows = Notification.objects.filter(
+        channel__kind="EMAIL", recipient=decision_maker, alert__event="decision.opened"
+    ).select_related("alert", "recipient", "channel")
+    subjects = [messages.render(row).subject for row in rows]
+    assert len(set(subjects)) == 3
+    assert any("：サイバー攻撃対応BCPを発動する" in subject for subject in subjects)
+
+
+def test_the_mail_links_straight_to_its_decision(email_row, client, decision_maker):
+    row = email_row()
+    EmailTransport(row.channel).notify(row, messages.render(row))
+    (sent,) = mail.outbox
+    lines = sent.body.splitlines()
+    link = lines[lines.index("判断を開く:") + 1]
+    assert link.startswith("http://testserver/notifications/open/")
+    client.force_login(decision_maker)
+    opened = client.get(link.removeprefix("http://testserver"))
+    assert opened["Location"] == f"/decisions/{row.alert.payload['decision']}/"
+    assert link in sent.alternatives[0][0]
+
+
 def test_english_speakers_get_english(email_row, decision_maker):
     decision_maker.preferred_language = "en"
     decision_maker.save()

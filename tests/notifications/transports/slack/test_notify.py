@@ -18,7 +18,9 @@ def test_the_message_has_text_and_blocks_with_the_facts(pushed, receiver, incide
     assert incident.ref in body["text"]
     facts = body["blocks"][1]["text"]["text"]
     assert "判断期限" in facts or "Decide by" in facts
-    assert body["blocks"][2]["elements"][0]["text"] == "<http://testserver/notifications/>"
+    assert body["blocks"][2]["elements"][0]["text"].startswith(
+        "<http://testserver/notifications/open/"
+    )
     assert "X-ISMS-Signature" not in receiver.to("/slack")[0].headers
 
 

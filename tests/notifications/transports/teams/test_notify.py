@@ -21,8 +21,8 @@ def test_the_message_is_an_adaptive_card(pushed, receiver, incident):
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard"
     assert incident.ref in card["body"][0]["text"]
-    assert card["actions"][0]["url"] == "http://testserver/notifications/"
-    assert card["actions"][0]["title"] == "開く"
+    assert card["actions"][0]["url"].startswith("http://testserver/notifications/open/")
+    assert card["actions"][0]["title"] == "判断を開く"
 
 
 def test_a_teams_400_is_permanent(pushed, receiver):
