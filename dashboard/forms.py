@@ -40,6 +40,10 @@ class FilterForm(forms.Form):
         }
 
 
+# "At least n" for the X-4 counters of the incident list.
+AT_LEAST = [*ALL, ("1", _("1 or more")), ("2", _("2 or more")), ("5", _("5 or more"))]
+
+
 class IncidentFilterForm(FilterForm):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -61,6 +65,20 @@ class IncidentFilterForm(FilterForm):
         choices=[*ALL, ("pending", _("Decision pending")), ("active", _("Activated"))],
     )
     waiting = forms.BooleanField(label=_("Waiting on a decision"), required=False)
+    infected = forms.TypedChoiceField(
+        label=_("Infected assets (incl. suspected)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=AT_LEAST,
+    )
+    executed = forms.TypedChoiceField(
+        label=_("Recipients who ran the mail"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=AT_LEAST,
+    )
 
 
 class ReportFilterForm(FilterForm):

@@ -41,6 +41,7 @@ RULE_TESTS = (
     "tests/risklevels/test_scenario.py",
     "tests/bcp/test_decisions.py",
     "tests/incidents/api/test_record.py",
+    "tests/incidents/test_task_records.py",
 )
 
 
@@ -166,6 +167,22 @@ CLAUSES: tuple[Clause, ...] = (
         "due_at=at + timedelta(minutes=t.target_minutes) if t.target_minutes else None,",
         "due_at=None,",
         ("tests/risklevels/test_observed_time.py",),
+    ),
+    Clause(
+        "§4 map",
+        "a task is done from the record only when a record proves it (no vacuous truth)",
+        "incidents/completion.py",
+        "return Proof(holds=bool(proving) and not lacking,",
+        "return Proof(holds=not lacking,",
+        ("tests/incidents/test_task_records.py",),
+    ),
+    Clause(
+        "§4 map",
+        "the network block counts at the proxy, DNS or firewall only",
+        "incidents/completion.py",
+        "blocked = Q(blocked_by__in=NETWORK_BLOCK_POINTS)",
+        "blocked = Q(blocked_at__isnull=False)",
+        ("tests/incidents/test_task_records.py",),
     ),
     Clause(
         "§3.1",

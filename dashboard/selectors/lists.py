@@ -20,6 +20,7 @@ from dashboard.keyset import Ordering
 from dashboard.selectors.scope import visible_incidents
 from dashboard.selectors.tiles import with_assignee_rank
 from incidents import selectors as incident_selectors
+from incidents.facts import with_counters
 from incidents.models import Incident, Report, Task
 from incidents.models.enums import EventStatus, TaskStatus
 from notifications import access as notification_access
@@ -61,9 +62,16 @@ def incident_rows(
     priority: str = "",
     bcp: str = "",
     waiting: bool = False,
+    infected: int | None = None,
+    executed: int | None = None,
     q: str = "",
 ) -> QuerySet[Incident]:
-    rows = visible_incidents(user).select_related("csirt_lead")
+    # The X-4 counters come from incidents.facts, as on the API and in the incident room.
+    rows = with_counters(visible_incidents(user).select_related("csirt_lead"))
+    if infected:
+        rows = rows.filter(infected_effective_count__gte=infected)
+    if executed:
+        rows = rows.filter(mail_executed_count__gte=executed)
     if status == OPEN:
         rows = rows.open()
     elif status:

@@ -22,7 +22,7 @@ from bcp.models import BcpActivation, Decision
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
 from dashboard.selectors.tiles import with_assignee_rank
-from incidents.facts import infection_counts
+from incidents.facts import incident_counters
 from incidents.models import Incident, TimelineEntry
 from incidents.services.timeline import ChainStatus, timeline_verify
 from risklevels import selectors as risk_selectors
@@ -110,7 +110,7 @@ def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Ro
         version=version,
         incident=incident,
         summary=risk_selectors.escalation_summary(incident),
-        counts=infection_counts(incident),
+        counts=incident_counters(incident),
         trend=points,
         chart=trend_chart(points),
         decisions=list(decisions),

@@ -32,6 +32,25 @@ class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", max_length=200, label=_("Text in the reference, title or description")
     )
+    # The X-4 counters (annotated by incidents.facts.with_counters): "at least n".
+    mail_delivered_count__gte = django_filters.NumberFilter(
+        field_name="mail_delivered_count", lookup_expr="gte", min_value=0
+    )
+    mail_reported_count__gte = django_filters.NumberFilter(
+        field_name="mail_reported_count", lookup_expr="gte", min_value=0
+    )
+    mail_executed_count__gte = django_filters.NumberFilter(
+        field_name="mail_executed_count", lookup_expr="gte", min_value=0
+    )
+    infected_effective_count__gte = django_filters.NumberFilter(
+        field_name="infected_effective_count", lookup_expr="gte", min_value=0
+    )
+    infected_confirmed_count__gte = django_filters.NumberFilter(
+        field_name="infected_confirmed_count", lookup_expr="gte", min_value=0
+    )
+    isolated_count__gte = django_filters.NumberFilter(
+        field_name="isolated_count", lookup_expr="gte", min_value=0
+    )
 
     class Meta:
         model = Incident

@@ -223,6 +223,8 @@ class IndicatorKind(models.TextChoices):
 
 
 C2_KINDS = (IndicatorKind.C2_DOMAIN, IndicatorKind.C2_IP)
+# Indicators that are blocked on the network (G-REMEDIATED, task L2-05).
+NETWORK_INDICATOR_KINDS = (*C2_KINDS, IndicatorKind.URL, IndicatorKind.DOMAIN)
 
 
 class BlockPoint(models.TextChoices):

@@ -46,6 +46,13 @@ class Task(TimeStampedModel):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Done "from the record" (incidents.completion): the condition and the records that prove
+    # it, e.g. {"condition": "network_indicators_blocked", "records": ["cdn.example @ PROXY"]}.
+    record_proof = models.JSONField(_("completed from the record"), default=dict, blank=True)
+    # A done task that a later record no longer proves keeps its status and lists here what
+    # is missing (record names: "PC-15"); the warning is worded when shown, in the reader's
+    # language.
+    record_missing = models.JSONField(_("missing from the record"), default=list, blank=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -65,3 +72,18 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    @property
+    def done_from_record(self) -> bool:
+        return bool(self.record_proof)
+
+    @property
+    def record_warning(self) -> str:
+        """What a later record broke, in the active language; empty when nothing is."""
+        if not self.record_missing:
+            return ""
+        from incidents import completion
+
+        return completion.broken_text(
+            completion.TASK_RECORDS.get(self.code, ""), self.record_missing
+        )

@@ -28,6 +28,7 @@ from incidents.models import (
     MailDelivery,
 )
 from incidents.models import enums as e
+from incidents.services import task_records
 from incidents.services.timeline import timeline_append
 
 RANK = {"NONE": 0, "SUSPECTED": 1, "CONFIRMED": 2}
@@ -122,6 +123,7 @@ def after_asset_change(
             )
     if became_infected:
         _reinfection_cycle(incident, actor)
+    task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("asset",))
     extensions.facts_changed(incident, actor, observed_at)
 
 

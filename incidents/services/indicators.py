@@ -13,6 +13,7 @@ from common.errors import Conflict, InvalidInput
 from incidents import access
 from incidents.models import Incident, Indicator
 from incidents.models.enums import BlockPoint, IndicatorKind, Tlp
+from incidents.services import task_records
 from incidents.services.records import indicator_normalise
 from incidents.services.timeline import timeline_append
 
@@ -48,6 +49,7 @@ def indicator_add(
         actor=actor,
         payload={"kind": kind, "value": indicator.value, "tlp": tlp},
     )
+    task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator",))
     return indicator
 
 
@@ -66,6 +68,7 @@ def indicator_block(*, indicator: Indicator, actor: User, blocked_by: str) -> In
         actor=actor,
         payload={"kind": indicator.kind, "value": indicator.value, "blocked_by": blocked_by},
     )
+    task_records.tasks_reconcile(incident=indicator.incident, actor=actor, kinds=("indicator",))
     return indicator
 
 
@@ -94,6 +97,7 @@ def c2_indicator_for(*, incident: Incident, actor: User | None, value: str) -> I
             actor=actor,
             payload={"kind": kind, "value": indicator.value, "tlp": indicator.tlp},
         )
+        task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator",))
     return indicator
 
 

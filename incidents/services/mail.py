@@ -11,6 +11,7 @@ from accounts.models import User
 from common.errors import InvalidInput
 from incidents import access
 from incidents.models import Incident, MailDelivery, MailMessage
+from incidents.services import task_records
 from incidents.services.timeline import timeline_append
 
 DELIVERY_FIELDS = {
@@ -45,6 +46,7 @@ def delivery_add(
         actor=actor,
         payload={"delivery": delivery.pk, "executed": delivery.executed},
     )
+    task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("delivery",))
     return delivery
 
 
@@ -65,6 +67,7 @@ def delivery_update(
         actor=actor,
         payload={"delivery": delivery.pk, "changes": sorted(changes)},
     )
+    task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("delivery",))
     return delivery
 
 

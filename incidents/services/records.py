@@ -24,7 +24,7 @@ from incidents.models import (
 )
 from incidents.models import enums as e
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
-from incidents.services import findings
+from incidents.services import findings, task_records
 from incidents.services.refs import format_ref, incident_next_seq, incident_year
 from incidents.services.timeline import timeline_append
 
@@ -176,8 +176,11 @@ def _mail_records(
 ) -> MailDelivery | None:
     _add_mail_indicators(incident, keys, report.received_at, actor)
     if not has_mail:
+        task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator",))
         return None
-    return _delivery_for(_message_for(incident, report), report)
+    delivery = _delivery_for(_message_for(incident, report), report)
+    task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator", "delivery"))
+    return delivery
 
 
 def _add_mail_indicators(
@@ -369,7 +372,7 @@ def incident_facts(incident: Incident) -> lifecycle.IncidentFacts:
     )
     infected = [a for a in assets if a[0] in e.EFFECTIVE_INFECTION]
     indicators = list(incident.indicators.values_list("kind", "blocked_at"))
-    network = [i for i in indicators if i[0] in {"C2_DOMAIN", "C2_IP", "URL", "DOMAIN"}]
+    network = [i for i in indicators if i[0] in e.NETWORK_INDICATOR_KINDS]
     extra = extensions.extra_facts(incident)
     return lifecycle.IncidentFacts(
         any_asset_isolated=any(a[1] == e.ContainmentState.ISOLATED for a in assets),

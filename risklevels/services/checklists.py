@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from common import clock
 from incidents.models import Incident, Task
+from incidents.services import task_records
 from risklevels.models import ChecklistIssue, ChecklistTemplate
 from risklevels.services.setup import levels_seed
 
@@ -50,7 +51,7 @@ def checklist_issue(
         level=level,
         active=True,
     ).order_by("order")
-    return Task.objects.bulk_create(
+    tasks = Task.objects.bulk_create(
         [
             Task(
                 incident=incident,
@@ -64,6 +65,9 @@ def checklist_issue(
             for t in templates
         ]
     )
+    # A task the record already proves (the C2 blocked before the gate) is done at once.
+    task_records.tasks_reconcile(incident=incident, actor=actor)
+    return tasks
 
 
 def checklists_through(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
 from common.columns import ends_in
-from incidents import lifecycle
+from incidents import facts, lifecycle
 from incidents.api.serializers.fields import (
     EditableFieldsMixin,
     OrganisationPeopleMixin,
@@ -19,8 +20,29 @@ from incidents.models import enums as e
 # --- Incidents ----------------------------------------------------------------------------------
 
 
+class CounterField(serializers.IntegerField):
+    """An X-4 counter (``incidents.facts``): annotated by the list's selector, else counted
+    once for the incident."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(read_only=True, source="*", **kwargs)  # type: ignore[arg-type]
+
+    def to_representation(self, incident: Incident) -> int:  # type: ignore[override]
+        return facts.counters_of(incident)[self.field_name]
+
+
 class IncidentListSerializer(serializers.ModelSerializer):
     csirt_lead = PersonSerializer(read_only=True)
+    mail_delivered_count = CounterField(help_text=_("Deliveries of the campaign's mail"))
+    mail_reported_count = CounterField(help_text=_("Recipients who reported it"))
+    mail_executed_count = CounterField(
+        help_text=_("Recipients who ran the attachment or followed the link (X-1)")
+    )
+    infected_effective_count = CounterField(
+        help_text=_("Assets suspected, confirmed or compromised (X-4)")
+    )
+    infected_confirmed_count = CounterField(help_text=_("Assets confirmed or compromised"))
+    isolated_count = CounterField(help_text=_("Assets isolated"))
 
     class Meta:
         model = Incident
@@ -39,6 +61,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
             "declared_at",
             "closed_at",
             "updated_at",
+            *facts.COUNTERS,
         ]
         read_only_fields = fields
 

@@ -255,6 +255,22 @@ class IndicatorBlockSerializer(serializers.Serializer):
 class TaskSerializer(serializers.ModelSerializer):
     owner = PersonSerializer(read_only=True)
     completed_by = PersonSerializer(read_only=True)
+    done_from_record = serializers.BooleanField(
+        read_only=True, help_text=_("Completed because the record shows it (完了：記録から)")
+    )
+    record_proof = serializers.JSONField(
+        read_only=True,
+        help_text=_("The condition and the records that completed it: {condition, records}"),
+    )
+    record_warning = serializers.CharField(
+        read_only=True,
+        help_text=_("Set when a later record no longer shows a done task; it is not reopened"),
+    )
+    record_missing = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("The records that no longer match (the warning's items)"),
+    )
 
     class Meta:
         model = Task
@@ -270,6 +286,10 @@ class TaskSerializer(serializers.ModelSerializer):
             "completion_note",
             "completed_at",
             "completed_by",
+            "done_from_record",
+            "record_proof",
+            "record_warning",
+            "record_missing",
             "created_at",
         ]
         read_only_fields = fields

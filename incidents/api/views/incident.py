@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incidents import access, selectors
+from incidents import access, facts, selectors
 from incidents.api import serializers as s
 from incidents.api.filters import IncidentFilter, WhitelistOrdering
 from incidents.api.views.base import ApiViewSet, errors
@@ -36,8 +36,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if self.action == "list":
-            return selectors.incident_list(self.request.user)
-        return selectors.incident_detail(self.request.user)
+            return facts.with_counters(selectors.incident_list(self.request.user))
+        return facts.with_counters(selectors.incident_detail(self.request.user))
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
         return s.IncidentListSerializer if self.action == "list" else s.IncidentSerializer
