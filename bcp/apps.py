@@ -7,21 +7,50 @@ class BcpConfig(AppConfig):
     verbose_name = _("Decisions and cyber BCP")
 
     def ready(self) -> None:
-        from bcp.timeline import LABELS
+        from bcp.timeline import DESCRIBERS, LABELS
         from incidents import extensions
 
         extensions.register_fact_provider(_incident_facts)
         extensions.register_timeline_labels(LABELS)
+        extensions.register_timeline_describers(DESCRIBERS)
+        extensions.register_guard_links(
+            {
+                "C1-NO-OPEN-DECISION": _room("#decisions"),
+                "C1-RATIFIED": _room("#decisions"),
+                "C1-BCP-SETTLED": _room("#bcp"),
+            }
+        )
+
+
+def _room(anchor: str):  # type: ignore[no-untyped-def]
+    def link(incident) -> str:  # type: ignore[no-untyped-def]
+        from django.urls import reverse
+
+        return reverse("incidents:incident_detail", args=[incident.ref]) + anchor
+
+    return link
 
 
 def _incident_facts(incident) -> dict:  # type: ignore[no-untyped-def]
-    """What the incident lifecycle guards need from bcp (G-RESTORED, G-RATIFIED)."""
+    """What the incident lifecycle guards need from bcp (G-RESTORED; C-1's decisions, their
+    ratification and the BCP state)."""
+    from django.db.models import Count, Q
+
     from bcp.enums import BcpState
-    from bcp.models import BcpActivation
-    from bcp.services.decisions import pending_ratifications
+    from bcp.models import BcpActivation, Decision
 
     state = BcpActivation.objects.filter(incident=incident).values_list("state", flat=True).first()
+    counts = Decision.objects.filter(incident=incident).aggregate(
+        open=Count("pk", filter=Q(status="OPEN")),
+        unratified=Count("pk", filter=Q(requires_ratification=True, ratified_at__isnull=True)),
+    )
     return {
         "bcp_fully_activated": state == BcpState.ACTIVATED_FULL,
-        "pending_ratifications": pending_ratifications(incident),
+        "bcp_settled": (state or BcpState.NOT_ACTIVATED) in SETTLED,
+        "pending_ratifications": counts["unratified"],
+        "open_decisions": counts["open"],
     }
+
+
+# C-1: the BCP states an incident may close in.
+SETTLED = frozenset({"NOT_ACTIVATED", "DECLINED", "STOOD_DOWN"})

@@ -93,6 +93,13 @@ MENU = [
     ),
     Destination("respond", _("Statistics"), "dashboard:statistics", sees_statistics),
     Destination(
+        "respond",
+        _("Corrective actions"),
+        "isms:action_list",
+        incident_access.sees_all_incidents,
+        ("/corrective-actions/",),
+    ),
+    Destination(
         "decide", _("Decisions waiting"), "bcp:decision_inbox", _holds_a_role, ("/decisions/",)
     ),
     Destination("decide", _("Roster"), "bcp:roster", bcp_access.can_see_roster, ("/roster/",)),

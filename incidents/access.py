@@ -49,6 +49,8 @@ INCIDENT_EDITORS = frozenset(
 TRIAGERS = frozenset({Role.ISMS_OFFICE, Role.POC, Role.CSIRT_LEAD})
 TRANSITIONERS = frozenset({Role.ISMS_OFFICE, Role.INCIDENT_HANDLER, Role.CSIRT_LEAD})
 INTAKE_ADMINS = frozenset({Role.ISMS_OFFICE})
+# Reopening a closed incident undoes a management act: the CSIRT lead's call (issue 14).
+REOPENERS = frozenset({Role.CSIRT_LEAD})
 
 
 class PermissionDeniedError(Forbidden):
@@ -97,6 +99,10 @@ def can_triage(user: User) -> bool:
 
 def can_transition(user: User) -> bool:
     return _has(user, TRANSITIONERS)
+
+
+def can_reopen(user: User) -> bool:
+    return _has(user, REOPENERS)
 
 
 def can_manage_intake(user: User) -> bool:

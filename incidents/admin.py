@@ -1,38 +1,29 @@
 from django.contrib import admin
 
+from common.admin import RecordAdmin
 from incidents import models as m
+
+# The incident record (incidents, their findings, tasks, evidence, facts and the timeline)
+# is read-only here: it changes only through the services, each change on the timeline.
 
 
 @admin.register(m.Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(RecordAdmin):
     list_display = ("ref", "title", "category", "status", "level", "priority", "declared_at")
     list_filter = ("status", "level", "category", "priority")
     search_fields = ("ref", "title")
-    # Status and level change only through their commands (timeline, guards, decisions).
-    readonly_fields = (
-        "ref",
-        "year",
-        "seq",
-        "status",
-        "level",
-        "recommended_level",
-        "peak_level",
-        "declared_at",
-    )
 
 
 @admin.register(m.Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RecordAdmin):
     list_display = ("id", "summary", "status", "priority", "report_count", "received_at")
     list_filter = ("status", "priority")
-    readonly_fields = ("status", "incident", "triaged_at", "triaged_by")
 
 
 @admin.register(m.Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RecordAdmin):
     list_display = ("id", "reporter_name", "subject", "channel", "received_at")
     search_fields = ("subject", "sender", "reporter_email")
-    readonly_fields = ("event", "incident", "matched", "received_at")
 
 
 @admin.register(m.Asset)
@@ -42,18 +33,21 @@ class AssetAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.TimelineEntry)
-class TimelineEntryAdmin(admin.ModelAdmin):
+class TimelineEntryAdmin(RecordAdmin):
+    """Entries are written only by timeline_append, which signs them."""
+
     list_display = ("incident", "seq", "at", "kind", "actor_label", "key_id")
 
-    # Entries are written only by timeline_append, which signs them.
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
+@admin.register(m.EvidenceItem)
+class EvidenceItemAdmin(RecordAdmin):
+    list_display = ("incident", "original_name", "sha256")
 
 
-admin.site.register([m.IntakeSettings, m.Indicator, m.Task, m.EvidenceItem])
+@admin.register(m.Fact)
+class FactAdmin(RecordAdmin):
+    list_display = ("incident", "kind", "observed_at")
+
+
+admin.site.register([m.Indicator, m.Task, m.AffectedAsset], RecordAdmin)
+admin.site.register(m.IntakeSettings)

@@ -2,8 +2,11 @@
 importing them (DESIGN: dependencies point one way).
 
 - fact providers add facts to the lifecycle guards (bcp: BCP state, pending ratifications);
-- listeners run in the same transaction when an incident is declared or its facts change
-  (risklevels: checklists and re-evaluation of the escalation rules).
+- listeners run in the same transaction when an incident is declared, its facts change
+  (risklevels: checklists and re-evaluation of the escalation rules) or its status moves
+  (isms: M-1 marks the closed incident for the management review);
+- guard links name the page that fixes a failed lifecycle guard (the close checklist, the
+  lifecycle panel), so a guard another app checks also links to that app's page.
 Apps register in AppConfig.ready().
 """
 
@@ -19,7 +22,10 @@ Listener = Callable[..., None]
 _fact_providers: list[FactProvider] = []
 _declared_listeners: list[Listener] = []
 _facts_listeners: list[Listener] = []
+_status_listeners: list[Listener] = []
 _timeline_labels: dict[str, Any] = {}
+_guard_links: dict[str, Callable[[Any], str]] = {}
+_timeline_describers: dict[str, Callable[[dict[str, Any]], list[str]]] = {}
 
 
 def _add(registry: list, item: Any) -> None:  # type: ignore[type-arg]
@@ -37,6 +43,10 @@ def register_declared_listener(listener: Listener) -> None:
 
 def register_facts_listener(listener: Listener) -> None:
     _add(_facts_listeners, listener)
+
+
+def register_status_listener(listener: Listener) -> None:
+    _add(_status_listeners, listener)
 
 
 def extra_facts(incident: Any) -> dict[str, Any]:
@@ -57,6 +67,23 @@ def facts_changed(incident: Any, actor: Any, observed_at: datetime) -> None:
         listener(incident=incident, actor=actor, observed_at=observed_at)
 
 
+def status_changed(incident: Any, actor: Any, previous: str, facts: Any) -> None:
+    """Called by the lifecycle service after a transition, inside its transaction; ``facts``
+    are the IncidentFacts the guards were checked on."""
+    for listener in _status_listeners:
+        listener(incident=incident, actor=actor, previous=previous, facts=facts)
+
+
+def register_guard_links(links: dict[str, Callable[[Any], str]]) -> None:
+    """Guard code → a function of the incident giving the URL of the page that fixes it."""
+    _guard_links.update(links)
+
+
+def guard_link(code: str, incident: Any) -> str:
+    link = _guard_links.get(code)
+    return link(incident) if link else ""
+
+
 def register_timeline_labels(labels: dict[str, Any]) -> None:
     """Human labels for the timeline kinds another app writes ("decision.opened" …)."""
     _timeline_labels.update(labels)
@@ -64,3 +91,14 @@ def register_timeline_labels(labels: dict[str, Any]) -> None:
 
 def timeline_labels() -> dict[str, Any]:
     return _timeline_labels
+
+
+def register_timeline_describers(
+    describers: dict[str, Callable[[dict[str, Any]], list[str]]],
+) -> None:
+    """The words of the timeline kinds another app writes: payload → lines of text."""
+    _timeline_describers.update(describers)
+
+
+def timeline_describers() -> dict[str, Callable[[dict[str, Any]], list[str]]]:
+    return _timeline_describers

@@ -24,7 +24,8 @@ DECLARED, CONTAINING, ERADICATING, RECOVERING, MONITORING, REVIEWING, CLOSED = (
 
 @dataclass(frozen=True)
 class IncidentFacts:
-    """What the guards need to know, read once by the service."""
+    """What the guards need to know, read once by the service (apps above incidents add theirs
+    through ``incidents.extensions.register_fact_provider``)."""
 
     any_asset_isolated: bool = False
     any_indicator_blocked: bool = False
@@ -33,9 +34,15 @@ class IncidentFacts:
     all_network_indicators_blocked: bool = True
     all_assets_restored: bool = True
     bcp_fully_activated: bool = False
-    open_tasks: int = 0
-    recurrence_prevention_written: bool = False
+    open_tasks: int = 0  # listed and waived at close; they do not block it (C-1)
     pending_ratifications: int = 0
+    # C-1 and M-1 (DOMAIN-MODEL §3.8)
+    open_obligations: int = 0  # legal and contractual clocks not DONE or WAIVED
+    open_decisions: int = 0
+    bcp_settled: bool = True  # NOT_ACTIVATED, DECLINED or STOOD_DOWN
+    review_complete: bool = False  # root cause, and lessons or an explicit "no lessons"
+    management_review_required: bool = False  # M-1: peak level ≥ 2 or an APPI obligation
+    corrective_action_or_reason: bool = False  # M-1: a corrective action, or why none
 
 
 @dataclass(frozen=True)
@@ -71,22 +78,54 @@ G_RESTORED = Guard(
     ),
     lambda f: f.all_assets_restored and not f.bcp_fully_activated,
 )
-# C-1: closing needs the checklist done or waived, a recurrence-prevention note and no
-# deputy decision waiting for ratification (D-4).
-G_CHECKLIST_DONE = Guard(
-    "G-CHECKLIST-DONE",
-    _("Every task must be done or waived with a reason."),
-    lambda f: f.open_tasks == 0,
+# C-1, clause by clause: each failing one is listed (CLOSE_GUARD_FAILED). Open checklist tasks
+# are not a clause: the closer waives them with a reason in the same step.
+C1_OBLIGATIONS = Guard(
+    "C1-OBLIGATIONS",
+    _("Every obligation (reports to authorities, notices) must be done or waived with a reason."),
+    lambda f: f.open_obligations == 0,
 )
-G_RECURRENCE_NOTE = Guard(
-    "G-RECURRENCE-NOTE",
-    _("Write the recurrence-prevention note first."),
-    lambda f: f.recurrence_prevention_written,
+C1_DECISIONS = Guard(
+    "C1-NO-OPEN-DECISION",
+    _("Every decision must be decided or withdrawn."),
+    lambda f: f.open_decisions == 0,
 )
-G_RATIFIED = Guard(
-    "G-RATIFIED",
+C1_RATIFIED = Guard(
+    "C1-RATIFIED",
     _("Decisions taken by deputies must be ratified first."),
     lambda f: f.pending_ratifications == 0,
+)
+C1_BCP = Guard(
+    "C1-BCP-SETTLED",
+    _("The cyber BCP must be stood down (or never activated, or declined)."),
+    lambda f: f.bcp_settled,
+)
+C1_REVIEW = Guard(
+    "C1-REVIEW",
+    _("Write the post-incident review: the root cause, and the lessons (or that there are none)."),
+    lambda f: f.review_complete,
+)
+C1_ASSETS = Guard(
+    "C1-ASSETS-RESTORED",
+    _("Every affected asset must be restored or retired."),
+    lambda f: f.all_assets_restored,
+)
+M1_CORRECTIVE = Guard(
+    "M1-CORRECTIVE-ACTION",
+    _(
+        "The incident goes to the management review (level 2 or higher, or legal obligations): "
+        "record at least one corrective action, or why none is needed."
+    ),
+    lambda f: not f.management_review_required or f.corrective_action_or_reason,
+)
+CLOSE_GUARDS = (
+    C1_OBLIGATIONS,
+    C1_DECISIONS,
+    C1_RATIFIED,
+    C1_BCP,
+    C1_REVIEW,
+    C1_ASSETS,
+    M1_CORRECTIVE,
 )
 
 TRANSITIONS: dict[tuple[str, str], tuple[Guard, ...]] = {
@@ -95,11 +134,18 @@ TRANSITIONS: dict[tuple[str, str], tuple[Guard, ...]] = {
     (ERADICATING, RECOVERING): (G_REMEDIATED,),
     (RECOVERING, MONITORING): (G_RESTORED,),
     (MONITORING, REVIEWING): (),
-    (REVIEWING, CLOSED): (G_CHECKLIST_DONE, G_RECURRENCE_NOTE, G_RATIFIED),
+    (REVIEWING, CLOSED): CLOSE_GUARDS,
     # Re-infection cycles back (NIST r2); the service also does this automatically.
     (RECOVERING, CONTAINING): (),
     (MONITORING, CONTAINING): (),
+    # A new infection found after closing: the CSIRT lead reopens with a reason; nothing is
+    # cleared, and the incident must satisfy C-1 again to close.
+    (CLOSED, CONTAINING): (),
 }
+
+# Transitions only some roles may make, and that need a reason on the record.
+REOPEN = (CLOSED, CONTAINING)
+REASON_REQUIRED = frozenset({REOPEN})
 
 # The timestamp an entry into a status records on the incident.
 STATUS_TIMESTAMP = {
@@ -112,6 +158,11 @@ STATUS_TIMESTAMP = {
 
 def allowed_targets(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+def guard_report(current: str, target: str, facts: IncidentFacts) -> list[tuple[Guard, bool]]:
+    """Every guard of a transition with whether it holds now (the lifecycle panel)."""
+    return [(guard, guard.check(facts)) for guard in TRANSITIONS.get((current, target), ())]
 
 
 def failed_guards(current: str, target: str, facts: IncidentFacts) -> list[Guard] | None:

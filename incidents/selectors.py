@@ -41,12 +41,19 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
 
 
 def incident_list(user: User) -> QuerySet[Incident]:
-    return incidents_visible_to(user).select_related("csirt_lead")
+    return incidents_visible_to(user).select_related("csirt_lead", "owner")
 
 
 def incident_detail(user: User) -> QuerySet[Incident]:
     """What an incident's detail shows: the list's relations plus its handlers."""
-    return incident_list(user).prefetch_related("handlers")
+    return incident_list(user).select_related("owner").prefetch_related("handlers")
+
+
+def people_of(incident: Incident) -> QuerySet[User]:
+    """The people a case form may name: active people of the organisation, not integrations."""
+    return User.objects.filter(
+        organisation_id=incident.organisation_id, is_active=True, api_key__isnull=True
+    ).order_by("display_name", "username")
 
 
 def incident_get(*, user: User, ref: str) -> Incident:

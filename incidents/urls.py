@@ -1,6 +1,7 @@
 from django.urls import path
 
 from incidents.views import (
+    closing,
     incident_actions,
     incidents,
     intake_admin,
@@ -46,6 +47,8 @@ urlpatterns = [
     path(
         "incidents/<str:ref>/transition/", incident_actions.transition, name="incident_transition"
     ),
+    path("incidents/<str:ref>/close/", closing.incident_close, name="incident_close"),
+    path("incidents/<str:ref>/edit/", incident_actions.incident_edit, name="incident_edit"),
     path("incidents/<str:ref>/assets/", incident_actions.asset_add, name="asset_add"),
     path(
         "incidents/<str:ref>/assets/<int:pk>/", incident_actions.asset_update, name="asset_update"

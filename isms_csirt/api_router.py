@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from bcp.api import views as bcp
 from common.api import api_not_found
 from incidents.api import views as incidents
+from isms.api import views as isms
 from notifications.api import views as notifications
 from risklevels.api import views as risklevels
 from training.api import views as training
@@ -35,6 +36,8 @@ router.register("decisions", bcp.DecisionViewSet, basename="decision")
 router.register("bcp-activations", bcp.BcpActivationViewSet, basename="bcp-activation")
 router.register(f"{INCIDENT}/bcp-actions", bcp.BcpActionViewSet, basename="incident-bcp-action")
 router.register(f"{INCIDENT}/trend", risklevels.TrendViewSet, basename="incident-trend")
+router.register("corrective-actions", isms.CorrectiveActionViewSet, basename="corrective-action")
+router.register("annex-a-controls", isms.AnnexAControlViewSet, basename="annex-a-control")
 router.register("level-definitions", risklevels.LevelDefinitionViewSet, basename="level-definition")
 router.register(
     "checklist-templates", risklevels.ChecklistTemplateViewSet, basename="checklist-template"
@@ -71,6 +74,7 @@ urlpatterns = [
     path(
         "incidents/<str:incident_ref>/facts/", risklevels.FactView.as_view(), name="incident-facts"
     ),
+    path("incidents/<str:incident_ref>/review/", isms.ReviewView.as_view(), name="incident-review"),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
     path("training-coverage/", training.CoverageView.as_view(), name="training-coverage"),

@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "incidents",
     "risklevels",
     "bcp",
+    "isms",
     "notifications",
     "training",
     "dashboard",
@@ -461,6 +462,7 @@ SPECTACULAR_SETTINGS = {
         "EventClosingStatusEnum": "incidents.api.serializers.intake.CLOSING_EVENT_STATUSES",
         "TaskFinishedStatusEnum": "incidents.api.serializers.record.FINISHED_TASK_STATUSES",
         "InjectKindEnum": "training.enums.InjectKind",
+        "CorrectiveActionStatusEnum": "isms.enums.ActionStatus",
         "ExerciseStatusEnum": "training.enums.ExerciseStatus",
         "FactInputKindEnum": "risklevels.api.serializers.FACT_KINDS",
         "FactStatusEnum": "training.api.exercise_serializers.FACT_STATUS",
@@ -542,6 +544,11 @@ CELERY_BEAT_SCHEDULE = {
     "timeline-anchor": {
         "task": "incidents.tasks.anchor_timelines",
         "schedule": TIMELINE_ANCHOR_SECONDS,
+    },
+    # Hourly, so a reminder goes out the morning it falls due; each is sent once per due date.
+    "corrective-action-reminders": {
+        "task": "isms.tasks.remind_corrective_actions",
+        "schedule": 3600,
     },
 }
 

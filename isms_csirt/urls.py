@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("risklevels.urls")),
     path("", include("bcp.urls")),
+    path("", include("isms.urls")),
     path("", include("notifications.urls")),
     path("training/", include("training.urls")),
     path("help/", include("guide.urls")),

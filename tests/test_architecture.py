@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DOMAIN = {"accounts", "incidents", "risklevels", "bcp", "notifications", "training"}
+DOMAIN = {"accounts", "incidents", "risklevels", "bcp", "isms", "notifications", "training"}
 PROJECT = {"common", "isms_csirt", "dashboard", "guide", "demo", *DOMAIN}
 
 ALLOWED: dict[str, set[str]] = {
@@ -17,8 +17,9 @@ ALLOWED: dict[str, set[str]] = {
     "incidents": {"common", "accounts"},
     "bcp": {"common", "accounts", "incidents"},
     "risklevels": {"common", "accounts", "incidents", "bcp"},
+    "isms": {"common", "accounts", "incidents", "bcp"},
     "notifications": {"common", "accounts", "incidents", "bcp", "risklevels"},
-    "training": {"common", "accounts", "incidents", "bcp", "risklevels", "notifications"},
+    "training": {"common", "accounts", "incidents", "bcp", "risklevels", "isms", "notifications"},
     "dashboard": {"common", *DOMAIN},
     "demo": {"common", *DOMAIN},
     "guide": {"common", "accounts"},

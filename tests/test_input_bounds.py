@@ -33,6 +33,7 @@ APPS = (
     "incidents",
     "risklevels",
     "bcp",
+    "isms",
     "notifications",
     "training",
     "dashboard",

@@ -28,9 +28,27 @@ from incidents.models.enums import (
 
 
 class TransitionForm(forms.Form):
-    stores = ends_in(Incident, target="incidents.Incident.status")
+    stores = ends_in(Incident, target="incidents.Incident.status", nowhere=("reason",))
 
     target = forms.ChoiceField(choices=IncidentStatus.choices)
+    reason = forms.CharField(
+        label=_("Why it is reopened"),
+        required=False,  # the service asks for it where the lifecycle needs one
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CloseForm(forms.Form):
+    stores = ends_in(nowhere=("waive_reason",))  # each open task's completion note (text)
+
+    waive_reason = forms.CharField(
+        label=_("Reason for waiving the open tasks"),
+        required=False,  # needed only when tasks are open; the service says so
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded on each open task, which is waived as the incident closes."),
+    )
 
 
 class AffectedAssetFieldsForm(forms.Form):

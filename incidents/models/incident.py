@@ -83,6 +83,15 @@ class Incident(TimeStampedModel):
         related_name="led_incidents",
         verbose_name=_("CSIRT lead"),
     )
+    # 担当者: the person who carries the case day to day (the CSIRT lead answers for it).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_incidents",
+        verbose_name=_("owner"),
+    )
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

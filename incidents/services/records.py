@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from common import clock
-from common.errors import Conflict, InvalidInput
-from incidents import access, extensions, lifecycle, normalize
+from common.errors import InvalidInput
+from incidents import access, extensions, normalize
 from incidents.models import (
     AffectedAsset,
     Asset,
@@ -309,26 +309,55 @@ def incident_lock(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
+PEOPLE_FIELDS = {"csirt_lead", "owner"}
+
+
+def _person_label(user: User | None) -> str:
+    return str(user) if user is not None else ""
+
+
+def _change_payload(name: str, old: Any, new: Any) -> dict[str, Any]:
+    """One field's edit; people are kept by id with the name they had (names change)."""
+    if name in PEOPLE_FIELDS:
+        return {
+            "field": name,
+            "from": old.pk if old else None,
+            "to": new.pk if new else None,
+            "from_label": _person_label(old),
+            "to_label": _person_label(new),
+        }
+    return {"field": name, "from": old, "to": new}
+
+
 @transaction.atomic
 def incident_update(*, incident: Incident, actor: User, changes: dict[str, Any]) -> Incident:
-    """Change descriptive fields. Status and level have their own commands (no generic PATCH)."""
+    """Change descriptive fields and the people in charge; each changed field is one timeline
+    entry with its old and new value. Status and level have their own commands."""
     access.require(access.can_edit_incidents(actor), "edit incidents")
-    unknown = set(changes) - EDITABLE_FIELDS
+    unknown = set(changes) - EDITABLE_FIELDS - PEOPLE_FIELDS
     if unknown:
         raise InvalidInput(
             "field_not_editable", _("These fields cannot be changed here."), fields=sorted(unknown)
+        )
+    people = [changes[name] for name in PEOPLE_FIELDS & set(changes) if changes[name]]
+    if any(p.organisation_id != incident.organisation_id for p in people):
+        raise InvalidInput(
+            "person_not_in_organisation", _("Only people of the organisation can be assigned.")
         )
     incident = incident_lock(incident)
     before = {name: getattr(incident, name) for name in changes}
     for name, value in changes.items():
         setattr(incident, name, value)
-    incident.full_clean(exclude=["organisation", "csirt_lead"])
+    incident.full_clean(exclude=["organisation", *PEOPLE_FIELDS])
     incident.save()
-    diff = {k: [before[k], v] for k, v in changes.items() if before[k] != v}
-    if diff:
-        timeline_append(
-            incident=incident, kind="incident.updated", actor=actor, payload={"changes": diff}
-        )
+    for name, value in changes.items():
+        if before[name] != value:
+            timeline_append(
+                incident=incident,
+                kind="incident.updated",
+                actor=actor,
+                payload=_change_payload(name, before[name], value),
+            )
     return incident
 
 
@@ -360,68 +389,6 @@ def incident_assign(
             "csirt_lead": csirt_lead.pk if csirt_lead else None,
             "handlers": [h.pk for h in handlers] if handlers is not None else None,
         },
-    )
-    return incident
-
-
-def incident_facts(incident: Incident) -> lifecycle.IncidentFacts:
-    assets = list(
-        incident.affected_assets.values_list(
-            "infection_state", "containment_state", "remediation_state"
-        )
-    )
-    infected = [a for a in assets if a[0] in e.EFFECTIVE_INFECTION]
-    indicators = list(incident.indicators.values_list("kind", "blocked_at"))
-    network = [i for i in indicators if i[0] in e.NETWORK_INDICATOR_KINDS]
-    extra = extensions.extra_facts(incident)
-    return lifecycle.IncidentFacts(
-        any_asset_isolated=any(a[1] == e.ContainmentState.ISOLATED for a in assets),
-        any_indicator_blocked=any(i[1] is not None for i in indicators),
-        all_infected_isolated=all(a[1] == e.ContainmentState.ISOLATED for a in infected),
-        all_infected_remediated=all(
-            a[2] in {"CLEANED", "REIMAGED", "RETIRED", "RESTORED"} for a in infected
-        ),
-        all_network_indicators_blocked=all(i[1] is not None for i in network),
-        all_assets_restored=all(a[2] in {"RESTORED", "RETIRED"} for a in assets),
-        bcp_fully_activated=extra.get("bcp_fully_activated", False),
-        open_tasks=incident.tasks.filter(status=e.TaskStatus.OPEN).count(),
-        recurrence_prevention_written=bool(incident.recurrence_prevention.strip()),
-        pending_ratifications=extra.get("pending_ratifications", 0),
-    )
-
-
-class TransitionRefused(Conflict):
-    """Not a transition of the lifecycle table, or a guard failed; the code names it."""
-
-
-@transaction.atomic
-def incident_transition(*, incident: Incident, target: str, actor: User) -> Incident:
-    """Move the incident along the lifecycle table; a failed guard is a 409 naming it."""
-    access.require(access.can_transition(actor), "change the incident status")
-    incident = incident_lock(incident)
-    failed = lifecycle.failed_guards(incident.status, target, incident_facts(incident))
-    if failed is None:
-        raise TransitionRefused(
-            "transition_not_allowed",
-            _("%(current)s → %(target)s is not a transition of the incident lifecycle.")
-            % {"current": incident.status, "target": target},
-            allowed=lifecycle.allowed_targets(incident.status),
-        )
-    if failed:
-        raise TransitionRefused(
-            failed[0].code, failed[0].message, failed_guards=[g.code for g in failed]
-        )
-    previous = incident.status
-    incident.status = target
-    stamp = lifecycle.STATUS_TIMESTAMP.get(target)
-    if stamp and getattr(incident, stamp) is None:
-        setattr(incident, stamp, clock.now())
-    incident.save()
-    timeline_append(
-        incident=incident,
-        kind="incident.status_changed",
-        actor=actor,
-        payload={"from": previous, "to": target},
     )
     return incident
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from incidents import extensions
+from incidents import extensions, timeline_text
 
 register = template.Library()
 
@@ -42,3 +44,9 @@ def timeline_kind(kind: str) -> str:
     """A readable name for a timeline entry kind; unknown kinds (other apps) show as is."""
     label = TIMELINE_KINDS.get(kind) or extensions.timeline_labels().get(kind)
     return str(label or kind)
+
+
+@register.filter
+def timeline_lines(entry: Any) -> list[str]:
+    """The entry in words: an edit as "field: old → new", statuses by name (timeline_text)."""
+    return timeline_text.describe(entry.kind, entry.payload)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from common import prg
 from common.errors import DomainError
 from incidents import selectors
+from incidents.forms.case import IncidentEditForm
 from incidents.forms.records import (
     AffectedAssetAddForm,
     AffectedAssetUpdateForm,
@@ -34,12 +35,13 @@ from incidents.forms.records import (
 )
 from incidents.models import Incident
 from incidents.models.enums import IncidentStatus
-from incidents.services import assets, evidence, indicators, records, tasks
+from incidents.services import assets, evidence, indicators, records, tasks, transitions
 from incidents.views.incidents import incident_page, incident_url
 
 Command = Callable[[Any], str]
 # Where the page scrolls back to after a command, by form key (without the row id).
 ANCHORS = {
+    "case": "#case",
     "asset": "#assets",
     "asset_add": "#assets",
     "indicator": "#indicators",
@@ -78,8 +80,11 @@ def transition(request: HttpRequest, ref: str) -> HttpResponse:
     incident = _incident(request, ref)
 
     def command(form: TransitionForm) -> str:
-        moved = records.incident_transition(
-            incident=incident, target=form.cleaned_data["target"], actor=request.user
+        moved = transitions.incident_transition(
+            incident=incident,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
         )
         return _("Status: %(status)s.") % {"status": IncidentStatus(moved.status).label}
 
@@ -206,3 +211,17 @@ def evidence_upload(request: HttpRequest, ref: str) -> HttpResponse:
 
     form = EvidenceUploadForm(request.POST, request.FILES, auto_id="evidence_%s")
     return _run(request, incident, "evidence", form, command)
+
+
+@login_required
+@require_POST
+def incident_edit(request: HttpRequest, ref: str) -> HttpResponse:
+    incident = _incident(request, ref)
+    form = IncidentEditForm(request.POST, people=selectors.people_of(incident), auto_id="case_%s")
+
+    def command(form: IncidentEditForm) -> str:
+        changes = form.changes(incident)
+        records.incident_update(incident=incident, actor=request.user, changes=changes)
+        return _("%(n)s changes recorded.") % {"n": len(changes)} if changes else _("No change.")
+
+    return _run(request, incident, "case", form, command)

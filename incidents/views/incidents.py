@@ -14,7 +14,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from common import prg
-from incidents import access, lifecycle, selectors
+from incidents import access, selectors
+from incidents.forms.case import IncidentEditForm
 from incidents.forms.records import (
     AffectedAssetAddForm,
     AffectedAssetUpdateForm,
@@ -25,7 +26,7 @@ from incidents.forms.records import (
     TaskFinishForm,
 )
 from incidents.models import AffectedAsset, Incident
-from incidents.models.enums import IncidentStatus
+from incidents.services import transitions
 
 
 @login_required
@@ -116,14 +117,21 @@ def incident_page(
     refused: prg.Refused | None = None,
 ) -> HttpResponse:
     """Render the incident page; a refused form (``common.prg``) comes back with its input."""
-    targets = lifecycle.allowed_targets(incident.status)
     bound = _rebound(refused)
+    if refused is not None and refused.key == "case":
+        people = selectors.people_of(incident)
+        bound["case"] = refused.bind(
+            IncidentEditForm(refused.data, people=people, auto_id="case_%s")
+        )
     context = {
         "incident": incident,
         "error": error,
         "can_edit": access.can_edit_incidents(request.user),
         "can_transition": access.can_transition(request.user),
-        "targets": [(t, IncidentStatus(t).label) for t in targets],
+        "can_reopen": access.can_reopen(request.user),
+        "next_steps": transitions.next_steps(incident),
+        "case_form": bound.get("case")
+        or IncidentEditForm.for_incident(incident, selectors.people_of(incident)),
         "refused": refused,  # panels of other apps bind their refused form from here
         **_sections(incident, bound),
     }

@@ -10,7 +10,7 @@ from bcp.services import decisions
 from bcp.services.sweep import decisions_sweep
 from common.errors import Conflict, InvalidInput
 from incidents.models import Task
-from incidents.services import records
+from incidents.services import transitions
 
 
 def _open(incident, decision_type="ACTIVATE_CYBER_BCP", **kw):
@@ -156,11 +156,11 @@ def test_d4_deputy_decision_needs_ratification_and_blocks_closing(incident, deci
         decision=decision, actor=deputy, outcome="APPROVED", rationale="社長不在"
     )
     assert decided.requires_ratification is True
-    assert records.incident_facts(incident).pending_ratifications == 1
+    assert transitions.incident_facts(incident).pending_ratifications == 1
     with pytest.raises(decisions.NotEligible):
         decisions.decision_ratify(decision=decided, actor=deputy)
     decisions.decision_ratify(decision=decided, actor=decision_maker)
-    assert records.incident_facts(incident).pending_ratifications == 0
+    assert transitions.incident_facts(incident).pending_ratifications == 0
 
 
 def test_d6_cutting_all_external_network_fully_activates_the_bcp(incident, decision_maker):
@@ -314,7 +314,7 @@ def test_d4_a_deputys_deferral_needs_no_ratification(incident, decision_maker, d
         redecide_by=timezone.now() + timedelta(hours=1),
     )
     assert decided.requires_ratification is False
-    assert records.incident_facts(incident).pending_ratifications == 0
+    assert transitions.incident_facts(incident).pending_ratifications == 0
 
 
 def test_d6_declining_a_further_bcp_leaves_an_activated_bcp_as_it_is(incident, decision_maker):

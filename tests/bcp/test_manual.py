@@ -11,7 +11,7 @@ from bcp.services import decisions, manual
 from bcp.services.sweep import decisions_sweep
 from common.errors import Conflict, DomainError, InvalidInput
 from incidents.models import AffectedAsset, Incident, TimelineEntry
-from incidents.services import assets, records
+from incidents.services import assets, transitions
 from notifications.models import Alert
 from tests.conftest import _holder
 
@@ -214,14 +214,16 @@ def test_an_approved_stand_down_lets_the_incident_reach_monitoring(
     AffectedAsset.objects.filter(incident=incident).update(remediation_state="RESTORED")
     _set_status(incident, "RECOVERING")
     with pytest.raises(Conflict) as err:
-        records.incident_transition(incident=incident, target="MONITORING", actor=csirt_lead)
+        transitions.incident_transition(incident=incident, target="MONITORING", actor=csirt_lead)
     assert err.value.code == "G-RESTORED"
     stand_down = _by_hand(incident, csirt_lead, "BCP_STAND_DOWN")
     decisions.decision_decide(
         decision=stand_down, actor=decision_maker, outcome="APPROVED", rationale="復旧完了"
     )
     assert _state(incident) == "STOOD_DOWN"
-    moved = records.incident_transition(incident=incident, target="MONITORING", actor=csirt_lead)
+    moved = transitions.incident_transition(
+        incident=incident, target="MONITORING", actor=csirt_lead
+    )
     assert moved.status == "MONITORING"
 
 

@@ -5,7 +5,12 @@ from incidents.lifecycle import IncidentFacts
 from incidents.models.enums import IncidentStatus
 
 ALL = IncidentStatus.values
-READY = IncidentFacts(any_asset_isolated=True, recurrence_prevention_written=True)
+READY = IncidentFacts(any_asset_isolated=True, review_complete=True)
+CLOSE = ("REVIEWING", "CLOSED")
+
+
+def _reviewed(**facts) -> IncidentFacts:
+    return IncidentFacts(review_complete=True, **facts)
 
 
 @pytest.mark.parametrize("current", ALL)
@@ -38,17 +43,13 @@ def test_only_transitions_of_the_table_exist(current, target):
             "G-REMEDIATED",
         ),
         (("RECOVERING", "MONITORING"), IncidentFacts(bcp_fully_activated=True), "G-RESTORED"),
-        (
-            ("REVIEWING", "CLOSED"),
-            IncidentFacts(open_tasks=1, recurrence_prevention_written=True),
-            "G-CHECKLIST-DONE",
-        ),
-        (("REVIEWING", "CLOSED"), IncidentFacts(), "G-RECURRENCE-NOTE"),
-        (
-            ("REVIEWING", "CLOSED"),
-            IncidentFacts(recurrence_prevention_written=True, pending_ratifications=1),
-            "G-RATIFIED",
-        ),
+        (CLOSE, IncidentFacts(), "C1-REVIEW"),
+        (CLOSE, _reviewed(open_obligations=1), "C1-OBLIGATIONS"),
+        (CLOSE, _reviewed(open_decisions=1), "C1-NO-OPEN-DECISION"),
+        (CLOSE, _reviewed(pending_ratifications=1), "C1-RATIFIED"),
+        (CLOSE, _reviewed(bcp_settled=False), "C1-BCP-SETTLED"),
+        (CLOSE, _reviewed(all_assets_restored=False), "C1-ASSETS-RESTORED"),
+        (CLOSE, _reviewed(management_review_required=True), "M1-CORRECTIVE-ACTION"),
     ],
 )
 def test_each_guard_refuses_when_its_condition_fails(transition, facts, code):
@@ -56,5 +57,26 @@ def test_each_guard_refuses_when_its_condition_fails(transition, facts, code):
     assert code in [g.code for g in failed]
 
 
-def test_closed_is_terminal():
-    assert lifecycle.allowed_targets("CLOSED") == []
+def test_a_closed_incident_can_only_be_reopened_into_containment():
+    assert lifecycle.allowed_targets("CLOSED") == ["CONTAINING"]
+    assert lifecycle.REOPEN in lifecycle.REASON_REQUIRED
+
+
+def test_open_tasks_do_not_block_closing():
+    assert (
+        lifecycle.failed_guards(
+            "REVIEWING", "CLOSED", IncidentFacts(review_complete=True, open_tasks=3)
+        )
+        == []
+    )
+
+
+def test_m1_holds_with_a_corrective_action_or_when_the_review_is_not_required():
+    needed = IncidentFacts(review_complete=True, management_review_required=True)
+    met = IncidentFacts(
+        review_complete=True, management_review_required=True, corrective_action_or_reason=True
+    )
+    assert [g.code for g in lifecycle.failed_guards("REVIEWING", "CLOSED", needed)] == [
+        "M1-CORRECTIVE-ACTION"
+    ]
+    assert lifecycle.failed_guards("REVIEWING", "CLOSED", met) == []

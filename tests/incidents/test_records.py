@@ -4,21 +4,21 @@ from django.db.utils import DatabaseError
 
 from common.errors import Conflict, InvalidInput
 from incidents.models import TimelineEntry
-from incidents.services import assets, indicators, records, tasks
+from incidents.services import assets, indicators, tasks, transitions
 from incidents.services.timeline import timeline_verify
 
 
 def test_declare_to_containing_needs_isolation_or_a_block(incident, handler):
     incident.affected_assets.update(containment_state="NOT_CONTAINED", isolated_at=None)
     with pytest.raises(Conflict) as err:
-        records.incident_transition(incident=incident, target="CONTAINING", actor=handler)
+        transitions.incident_transition(incident=incident, target="CONTAINING", actor=handler)
     assert err.value.code == "G-CONTAINMENT-STARTED"
     incident.refresh_from_db()
     assert incident.status == "DECLARED"
 
 
 def test_transition_moves_status_and_writes_the_timeline(incident, handler):
-    records.incident_transition(incident=incident, target="CONTAINING", actor=handler)
+    transitions.incident_transition(incident=incident, target="CONTAINING", actor=handler)
     incident.refresh_from_db()
     assert incident.status == "CONTAINING"
     assert incident.contained_at is not None
@@ -29,14 +29,14 @@ def test_transition_moves_status_and_writes_the_timeline(incident, handler):
 
 def test_jumping_over_the_lifecycle_is_refused_with_the_allowed_targets(incident, handler):
     with pytest.raises(Conflict) as err:
-        records.incident_transition(incident=incident, target="CLOSED", actor=handler)
+        transitions.incident_transition(incident=incident, target="CLOSED", actor=handler)
     assert err.value.code == "transition_not_allowed"
     assert err.value.details["allowed"] == ["CONTAINING"]
 
 
 def test_reporter_cannot_transition(incident, reporter):
     with pytest.raises(Exception) as err:
-        records.incident_transition(incident=incident, target="CONTAINING", actor=reporter)
+        transitions.incident_transition(incident=incident, target="CONTAINING", actor=reporter)
     assert err.value.code == "permission_denied"
 
 

@@ -1,5 +1,6 @@
 """The management review pack (ISO/IEC 27001 cl. 9.3) for a period: real incidents by level
-and category, the times that matter (triage, isolation, decision), corrective actions,
+and category, the times that matter (triage, isolation, decision), the lessons and corrective
+actions of the closed incidents M-1 sent to the review (isms),
 training coverage, phishing drills, exercise findings and CSIRT-function changes.
 
 Incidents are read through ``real_incidents``: exercise (訓練) incidents never count here.
@@ -19,6 +20,8 @@ from bcp.models import Decision
 from bcp.services.decisions import deadline_minutes
 from incidents.models import AffectedAsset, Event, Incident
 from incidents.models.enums import Category, IncidentStatus
+from isms.models import PostIncidentReview
+from isms.selectors import management_review_reviews
 from training.models import CsirtMapChange, Exercise, PhishingDrill
 from training.selectors.coverage import CoverageView, coverage_report
 from training.selectors.csirt import StepPage, csirt_changes, step_page
@@ -74,7 +77,8 @@ class ReviewPack:
     triage: Durations
     isolation: Durations
     decisions: list[DecisionTimes]
-    corrective_actions: list[Incident]
+    # Closed incidents M-1 sent to the review, with lessons and corrective actions (isms).
+    lessons: list[PostIncidentReview]
     coverage_start: CoverageView
     coverage_end: CoverageView
     drills: list[tuple[PhishingDrill, DrillResults]]
@@ -158,9 +162,6 @@ def review_pack(*, user: User, start: date, end: date) -> ReviewPack:
     since, until = _bounds(organisation, start, end)
     real = real_incidents(organisation_id=organisation.pk)
     incidents = list(real.filter(declared_at__gte=since, declared_at__lt=until))
-    closed = real.filter(closed_at__gte=since, closed_at__lt=until).exclude(
-        recurrence_prevention=""
-    )
     drills = PhishingDrill.objects.filter(
         organisation=organisation, sent_at__gte=since, sent_at__lt=until
     ).order_by("sent_at")
@@ -179,7 +180,7 @@ def review_pack(*, user: User, start: date, end: date) -> ReviewPack:
         triage=_triage(incidents),
         isolation=_isolation(incidents),
         decisions=_decision_times(organisation, incidents),
-        corrective_actions=list(closed.order_by("closed_at")),
+        lessons=management_review_reviews(organisation=organisation, since=since, until=until),
         coverage_start=coverage_report(user=user, on=start, trend=False),
         coverage_end=coverage_report(user=user, on=end, trend=False),
         drills=[(d, drill_results(d)) for d in drills],

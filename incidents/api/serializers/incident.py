@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -68,6 +70,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
 
 class IncidentSerializer(IncidentListSerializer):
     handlers = PersonSerializer(many=True, read_only=True)
+    owner = PersonSerializer(read_only=True, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField()
 
     class Meta(IncidentListSerializer.Meta):
@@ -81,6 +84,7 @@ class IncidentSerializer(IncidentListSerializer):
             "recoverability",
             "external_comm_status",
             "leak_status",
+            "owner",
             "handlers",
             "contained_at",
             "eradicated_at",
@@ -96,10 +100,24 @@ class IncidentSerializer(IncidentListSerializer):
         return lifecycle.allowed_targets(incident.status)
 
 
-class IncidentUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
+class IncidentUpdateSerializer(
+    EditableFieldsMixin, OrganisationPeopleMixin, serializers.Serializer
+):
+    """Each changed field is one timeline entry with its old and new value."""
+
     stores = ends_in(Incident)
 
+    people_fields = ("csirt_lead", "owner")
+
     title = serializers.CharField(max_length=200)
+    csirt_lead = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), allow_null=True, help_text="A person of the organisation."
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        allow_null=True,
+        help_text="担当者: a person of the organisation.",
+    )
     description = serializers.CharField(allow_blank=True, max_length=20000)
     category = choice(e.Category.choices)
     attack_vector = choice(e.AttackVector.choices)
@@ -115,9 +133,39 @@ class IncidentUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
 
 
 class IncidentTransitionSerializer(serializers.Serializer):
-    stores = ends_in(Incident, target="incidents.Incident.status")
+    stores = ends_in(
+        Incident,
+        target="incidents.Incident.status",
+        to="incidents.Incident.status",
+        waive_reason="incidents.Task.completion_note",
+        nowhere=("reason",),  # onto the timeline (JSON)
+    )
 
-    target = choice(e.IncidentStatus.choices)
+    target = choice(e.IncidentStatus.choices, required=False, help_text="The status to move to.")
+    to = choice(e.IncidentStatus.choices, required=False, help_text="Same as ``target``.")
+    reason = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=4000,
+        help_text="Required to reopen a closed incident (CLOSED → CONTAINING).",
+    )
+    waive_reason = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=4000,
+        help_text="Closing with open tasks: the reason each of them is waived with.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        target = attrs.pop("target", None) or attrs.pop("to", None)
+        attrs.pop("to", None)
+        if target is None:
+            raise serializers.ValidationError(
+                {"target": [_("Give the status to move to.")]}, code="required"
+            )
+        return {**attrs, "target": target}
 
 
 class IncidentAssignSerializer(OrganisationPeopleMixin, serializers.Serializer):

@@ -14,7 +14,7 @@ from incidents.api import serializers as s
 from incidents.api.filters import IncidentFilter, WhitelistOrdering
 from incidents.api.views.base import ApiViewSet, errors
 from incidents.models import Incident
-from incidents.services import records
+from incidents.services import records, transitions
 
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -52,7 +52,9 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     def partial_update(self, request: Request, ref: str) -> Response:
         """Change descriptive fields; ``status`` and ``level`` are refused (field_not_editable)."""
         incident = self.get_object()
-        body = s.IncidentUpdateSerializer(data=request.data, partial=True)
+        body = s.IncidentUpdateSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         body.is_valid(raise_exception=True)
         records.incident_update(
             incident=incident, actor=request.user, changes=dict(body.validated_data)
@@ -65,12 +67,16 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, ref: str) -> Response:
-        """Move along the lifecycle; a failed guard answers 409 with the guard's code."""
+        """Move along the lifecycle; a failed guard answers 409 with the guard's code and
+        ``details.failed`` (code and sentence of each). Closing (C-1) answers 409
+        CLOSE_GUARD_FAILED listing every failing condition; open tasks are waived with
+        ``waive_reason`` (400 WAIVE_REASON_REQUIRED without it). Reopening a closed incident
+        is the CSIRT lead's, with a ``reason``."""
         incident = self.get_object()
         body = s.IncidentTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        records.incident_transition(
-            incident=incident, target=body.validated_data["target"], actor=request.user
+        transitions.incident_transition(
+            incident=incident, actor=request.user, **body.validated_data
         )
         return self._fresh(incident)
 

@@ -1,0 +1,1 @@
+"""The post-incident review and corrective actions, one use case per function."""
