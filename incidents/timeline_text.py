@@ -46,6 +46,21 @@ VALUE_CHOICES: dict[str, type] = {
     "priority": e.Priority,
 }
 SHORT = 80
+# Keys of the other kinds, in words; ids of related rows are left out (the record links them).
+KEY_LABELS: dict[str, Any] = {
+    "code": gettext_lazy("code"),
+    "status": gettext_lazy("status"),
+    "level": gettext_lazy("level"),
+    "ref": gettext_lazy("reference"),
+    "title": gettext_lazy("title"),
+    "value": gettext_lazy("value"),
+    "kind": gettext_lazy("kind"),
+    "asset_tag": gettext_lazy("asset tag"),
+}
+ID_KEYS = frozenset(
+    {"task", "event", "decision", "action", "report", "asset", "affected", "indicator",
+     "evidence", "delivery", "message", "time_to_triage_s", "reports"}
+)  # fmt: skip
 
 
 def _label(choices: type | None, value: Any) -> str:
@@ -101,19 +116,29 @@ def _status(payload: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _task_finished(payload: dict[str, Any]) -> list[str]:
+    values = {
+        "code": payload.get("code") or "",
+        "status": _label(e.TaskStatus, payload.get("status")),
+    }
+    return [(_("%(code)s: %(status)s") % values).strip(": ：")]
+
+
 DESCRIBERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "incident.updated": _updated,
     "incident.status_changed": _status,
+    "task.finished": _task_finished,
 }
 
 
 def _generic(payload: dict[str, Any]) -> list[str]:
     lines = []
     for key, value in payload.items():
-        if isinstance(value, dict):
-            continue  # snapshots and nested records: the API has them
-        name = FIELDS.get(key, (None, None))[0] or key.replace("_", " ")
-        lines.append(f"{name}: {_label(VALUE_CHOICES.get(key), value)}")
+        if isinstance(value, dict) or key in ID_KEYS:
+            continue  # snapshots, nested records and row ids: the API and the record have them
+        name = KEY_LABELS.get(key) or FIELDS.get(key, (None, None))[0] or key.replace("_", " ")
+        value_text = _label(VALUE_CHOICES.get(key), value)
+        lines.append(_("%(key)s: %(value)s") % {"key": name, "value": value_text})
     return lines
 
 

@@ -61,5 +61,5 @@ def incident_close(request: HttpRequest, ref: str) -> HttpResponse:
     except DomainError as error:
         incident.refresh_from_db()
         return _page(request, incident, form, status=error.status_code, error=str(error.message))
-    messages.success(request, _("The incident is closed."))
+    messages.success(request, _("Incident closed."))
     return HttpResponseRedirect(reverse("incidents:incident_detail", args=[incident.ref]))
