@@ -56,6 +56,11 @@ KEY_LABELS: dict[str, Any] = {
     "value": gettext_lazy("value"),
     "kind": gettext_lazy("kind"),
     "asset_tag": gettext_lazy("asset tag"),
+    "blocked_by": gettext_lazy("Blocked at"),
+    "infection_state": gettext_lazy("Infection"),
+    "containment_state": gettext_lazy("Isolation"),
+    "isolation_method": gettext_lazy("Isolation method"),
+    "remediation_state": gettext_lazy("Remediation"),
 }
 ID_KEYS = frozenset(
     {"task", "event", "decision", "action", "report", "asset", "affected", "indicator",
@@ -124,10 +129,24 @@ def _task_finished(payload: dict[str, Any]) -> list[str]:
     return [(_("%(code)s: %(status)s") % values).strip(": ：")]
 
 
+def _asset_updated(payload: dict[str, Any]) -> list[str]:
+    lines = [str(payload.get("asset", ""))] if payload.get("asset") else []
+    for key, pair in (payload.get("changes") or {}).items():
+        choices = VALUE_CHOICES.get(key)
+        values = {
+            "field": KEY_LABELS.get(key, key),
+            "old": _label(choices, pair[0]),
+            "new": _label(choices, pair[1]),
+        }
+        lines.append(_("%(field)s: %(old)s → %(new)s") % values)
+    return lines
+
+
 DESCRIBERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "incident.updated": _updated,
     "incident.status_changed": _status,
     "task.finished": _task_finished,
+    "asset.updated": _asset_updated,
 }
 
 

@@ -150,3 +150,104 @@ def test_the_lead_opens_a_stand_down_and_the_decision_maker_approves_it_on_the_p
         assert problems == []
 
     assert BcpActivation.objects.get(incident=incident).state == "STOOD_DOWN"
+
+
+def _move(page: Page, target: str) -> None:
+    page.locator(f'#lifecycle form:has(input[value="{target}"]) button').click()
+    expect(page.locator(".messages")).to_be_visible()
+
+
+def _decide_in_browser(page: Page, type_label: str) -> None:
+    page.goto("/decisions/")
+    card = page.locator(".decision-card", has_text=type_label)
+    card.get_by_role("link", name="開いて判断する").click()
+    page.get_by_label("判断理由").fill("状況を確認した。")
+    page.get_by_role("button", name="承認").click()
+    expect(page.locator("#outcome")).to_contain_text("承認")
+
+
+def _request(page: Page, ref: str, decision_type: str) -> None:
+    page.goto(f"/incidents/{ref}/")
+    page.locator("#decision-open > summary").click()
+    page.select_option("#open_type", decision_type)
+    page.select_option("#open_recommendation", "APPROVE")
+    page.fill("#open_reason", "現場からの報告による。")
+    page.get_by_role("button", name="判断を依頼する", exact=True).click()
+    page.wait_for_url("**/decisions/*/")
+
+
+def test_an_incident_goes_from_containment_through_a_full_bcp_and_recovery_to_closed(
+    browser,
+    live_server,
+    incident,  # noqa: F811 - the imported fixture
+    csirt_lead,
+    decision_maker,
+    isms_office,
+):
+    """Issue 14's acceptance, entirely in the browser: containment, a company-wide cut-off
+    (full BCP), remediation and recovery, the stand-down, the review, the close; the timeline
+    shows every edit with its old and new value."""
+    for page in _page(browser, live_server, VIEWPORTS["desktop"]):
+        problems = _watch(page)
+        room = f"/incidents/{incident.ref}/"
+        log_in(page, "csirt")
+        page.goto(room)
+        _move(page, "CONTAINING")
+        page.locator("#case > summary").click()
+        page.select_option("#case_priority", "P1")
+        page.select_option("#case_determination", "SUCCESSFUL_ATTEMPT")
+        page.get_by_role("button", name="変更を保存する").click()
+        _request(page, incident.ref, "CUT_ALL_EXTERNAL_NETWORK")
+        page.context.clear_cookies()
+
+        log_in(page, "president")
+        _decide_in_browser(page, "外部との通信をすべて遮断する")
+        page.context.clear_cookies()
+
+        log_in(page, "csirt")
+        page.goto(room)
+        expect(page.locator("#bcp")).to_contain_text("発動中（全面）")
+        _move(page, "ERADICATING")
+        affected = AffectedAsset.objects.get(incident=incident)
+        page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) summary").click()
+        page.select_option(f"#asset{affected.pk}_remediation_state", "REIMAGED")
+        page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) button").click()
+        while page.locator("#indicators form.inline-form").count():
+            form = page.locator("#indicators form.inline-form").first
+            form.locator("select").select_option("PROXY")
+            form.get_by_role("button", name="ブロック済みにする").click()
+            page.wait_for_load_state()
+        _move(page, "RECOVERING")
+        page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) summary").click()
+        page.select_option(f"#asset{affected.pk}_remediation_state", "RESTORED")
+        page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) button").click()
+        expect(page.locator('#lifecycle li.unmet[data-code="G-RESTORED"]')).to_be_visible()
+        _request(page, incident.ref, "BCP_STAND_DOWN")
+        page.context.clear_cookies()
+
+        log_in(page, "president")
+        _decide_in_browser(page, "サイバー攻撃対応BCPを解除する")
+        page.context.clear_cookies()
+
+        log_in(page, "csirt")
+        page.goto(room)
+        _move(page, "MONITORING")
+        _move(page, "REVIEWING")
+        page.goto(f"/incidents/{incident.ref}/review/")
+        page.fill("#review_root_cause", "マクロ付き添付ファイルの実行。")
+        page.fill("#review_lessons", "マクロを既定で無効にする")
+        page.get_by_role("button", name="事後レビューを保存する").click()
+        page.goto(f"/incidents/{incident.ref}/close/")
+        expect(page.locator("#close-checklist li.unmet")).to_have_count(0)
+        page.fill("#close_waive_reason", "残りのタスクは本件では不要")
+        page.get_by_role("button", name="インシデントを終了する").click()
+        expect(page.locator(".messages")).to_contain_text("インシデントを終了しました")
+        timeline = page.locator("#timeline")
+        expect(timeline).to_contain_text("優先度：P3（中） → P1（緊急）")
+        expect(timeline).to_contain_text("状態：事後レビュー → 終了")
+        shoot(page, "closure-desktop-h-journey-closed")
+        assert problems == []
+
+    incident.refresh_from_db()
+    assert incident.status == "CLOSED"
+    assert BcpActivation.objects.get(incident=incident).state == "STOOD_DOWN"
