@@ -9,8 +9,6 @@ nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +17,7 @@ from django.db import transaction
 from accounts import directory
 from accounts.models import Organisation, OrganisationUnit, User
 from bcp.models import Decision
-from common import clock
+from common import clock, csvexport
 from common.errors import DomainError
 from notifications.enums import DeliveryState
 from notifications.models import Notification
@@ -249,17 +247,15 @@ def _drill(org: Organisation, office: User, by_code: dict[str, Course]) -> None:
         follow_up_course=by_code["SEC-101"],
         follow_up_days=30,
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["社員番号", "開封", "クリック", "情報入力", "報告"])
+    rows: list[list[object]] = [["社員番号", "開封", "クリック", "情報入力", "報告"]]
     recipients = drill.recipients.select_related("person").order_by("person__employee_no")
     for n, recipient in enumerate(recipients):
         opened, clicked, entered = n % 3 == 0, n % 6 == 0, n == 6
         reported = not clicked and n % 2 == 1
-        row = [recipient.person.employee_no, opened, clicked, entered, reported]
-        writer.writerow([row[0], *("1" if flag else "0" for flag in row[1:])])
+        flags = [opened, clicked, entered, reported]
+        rows.append([recipient.person.employee_no, *("1" if flag else "0" for flag in flags)])
     preview = drills.drill_results_preview(
-        drill=drill, actor=office, data=out.getvalue().encode("utf-8"), filename="results.csv"
+        drill=drill, actor=office, data=csvexport.csv_bytes(rows), filename="results.csv"
     )
     drills.drill_results_apply(csv_import=preview, actor=office)
 

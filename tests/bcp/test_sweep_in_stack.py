@@ -119,7 +119,8 @@ def running(tmp_path) -> Iterator[RunningStack]:
     log = tmp_path / "runstack.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "runstack", "--port", str(port)],
+            # --verbose: the worker logs each task it finishes, which the test counts.
+            [sys.executable, "manage.py", "runstack", "--port", str(port), "--verbose"],
             cwd=REPO_ROOT,
             env=env,
             stdout=out,
