@@ -68,6 +68,13 @@ def log_in(page: Page, username: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def submit(button: Locator) -> None:
+    """Click a form's button and wait for the page it leads to (POST, redirect, GET): a goto,
+    a read of the page or of the database right after must not cut it short or run before it."""
+    with button.page.expect_navigation():
+        button.click()
+
+
 def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

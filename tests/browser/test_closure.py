@@ -13,7 +13,7 @@ from bcp.models import BcpActivation
 from bcp.services import decisions
 from incidents.models import AffectedAsset, Incident
 from isms.models import CorrectiveAction, PostIncidentReview
-from tests.browser.conftest import _page, log_in, shoot
+from tests.browser.conftest import _page, log_in, shoot, submit
 from tests.incidents.conftest import PHISH, file_report, incident  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -153,7 +153,8 @@ def test_the_lead_opens_a_stand_down_and_the_decision_maker_approves_it_on_the_p
 
 
 def _move(page: Page, target: str) -> None:
-    page.locator(f'#lifecycle form:has(input[value="{target}"]) button').click()
+    # Waited for as a navigation: the previous page may show a message too.
+    submit(page.locator(f'#lifecycle form:has(input[value="{target}"]) button'))
     expect(page.locator(".messages")).to_be_visible()
 
 
@@ -196,7 +197,7 @@ def test_an_incident_goes_from_containment_through_a_full_bcp_and_recovery_to_cl
         page.locator("#case > summary").click()
         page.select_option("#case_priority", "P1")
         page.select_option("#case_determination", "SUCCESSFUL_ATTEMPT")
-        page.get_by_role("button", name="変更を保存する").click()
+        submit(page.get_by_role("button", name="変更を保存する"))
         _request(page, incident.ref, "CUT_ALL_EXTERNAL_NETWORK")
         page.context.clear_cookies()
 
@@ -211,16 +212,15 @@ def test_an_incident_goes_from_containment_through_a_full_bcp_and_recovery_to_cl
         affected = AffectedAsset.objects.get(incident=incident)
         page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) summary").click()
         page.select_option(f"#asset{affected.pk}_remediation_state", "REIMAGED")
-        page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) button").click()
-        while page.locator("#indicators form.inline-form").count():
+        submit(page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) button"))
+        while page.locator("#indicators form.inline-form").count():  # a loaded page: awaited
             form = page.locator("#indicators form.inline-form").first
             form.locator("select").select_option("PROXY")
-            form.get_by_role("button", name="ブロック済みにする").click()
-            page.wait_for_load_state()
+            submit(form.get_by_role("button", name="ブロック済みにする"))
         _move(page, "RECOVERING")
         page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) summary").click()
         page.select_option(f"#asset{affected.pk}_remediation_state", "RESTORED")
-        page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) button").click()
+        submit(page.locator(f"#assets li:has(#asset{affected.pk}_remediation_state) button"))
         expect(page.locator('#lifecycle li.unmet[data-code="G-RESTORED"]')).to_be_visible()
         _request(page, incident.ref, "BCP_STAND_DOWN")
         page.context.clear_cookies()
@@ -236,7 +236,7 @@ def test_an_incident_goes_from_containment_through_a_full_bcp_and_recovery_to_cl
         page.goto(f"/incidents/{incident.ref}/review/")
         page.fill("#review_root_cause", "マクロ付き添付ファイルの実行。")
         page.fill("#review_lessons", "マクロを既定で無効にする")
-        page.get_by_role("button", name="事後レビューを保存する").click()
+        submit(page.get_by_role("button", name="事後レビューを保存する"))
         page.goto(f"/incidents/{incident.ref}/close/")
         expect(page.locator("#close-checklist li.unmet")).to_have_count(0)
         page.fill("#close_waive_reason", "残りのタスクは本件では不要")

@@ -17,7 +17,7 @@ from bcp.models import BcpActivation
 from incidents.models import Incident
 from notifications.models import Alert
 from tests.bcp.conftest import absent  # noqa: F401
-from tests.browser.conftest import _page, log_in, shoot
+from tests.browser.conftest import _page, log_in, shoot, submit
 from tests.browser.test_intake_journey import _fill_mail, _go_through_first_aid
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,8 +99,7 @@ def test_report_triage_escalate_decide_and_see_it_on_the_dashboard(
     page.goto("/notifications/")
     acknowledge = page.get_by_role("button", name="確認しました")
     while acknowledge.count():  # read on a fully loaded page: the navigation was awaited
-        with page.expect_navigation():
-            acknowledge.first.click()
+        submit(acknowledge.first)
     shoot(page, f"j-{name}-c-acknowledged")
     _log_out(page)
     assert BcpActivation.objects.get(incident=incident).state == "ACTIVATED_PARTIAL"

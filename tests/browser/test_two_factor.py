@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from isms_csirt import settings as project_settings
-from tests.browser.conftest import open_menu, shoot
+from tests.browser.conftest import open_menu, shoot, submit
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,9 +33,7 @@ def _password(page: Page, username: str) -> None:
 
 
 def _log_out(page: Page) -> None:
-    """Sign out and wait for it: the next page's goto must not cut the sign-out short."""
-    with page.expect_navigation():
-        page.get_by_role("button", name="ログアウト").click()
+    submit(page.get_by_role("button", name="ログアウト"))
 
 
 def _reauthenticate(page: Page) -> None:
