@@ -13,14 +13,18 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from common import clock
 from incidents import access
+from incidents.facts import messages_with_counters
 from incidents.models import (
     AffectedAsset,
     Event,
     EvidenceItem,
     Incident,
+    IncidentRelation,
     Indicator,
     IntakeSettings,
     MailDelivery,
+    MailMessage,
+    RelationKind,
     Report,
     ReportingLink,
     ReportKey,
@@ -28,6 +32,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.models.enums import IncidentStatus
+from incidents.models.relations import INVERSE_LABELS
 
 
 def incidents_visible_to(user: User) -> QuerySet[Incident]:
@@ -262,3 +267,51 @@ def incident_reports(incident: Incident) -> QuerySet[Report]:
         .select_related("reporter")
         .order_by("received_at", "id")
     )
+
+
+def mail_messages_of(incident: Incident) -> QuerySet[MailMessage]:
+    """The campaign's emails, each with its own counters (X-4 per message)."""
+    return messages_with_counters(incident.mail_messages.order_by("id"))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link between incidents as one incident's page reads it."""
+
+    relation: IncidentRelation
+    other: Incident
+    outgoing: bool
+
+    @property
+    def label(self) -> str:
+        kind = RelationKind(self.relation.kind)
+        return str(kind.label if self.outgoing else INVERSE_LABELS[kind])
+
+
+def relations_of(incident: Incident, user: User) -> list[Link]:
+    """Both directions in one query: the links this incident makes and the links made to it,
+    to incidents the user may see."""
+    visible = incidents_visible_to(user).values("pk")
+    rows = (
+        IncidentRelation.objects.filter(
+            Q(incident=incident, related__in=visible) | Q(related=incident, incident__in=visible)
+        )
+        .select_related("incident", "related")
+        .order_by("created_at", "pk")
+    )
+    return [
+        Link(r, r.related, True) if r.incident_id == incident.pk else Link(r, r.incident, False)
+        for r in rows
+    ]
+
+
+def relation_get(*, incident: Incident, pk: str | int) -> IncidentRelation:
+    """A link made from or to this incident (404 otherwise)."""
+    found = (
+        IncidentRelation.objects.filter(Q(incident=incident) | Q(related=incident))
+        .filter(pk=pk if str(pk).isdigit() else 0)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

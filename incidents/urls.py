@@ -60,6 +60,13 @@ urlpatterns = [
         name="indicator_block",
     ),
     path("incidents/<str:ref>/tasks/", incident_actions.task_add, name="task_add"),
+    path("incidents/<str:ref>/mail-messages/", incident_actions.message_add, name="message_add"),
+    path("incidents/<str:ref>/relations/", incident_actions.relation_add, name="relation_add"),
+    path(
+        "incidents/<str:ref>/relations/<int:pk>/remove/",
+        incident_actions.relation_remove,
+        name="relation_remove",
+    ),
     path(
         "incidents/<str:ref>/tasks/<int:pk>/finish/",
         incident_actions.task_finish,

@@ -24,6 +24,12 @@ router.register(
 router.register(
     f"{INCIDENT}/mail-deliveries", incidents.MailDeliveryViewSet, basename="incident-delivery"
 )
+router.register(
+    f"{INCIDENT}/mail-messages", incidents.MailMessageViewSet, basename="incident-message"
+)
+router.register(
+    f"{INCIDENT}/relations", incidents.IncidentRelationViewSet, basename="incident-relation"
+)
 router.register(f"{INCIDENT}/indicators", incidents.IndicatorViewSet, basename="incident-indicator")
 router.register(f"{INCIDENT}/tasks", incidents.TaskViewSet, basename="incident-task")
 router.register(f"{INCIDENT}/evidence", incidents.EvidenceViewSet, basename="incident-evidence")

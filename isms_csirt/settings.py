@@ -441,6 +441,7 @@ SPECTACULAR_SETTINGS = {
             )
         },
         "RoleEnum": "accounts.roles.Role",
+        "RelationKindEnum": "incidents.models.relations.RelationKind",
         "ChannelKindEnum": "notifications.enums.ChannelKind",
         "DeliveryStateEnum": "notifications.enums.DeliveryState",
         "AttemptOutcomeEnum": "notifications.enums.AttemptOutcome",

@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from common.columns import ends_in
 from common.timestamps import CheckedDateTimeField
 from incidents.forms.fields import LocalDateTimeInput, PastDateTimeField, enum_choices
-from incidents.models import AffectedAsset, EvidenceItem, Incident, Indicator, Task
+from incidents.models import (
+    AffectedAsset,
+    EvidenceItem,
+    Incident,
+    IncidentRelation,
+    Indicator,
+    MailMessage,
+    RelationKind,
+    Task,
+)
 from incidents.models.enums import (
     AssetKind,
     BlockPoint,
@@ -154,3 +163,29 @@ class EvidenceUploadForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     file = forms.FileField(label=_("File"))
+
+
+class MailMessageAddForm(forms.Form):
+    """A further email of the campaign (a new variant): at least one identifying field."""
+
+    stores = ends_in(MailMessage)
+
+    sender = forms.CharField(label=_("Sender"), max_length=320, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=998, required=False)
+    attachment_name = forms.CharField(label=_("Attachment name"), max_length=255, required=False)
+    sha256 = forms.RegexField(
+        label=_("Attachment SHA-256"),
+        regex=r"^[0-9a-fA-F]{64}$",
+        max_length=64,
+        required=False,
+    )
+    url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
+    message_id = forms.CharField(label=_("Message-ID"), max_length=998, required=False)
+
+
+class RelationAddForm(forms.Form):
+    stores = ends_in(IncidentRelation, nowhere=("incident",))
+
+    kind = forms.ChoiceField(label=_("This incident is"), choices=RelationKind.choices)
+    incident = forms.CharField(label=_("Incident (reference)"), max_length=20)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

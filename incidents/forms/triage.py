@@ -38,6 +38,10 @@ class AttachForm(forms.Form):
     stores = NOTHING
 
     incident = IncidentChoiceField(label=_("Open incident"), queryset=Incident.objects.none())
+    new_message = forms.BooleanField(
+        label=_("A new variant of its email (another sender, subject or attachment)"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, incidents: QuerySet[Incident], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "attach")

@@ -15,6 +15,7 @@ from incidents.models.intake import (
     ReportKey,
 )
 from incidents.models.mail import MailDelivery, MailMessage
+from incidents.models.relations import IncidentRelation, RelationKind
 from incidents.models.timeline import TimelineEntry
 from incidents.models.work import Task
 
@@ -30,10 +31,12 @@ __all__ = [
     "IdempotencyRecord",
     "Incident",
     "IncidentCounter",
+    "IncidentRelation",
     "Indicator",
     "IntakeSettings",
     "MailDelivery",
     "MailMessage",
+    "RelationKind",
     "Report",
     "ReportKey",
     "ReportingLink",

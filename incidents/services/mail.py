@@ -30,16 +30,25 @@ DELIVERY_FIELDS = {
 
 @transaction.atomic
 def delivery_add(
-    *, incident: Incident, actor: User, recipient: User | None = None, **fields: Any
+    *,
+    incident: Incident,
+    actor: User,
+    recipient: User | None = None,
+    message: int | None = None,
+    **fields: Any,
 ) -> MailDelivery:
+    """A delivery of one of the incident's messages (``message``: its id; default the first)."""
     access.require(access.can_edit_incidents(actor), "record mail deliveries")
     _check(fields)
     if recipient is not None and recipient.organisation_id != incident.organisation_id:
         raise InvalidInput("person_not_in_organisation", _("Unknown recipient."), field="recipient")
-    message = incident.mail_messages.order_by("id").first()
-    if message is None:
+    messages = incident.mail_messages.order_by("id")
+    chosen = messages.filter(pk=message).first() if message else messages.first()
+    if chosen is None and message:
+        raise InvalidInput("message_not_found", _("No such mail message."), field="message")
+    if chosen is None:
         raise InvalidInput("no_mail_message", _("This incident has no mail message yet."))
-    delivery = MailDelivery.objects.create(message=message, recipient=recipient, **fields)
+    delivery = MailDelivery.objects.create(message=chosen, recipient=recipient, **fields)
     timeline_append(
         incident=incident,
         kind="mail.delivery_added",

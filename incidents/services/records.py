@@ -24,7 +24,7 @@ from incidents.models import (
 )
 from incidents.models import enums as e
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
-from incidents.services import findings, task_records
+from incidents.services import findings, messages, task_records
 from incidents.services.refs import format_ref, incident_next_seq, incident_year
 from incidents.services.timeline import timeline_append
 
@@ -111,7 +111,12 @@ class DerivedRecordError(Exception):
 
 
 def incident_absorb_report(
-    *, incident: Incident, report: Report, keys: Iterable[MailKey], actor: User | None
+    *,
+    incident: Incident,
+    report: Report,
+    keys: Iterable[MailKey],
+    actor: User | None,
+    new_message: bool = False,
 ) -> MailDelivery | None:
     """A report of the campaign's mail: its indicators, the reporter's delivery and PC.
 
@@ -123,7 +128,9 @@ def incident_absorb_report(
         incident,
         report,
         e.IntakeProblem.MAIL_RECORDS,
-        lambda: _mail_records(incident, report, keys, actor, has_mail=has_mail),
+        lambda: _mail_records(
+            incident, report, keys, actor, has_mail=has_mail, new_message=new_message
+        ),
     )
     if has_mail:
         _derive(
@@ -173,12 +180,26 @@ def _mail_records(
     actor: User | None,
     *,
     has_mail: bool,
+    new_message: bool = False,
 ) -> MailDelivery | None:
     _add_mail_indicators(incident, keys, report.received_at, actor)
     if not has_mail:
         task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator",))
         return None
-    delivery = _delivery_for(_message_for(incident, report), report)
+    message = messages.message_for_report(
+        incident=incident,
+        mail=messages.Mail(
+            sender=report.sender,
+            subject=report.subject,
+            message_id=report.message_id,
+            sha256=report.attachment_sha256,
+            url=report.url,
+            attachment_name=report.attachment_name,
+        ),
+        seen_at=report.received_at,
+        new_variant=new_message,
+    )
+    delivery = _delivery_for(message, report)
     task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator", "delivery"))
     return delivery
 
@@ -207,24 +228,6 @@ def _add_mail_indicators(
         ],
         ignore_conflicts=True,
     )
-
-
-def _message_for(incident: Incident, report: Report) -> MailMessage:
-    message = incident.mail_messages.order_by("id").first()
-    if message is None:
-        return MailMessage.objects.create(
-            incident=incident,
-            message_id=report.message_id,
-            sender=report.sender,
-            subject=report.subject,
-            attachment_name=report.attachment_name,
-            sha256=report.attachment_sha256,
-            url=report.url[:2000],
-            first_seen=report.received_at,
-            last_seen=report.received_at,
-        )
-    MailMessage.objects.filter(pk=message.pk).update(last_seen=report.received_at)
-    return message
 
 
 def _delivery_for(message: MailMessage, report: Report) -> MailDelivery:

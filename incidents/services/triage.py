@@ -62,12 +62,16 @@ def _finish(event: Event, actor: User, status: str, incident: Incident | None = 
     EventKey.objects.filter(event=event).update(open=False)  # later reports start afresh
 
 
-def _absorb_reports(event: Event, incident: Incident, actor: User) -> None:
+def _absorb_reports(
+    event: Event, incident: Incident, actor: User, *, new_message: bool = False
+) -> None:
     reports = list(Report.objects.filter(event=event).prefetch_related("keys").order_by("id"))
     Report.objects.filter(event=event).update(incident=incident)
     for report in reports:
         keys = [MailKey(k.kind, k.value, _normalised(k), k.digest) for k in report.keys.all()]
-        records.incident_absorb_report(incident=incident, report=report, keys=keys, actor=actor)
+        records.incident_absorb_report(
+            incident=incident, report=report, keys=keys, actor=actor, new_message=new_message
+        )
         if report.eml:
             _keep_eml(incident, report, actor)
 
@@ -131,20 +135,24 @@ def event_promote(
 
 
 @transaction.atomic
-def event_attach(*, event: Event, incident: Incident, actor: User) -> Incident:
-    """Accept the item as part of an existing open incident."""
+def event_attach(
+    *, event: Event, incident: Incident, actor: User, new_message: bool = False
+) -> Incident:
+    """Accept the item as part of an existing open incident; ``new_message``: its email is a
+    new variant of the campaign (another sender, subject or attachment), recorded as a
+    message of its own with its deliveries."""
     event = _lock_waiting(event, actor)
     if incident.organisation_id != event.organisation_id:
         raise InvalidInput("incident_not_found", _("No such incident."))
     if incident.status not in records.OPEN_STATUSES:
         raise Conflict("incident_closed", _("A closed incident cannot take new reports."))
     _finish(event, actor, EventStatus.ATTACHED, incident)
-    _absorb_reports(event, incident, actor)
+    _absorb_reports(event, incident, actor, new_message=new_message)
     timeline_append(
         incident=incident,
         kind="event.attached",
         actor=actor,
-        payload={"event": event.pk, "reports": event.report_count},
+        payload={"event": event.pk, "reports": event.report_count, "new_message": new_message},
     )
     return incident
 

@@ -35,6 +35,9 @@ TIMELINE_KINDS = {
     "evidence.custody": _("Chain of custody"),
     "mail.delivery_added": _("Mail delivery recorded"),
     "mail.delivery_updated": _("Mail delivery updated"),
+    "mail.message_added": _("Another email of the campaign recorded"),
+    "incident.related": _("Incidents linked"),
+    "incident.unrelated": _("Incident link removed"),
     "timeline.keyed": _("Timeline keyed: later entries are signed with a key"),
 }
 

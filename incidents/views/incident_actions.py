@@ -29,13 +29,24 @@ from incidents.forms.records import (
     EvidenceUploadForm,
     IndicatorAddForm,
     IndicatorBlockForm,
+    MailMessageAddForm,
+    RelationAddForm,
     TaskCreateForm,
     TaskFinishForm,
     TransitionForm,
 )
 from incidents.models import Incident
 from incidents.models.enums import IncidentStatus
-from incidents.services import assets, evidence, indicators, records, tasks, transitions
+from incidents.services import (
+    assets,
+    evidence,
+    indicators,
+    records,
+    relations,
+    tasks,
+    transitions,
+)
+from incidents.services import messages as mail_messages
 from incidents.views.incidents import incident_page, incident_url
 
 Command = Callable[[Any], str]
@@ -49,6 +60,9 @@ ANCHORS = {
     "task": "#tasks",
     "task_add": "#tasks",
     "evidence": "#evidence",
+    "message_add": "#mail",
+    "relation_add": "#relations",
+    "relation": "#relations",
 }
 
 
@@ -225,3 +239,52 @@ def incident_edit(request: HttpRequest, ref: str) -> HttpResponse:
         return _("%(n)s changes recorded.") % {"n": len(changes)} if changes else _("No change.")
 
     return _run(request, incident, "case", form, command)
+
+
+@login_required
+@require_POST
+def message_add(request: HttpRequest, ref: str) -> HttpResponse:
+    incident = _incident(request, ref)
+
+    def command(form: MailMessageAddForm) -> str:
+        mail_messages.message_add(
+            incident=incident, actor=request.user, mail=mail_messages.Mail(**form.cleaned_data)
+        )
+        return _("The email was added to the campaign.")
+
+    form = MailMessageAddForm(request.POST, auto_id="message_new_%s")
+    return _run(request, incident, "message_add", form, command)
+
+
+@login_required
+@require_POST
+def relation_add(request: HttpRequest, ref: str) -> HttpResponse:
+    incident = _incident(request, ref)
+
+    def command(form: RelationAddForm) -> str:
+        other = selectors.incident_get(user=request.user, ref=form.cleaned_data["incident"].strip())
+        relations.incident_relate(
+            incident=incident,
+            related=other,
+            kind=form.cleaned_data["kind"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+        return _("Linked to %(ref)s.") % {"ref": other.ref}
+
+    form = RelationAddForm(request.POST, auto_id="relation_new_%s")
+    return _run(request, incident, "relation_add", form, command)
+
+
+@login_required
+@require_POST
+def relation_remove(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    incident = _incident(request, ref)
+
+    def command(form: forms.Form) -> str:
+        relations.incident_unrelate(
+            relation=selectors.relation_get(incident=incident, pk=pk), actor=request.user
+        )
+        return _("The link was removed.")
+
+    return _run(request, incident, f"relation{pk}", forms.Form(request.POST), command)

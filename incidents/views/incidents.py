@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from common import prg
-from incidents import access, selectors
+from incidents import access, facts, selectors
 from incidents.forms.case import IncidentEditForm
 from incidents.forms.records import (
     AffectedAssetAddForm,
@@ -22,6 +22,8 @@ from incidents.forms.records import (
     EvidenceUploadForm,
     IndicatorAddForm,
     IndicatorBlockForm,
+    MailMessageAddForm,
+    RelationAddForm,
     TaskCreateForm,
     TaskFinishForm,
 )
@@ -56,12 +58,23 @@ def _rows(
     return [(item, bound.get(f"{key}{item.pk}") or make(item)) for item in items]
 
 
+def _mail(incident: Incident) -> dict[str, Any]:
+    """The campaign's emails with their counters, and the totals (their sums: every delivery
+    belongs to one of them)."""
+    rows = list(selectors.mail_messages_of(incident))
+    totals = {name: sum(getattr(m, name) for m in rows) for name in facts.MAIL_COUNTERS}
+    return {"mail_messages": rows, "mail_totals": totals}
+
+
 def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any]:
     """The record below the header: each list with the forms that change it."""
     return {
         "assets": _rows(selectors.affected_assets_of(incident), bound, "asset", _asset_form),
         "asset_add_form": bound.get("asset_add") or AffectedAssetAddForm(auto_id="asset_new_%s"),
         "deliveries": selectors.deliveries_of(incident),
+        **_mail(incident),
+        "message_form": bound.get("message_add") or MailMessageAddForm(auto_id="message_new_%s"),
+        "relation_form": bound.get("relation_add") or RelationAddForm(auto_id="relation_new_%s"),
         "reports": selectors.incident_reports(incident),
         "indicators": _rows(
             selectors.indicators_of(incident),
@@ -91,6 +104,8 @@ REBUILD: dict[str, Callable[[Any, str], forms.Form]] = {
     "indicator_add": lambda data, pk: IndicatorAddForm(data, auto_id="ind_new_%s"),
     "task": lambda data, pk: TaskFinishForm(data, auto_id=f"task{pk}_%s"),
     "task_add": lambda data, pk: TaskCreateForm(data, auto_id="task_new_%s"),
+    "message_add": lambda data, pk: MailMessageAddForm(data, auto_id="message_new_%s"),
+    "relation_add": lambda data, pk: RelationAddForm(data, auto_id="relation_new_%s"),
     # A file cannot wait in the session: the description and kind come back, unbound.
     "evidence": lambda data, pk: EvidenceUploadForm(initial=data.dict(), auto_id="evidence_%s"),
 }
@@ -133,6 +148,7 @@ def incident_page(
         "case_form": bound.get("case")
         or IncidentEditForm.for_incident(incident, selectors.people_of(incident)),
         "refused": refused,  # panels of other apps bind their refused form from here
+        "relations": selectors.relations_of(incident, request.user),
         **_sections(incident, bound),
     }
     return render(request, "incidents/incident_detail.html", context, status=status)

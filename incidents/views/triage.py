@@ -143,7 +143,12 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     form = AttachForm(request.POST, incidents=selectors.incidents_open_for_attach(request.user))
 
     def run(data: dict[str, Any]) -> str:
-        incident = triage.event_attach(event=event, incident=data["incident"], actor=request.user)
+        incident = triage.event_attach(
+            event=event,
+            incident=data["incident"],
+            actor=request.user,
+            new_message=data["new_message"],
+        )
         messages.success(request, _("Attached to %(ref)s.") % {"ref": incident.ref})
         return reverse("incidents:incident_detail", args=[incident.ref])
 

@@ -122,3 +122,42 @@ def test_the_level_2_checklist_is_dated_at_the_gate(clock, declared, handler):
 
     issued = dict(ChecklistIssue.objects.filter(incident=declared).values_list("level", "at"))
     assert issued == {1: T0, 2: T0 + 45 * MIN}
+
+
+def test_the_finding_form_takes_when_it_was_learned(clock, declared, handler, client):
+    clock.move_to(T0 + 60 * MIN)
+    client.force_login(handler)
+    response = client.post(
+        f"/incidents/{declared.ref}/findings/",
+        {
+            "kind": "infection",
+            "asset_tag": "PC-2",
+            "asset_kind": "PC",
+            "state": "SUSPECTED",
+            "via": "MAIL",
+            "status": "SUSPECTED",
+            "observed_at": "2026-11-24T10:40",  # the organisation's time zone (JST)
+        },
+    )
+    assert response.status_code == 302
+    assert {d.due_at for d in _d1(declared)} == {T0 + 70 * MIN}
+
+
+def test_an_asset_isolated_late_is_dated_when_it_was_learned(clock, declared, handler):
+    from incidents.services import assets
+
+    clock.move_to(T0 + 60 * MIN)
+    pc = declared.affected_assets.get()
+    assets.affected_asset_update(
+        affected=pc, actor=handler, changes={"containment_state": "NOT_CONTAINED"}
+    )
+    assets.affected_asset_update(
+        affected=pc,
+        actor=handler,
+        changes={"containment_state": "ISOLATED"},
+        observed_at=T0 + 50 * MIN,
+    )
+    pc.refresh_from_db()
+    assert pc.isolated_at == T0 + 50 * MIN
+    fact = declared.facts.filter(kind="ASSET_CONTAINMENT").order_by("-id").first()
+    assert fact.observed_at == T0 + 50 * MIN

@@ -196,3 +196,46 @@ def test_the_isolation_inject_records_the_isolation_and_nothing_else(stepped, is
         ("ASSET_CONTAINMENT", "ISOLATED"),
     ]
     assert (pc15.infection_state, pc15.containment_state) == ("SUSPECTED", "ISOLATED")
+
+
+def test_an_inject_entered_late_runs_the_rules_from_when_it_was_learned(
+    organisation, isms_office, cast, level2_scenario
+):
+    late = {
+        **level2_scenario,
+        "injects": [
+            *(i for i in level2_scenario["injects"] if i["kind"] != "infection"),
+            {
+                "at": "+1:10",
+                "kind": "infection",
+                "asset": "PC-15",
+                "state": "SUSPECTED",
+                "observed": "+0:55",
+                "text": "15分前にEDRが検知していた",
+            },
+        ],
+    }
+    with time_machine.travel(WALL, tick=False):
+        exercise = exercises.exercise_start(
+            organisation=organisation,
+            actor=isms_office,
+            document=late,
+            mode="STEPPED",
+            starts_at=START,
+        )
+    _advance(exercise, isms_office, at(hours=1, minutes=10))
+    irt = _open(exercise)["ESTABLISH_IRT"]
+    assert (irt.opened_at, irt.due_at) == (at(minutes=55), at(hours=1, minutes=25))
+
+
+def test_a_scenario_cannot_learn_a_fact_after_it_is_entered():
+    document = {
+        "title": "x",
+        "injects": [
+            {"at": "+0:10", "kind": "report", "reporter": "A"},
+            {"at": "+0:20", "kind": "leak", "status": "SUSPECTED", "observed": "+0:30"},
+        ],
+    }
+    with pytest.raises(scenario.ScenarioError) as refused, translation.override("en"):
+        scenario.validate(document)
+    assert "observed" in " ".join(refused.value.problems)

@@ -5,6 +5,12 @@ stored file name) are absent from the input serializers: a create ignores them, 
 rejects them (``field_not_editable``) so that nobody mistakes a PATCH for a status change.
 """
 
+from incidents.api.serializers.campaign import (
+    IncidentRelationCreateSerializer,
+    IncidentRelationSerializer,
+    MailMessageCreateSerializer,
+    MailMessageSerializer,
+)
 from incidents.api.serializers.fields import ErrorSerializer, PersonSerializer
 from incidents.api.serializers.incident import (
     IncidentAssignSerializer,
@@ -63,6 +69,8 @@ __all__ = [
     "EvidenceUploadSerializer",
     "IncidentAssignSerializer",
     "IncidentListSerializer",
+    "IncidentRelationCreateSerializer",
+    "IncidentRelationSerializer",
     "IncidentSerializer",
     "IncidentTransitionSerializer",
     "IncidentUpdateSerializer",
@@ -72,6 +80,8 @@ __all__ = [
     "MailDeliveryCreateSerializer",
     "MailDeliverySerializer",
     "MailDeliveryUpdateSerializer",
+    "MailMessageCreateSerializer",
+    "MailMessageSerializer",
     "PersonSerializer",
     "ReportCreateSerializer",
     "ReportSerializer",

@@ -173,6 +173,13 @@ class EventAttachSerializer(serializers.Serializer):
     stores = NOTHING
 
     incident = serializers.SlugRelatedField(slug_field="ref", queryset=Incident.objects.none())
+    new_message = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "The item's email is a new variant of the campaign (another sender, subject or "
+            "attachment): record it as a message of its own"
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -179,10 +179,17 @@ class MailDeliveryUpdateSerializer(EditableFieldsMixin, serializers.Serializer):
 
 
 class MailDeliveryCreateSerializer(OrganisationPeopleMixin, MailDeliveryUpdateSerializer):
+    stores = ends_in(MailDelivery, nowhere=("message",))  # message: an id looked up
     people_fields = ("recipient",)
 
     recipient = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(), required=False, allow_null=True
+    )
+    message = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=_("Which of the incident's mail messages was delivered (default: the first)"),
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ Every object lookup is a visibility-filtered selector, so an object the user may
 404; commands are POST actions with their own serializer and return the changed resource.
 """
 
+from incidents.api.views.campaign import IncidentRelationViewSet, MailMessageViewSet
 from incidents.api.views.incident import IncidentViewSet
 from incidents.api.views.intake import EventViewSet, ReportViewSet
 from incidents.api.views.record import (
@@ -19,9 +20,11 @@ __all__ = [
     "AffectedAssetViewSet",
     "EventViewSet",
     "EvidenceViewSet",
+    "IncidentRelationViewSet",
     "IncidentViewSet",
     "IndicatorViewSet",
     "MailDeliveryViewSet",
+    "MailMessageViewSet",
     "ReportViewSet",
     "TaskViewSet",
     "TimelineViewSet",

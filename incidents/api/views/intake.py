@@ -131,7 +131,10 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         body = s.EventAttachSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         incident = triage.event_attach(
-            event=event, incident=body.validated_data["incident"], actor=request.user
+            event=event,
+            incident=body.validated_data["incident"],
+            actor=request.user,
+            new_message=body.validated_data["new_message"],
         )
         return Response(self._incident(incident))
 

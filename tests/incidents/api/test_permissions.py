@@ -35,6 +35,10 @@ MATRIX = [
     ("POST", "{inc}/mail-deliveries/", "delivery", (404, 201, 201, 201, 403, 404, 401, 403, 201)),
     ("PATCH", "{inc}/mail-deliveries/{delivery}/", "clicked",
         (404, 200, 200, 200, 403, 404, 401, 403, 200)),
+    ("GET", "{inc}/mail-messages/", None, (404, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", "{inc}/mail-messages/", "message", (404, 201, 201, 201, 403, 404, 401, 403, 201)),
+    ("GET", "{inc}/relations/", None, (404, 200, 200, 200, 200, 404, 401, 200, 200)),
+    ("POST", "{inc}/relations/", "relate", (404, 201, 201, 201, 403, 404, 401, 403, 201)),
     ("GET", "{inc}/indicators/", None, (404, 200, 200, 200, 200, 404, 401, 200, 200)),
     ("POST", "{inc}/indicators/", "indicator", (404, 201, 201, 201, 403, 404, 401, 403, 201)),
     ("POST", "{inc}/indicators/{indicator}/block/", "block",
@@ -73,6 +77,8 @@ def _bodies(world):
         "delivery": {"recipient_name": "営業部 山田", "recipient_email": "yamada@example.com"},
         "clicked": {"link_clicked_at": "2026-01-05T09:00:00+09:00"},
         "indicator": {"kind": "DOMAIN", "value": "evil.example"},
+        "message": {"subject": "請求書（再送）"},
+        "relate": {"incident": world["other"], "kind": "RELATED"},
         "block": {"blocked_by": "PROXY"},
         "task": {"title": "全社に注意喚起を送る"},
         "done": {"status": "DONE", "note": "送信済み"},
@@ -93,6 +99,12 @@ def world(incident, waiting_event, task, evidence_item, reporter, handler, isms_
         "task": task.pk,
         "evidence": evidence_item.pk,
         "handler_id": handler.pk,
+        "other": records.incident_declare(
+            organisation=incident.organisation,
+            actor=isms_office,
+            title="関連する別件",
+            category="DATA_LEAK",
+        ).ref,
     }
 
 
