@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0015_task_record_proof'),
+        ('incidents', '0016_incident_owner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
