@@ -98,6 +98,8 @@ class FactInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
+        min_value=1,
+        max_value=2**63 - 1,  # an id (bigint)
         help_text=_("external_comm: the id of this incident's C2 indicator the traffic went to"),
     )
     c2 = serializers.CharField(

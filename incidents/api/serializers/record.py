@@ -189,6 +189,7 @@ class MailDeliveryCreateSerializer(OrganisationPeopleMixin, MailDeliveryUpdateSe
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=2**63 - 1,  # an id (bigint)
         help_text=_("Which of the incident's mail messages was delivered (default: the first)"),
     )
 

@@ -61,6 +61,7 @@ class IncidentRelationViewSet(IncidentChildViewSet):
 
     queryset = IncidentRelation.objects.none()
     serializer_class = s.IncidentRelationSerializer
+    pagination_class = None  # a handful of links, both directions merged
     action_policy = {**IncidentChildViewSet.action_policy, "destroy": access.can_edit_incidents}
 
     @extend_schema(responses={200: s.IncidentRelationSerializer(many=True), **errors(404)})
