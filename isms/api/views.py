@@ -6,13 +6,13 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common import clock
 from common.pagination import KeysetPagination
+from common.parsers import JSONParser
 from incidents import selectors as incident_selectors
 from incidents.api.permissions import API_PERMISSIONS
 from incidents.api.views.base import INCIDENT_REF, ApiViewSet, errors

@@ -61,13 +61,13 @@ def _mail_to(log: Path, address: str) -> str:
     return mail()  # type: ignore[return-value]
 
 
-def _post(port: int, url: str) -> tuple[int, str]:
+def _request(method: str, port: int, url: str) -> tuple[int, str, str]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    conn.request("POST", url.split(str(port), 1)[1])
+    conn.request(method, url.split(str(port), 1)[-1])
     response = conn.getresponse()
     body = response.read().decode()
     conn.close()
-    return response.status, body
+    return response.status, response.getheader("Location") or "", body
 
 
 def test_a_decision_mails_its_maker_and_escalates_to_the_deputy_when_unacknowledged(tmp_path):
@@ -100,7 +100,11 @@ def test_a_decision_mails_its_maker_and_escalates_to_the_deputy_when_unacknowled
         assert "Subject: " in to_president
         to_deputy = _mail_to(log, "deputy@example.com")  # after the 4 s deadline
         link = ACK_LINK.search(to_deputy).group(0)  # type: ignore[union-attr]
-        status, page = _post(port, link)
+        status, location, _ = _request("POST", port, link)
+        # Post/redirect/get: the press answers with a redirect to the same link, which then
+        # reads as acknowledged.
+        assert status == 302 and location.endswith(link.split(str(port), 1)[1]), (status, location)
+        status, _, page = _request("GET", port, link)
         assert status == 200 and "status-ok" in page, page
     finally:
         os.killpg(stack.pid, signal.SIGINT)
