@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import DecisionType, Role
 from bcp.enums import DecisionStatus
 from common.columns import NOTHING
 from dashboard.selectors.statistics import DEFAULT_PERIOD, PERIODS
-from incidents.models.enums import Category, Channel, IncidentStatus, Priority, TaskStatus
+from incidents import selectors as incident_selectors
+from incidents.models.enums import Category, Channel, IncidentStatus, Priority, TaskStatus, Tlp
 from notifications.enums import EVENT_CHOICES
 
 ALL = [("", _("All"))]
@@ -31,6 +33,10 @@ class FilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
+    def __init__(self, data: Any = None, *, user: Any = None) -> None:
+        super().__init__(data)
+        self.user = user
+
     def filters(self) -> dict[str, Any]:
         self.is_valid()
         return {
@@ -44,7 +50,21 @@ class FilterForm(forms.Form):
 AT_LEAST = [*ALL, ("1", _("1 or more")), ("2", _("2 or more")), ("5", _("5 or more"))]
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class IncidentFilterForm(FilterForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Reference, title, sender, subject, indicator, PC name, reporter"),
+            }
+        ),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -79,6 +99,23 @@ class IncidentFilterForm(FilterForm):
         empty_value=None,
         choices=AT_LEAST,
     )
+    tlp = forms.ChoiceField(label=_("Sharing (TLP)"), required=False, choices=[*ALL, *Tlp.choices])
+    exercise = forms.ChoiceField(
+        label=_("Real or exercise"),
+        required=False,
+        choices=[*ALL, ("real", _("Real incidents")), ("exercise", _("Exercise incidents"))],
+    )
+    declared_from = forms.DateField(label=_("Declared from"), required=False, widget=DATE)
+    declared_to = forms.DateField(label=_("Declared until"), required=False, widget=DATE)
+    assignee = forms.ModelChoiceField(
+        label=_("Assigned to"), required=False, queryset=User.objects.none(), empty_label=_("All")
+    )
+
+    def __init__(self, data: Any = None, *, user: Any = None) -> None:
+        super().__init__(data, user=user)
+        if user is not None and user.organisation_id is not None:
+            field = self.fields["assignee"]
+            field.queryset = incident_selectors.people_in(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
 
 
 class ReportFilterForm(FilterForm):

@@ -7,10 +7,11 @@ table's size. The index serving each list is named next to its ordering.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from bcp import selectors as bcp_selectors
@@ -49,8 +50,12 @@ OPEN = "open"
 OVERDUE = "overdue"
 
 
-def _search_ref(q: str) -> Q:
-    return Q(ref__iexact=q.strip())
+EXERCISE = {"real": False, "exercise": True}
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of ``day`` in the organisation's time zone (activated per request)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def incident_rows(
@@ -64,10 +69,15 @@ def incident_rows(
     waiting: bool = False,
     infected: int | None = None,
     executed: int | None = None,
+    tlp: str = "",
+    exercise: str = "",
+    declared_from: date | None = None,
+    declared_to: date | None = None,
+    assignee: User | None = None,
     q: str = "",
 ) -> QuerySet[Incident]:
     # The X-4 counters come from incidents.facts, as on the API and in the incident room.
-    rows = with_counters(visible_incidents(user).select_related("csirt_lead"))
+    rows = with_counters(visible_incidents(user).select_related("csirt_lead", "owner"))
     if infected:
         rows = rows.filter(infected_effective_count__gte=infected)
     if executed:
@@ -76,8 +86,16 @@ def incident_rows(
         rows = rows.open()
     elif status:
         rows = rows.filter(status=status)
-    exact = {"level": level, "category": category, "priority": priority}
+    exact = {"level": level, "category": category, "priority": priority, "tlp": tlp}
     rows = rows.filter(**{field: value for field, value in exact.items() if value})
+    if exercise in EXERCISE:
+        rows = rows.filter(is_exercise=EXERCISE[exercise])
+    if declared_from:
+        rows = rows.filter(declared_at__gte=_day_start(declared_from))
+    if declared_to:  # the whole day named
+        rows = rows.filter(declared_at__lt=_day_start(declared_to + timedelta(days=1)))
+    if assignee is not None:
+        rows = rows.filter(owner=assignee)
     open_decisions = Decision.objects.filter(status=DecisionStatus.OPEN)
     if waiting:
         # A semi-join over the few open decisions, not a probe per incident.
@@ -86,7 +104,7 @@ def incident_rows(
         activations = BcpActivation.objects.filter(state__in=BCP_FILTERS[bcp])
         rows = rows.filter(pk__in=activations.values("incident_id"))
     if q:
-        rows = rows.filter(_search_ref(q) | Q(title__icontains=q))
+        rows = rows.filter(incident_selectors.incident_search(q))
     return rows.annotate(
         waiting_decision=Exists(open_decisions.filter(incident=OuterRef("pk"))),
     )

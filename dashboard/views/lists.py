@@ -24,7 +24,7 @@ def _list(
     ordering: keyset.Ordering,
     **extra: Any,
 ) -> HttpResponse:
-    form = form_class(request.GET)
+    form = form_class(request.GET, user=request.user)
     queryset = rows(request.user, **extra, **form.filters())
     page = keyset.paginate(queryset, ordering=ordering, cursor=request.GET.get("after", ""))
     context = {"form": form, "page": page, "tab": name, "now": clock.now()}

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import filters
 from rest_framework.request import Request
 
 from common.errors import InvalidInput
 from common.timestamps import CheckedIsoDateTimeFilter
+from incidents import selectors
 from incidents.models import Event, Incident, Report
 from incidents.models import enums as e
 
@@ -30,7 +31,13 @@ class IncidentFilter(django_filters.FilterSet):
     declared_after = CheckedIsoDateTimeFilter(field_name="declared_at", lookup_expr="gte")
     declared_before = CheckedIsoDateTimeFilter(field_name="declared_at", lookup_expr="lt")
     q = django_filters.CharFilter(
-        method="search", max_length=200, label=_("Text in the reference, title or description")
+        method="search",
+        max_length=200,
+        label=_(
+            "The reference, or text in the title, description, a campaign email's sender or "
+            "subject, a report's sender, subject or reporter (name, email), an indicator's value "
+            "or an affected asset's tag or host name (any case)"
+        ),
     )
     # The X-4 counters (annotated by incidents.facts.with_counters): "at least n".
     mail_delivered_count__gte = django_filters.NumberFilter(
@@ -57,12 +64,7 @@ class IncidentFilter(django_filters.FilterSet):
         fields = ["status", "level", "category", "priority"]
 
     def search(self, queryset: QuerySet[Incident], name: str, value: str) -> QuerySet[Incident]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(ref__iexact=value) | Q(title__icontains=value) | Q(description__icontains=value)
-        )
+        return queryset.filter(selectors.incident_search(value))
 
 
 class ReportFilter(django_filters.FilterSet):

@@ -65,6 +65,31 @@ def test_the_incident_list_finds_by_reference_or_title(as_user, isms_office, mix
     assert _refs(client.get(INCIDENTS, {"q": target.title[-5:]})) == {target.ref}
 
 
+def test_the_incident_list_filters_by_tlp_exercise_dates_and_assignee(
+    as_user, isms_office, seed, handler
+):
+    now = timezone.localtime()
+    red = seed.incidents(1, tlp="RED", declared_at=now - timedelta(days=10))
+    drill = seed.incidents(1, is_exercise=True, declared_at=now - timedelta(days=3))
+    owned = seed.incidents(1, owner=handler, declared_at=now)
+    client = as_user(isms_office)
+    day = (now - timedelta(days=3)).date().isoformat()
+    assert _refs(client.get(INCIDENTS, {"tlp": "RED"})) == _ref_set(red)
+    assert _refs(client.get(INCIDENTS, {"exercise": "exercise"})) == _ref_set(drill)
+    assert _refs(client.get(INCIDENTS, {"exercise": "real"})) == _ref_set(red, owned)
+    assert _refs(client.get(INCIDENTS, {"declared_from": day, "declared_to": day})) == _ref_set(
+        drill
+    )
+    assert _refs(client.get(INCIDENTS, {"declared_from": day})) == _ref_set(drill, owned)
+    assert _refs(client.get(INCIDENTS, {"assignee": handler.pk})) == _ref_set(owned)
+
+
+def test_the_old_incident_list_leads_to_the_one_list_with_its_filters(as_user, isms_office):
+    response = as_user(isms_office).get("/incidents/", {"tlp": "RED", "q": "evil"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{INCIDENTS}?tlp=RED&q=evil"
+
+
 def test_the_incident_list_filters_by_a_waiting_decision_and_by_the_bcp(
     as_user, isms_office, mixed, seed, decision_maker
 ):
@@ -222,8 +247,9 @@ def _fill(seed, rows, decision_maker):
 @pytest.mark.parametrize("rows", [10, 100])
 @pytest.mark.parametrize(
     ("path", "queries"),
-    # session, user, organisation, the user's roles, the page (one query), the bell.
-    [(INCIDENTS, 6), (REPORTS, 6), (DECISIONS, 6), (TASKS, 6), (ALERTS, 6)],
+    # session, user, organisation, the user's roles, the page (one query), the bell; the
+    # incident list also reads the people of its assignee filter.
+    [(INCIDENTS, 7), (REPORTS, 6), (DECISIONS, 6), (TASKS, 6), (ALERTS, 6)],
 )
 def test_each_list_reads_a_fixed_number_of_queries(
     as_user, isms_office, decision_maker, seed, rows, path, queries, django_assert_num_queries
