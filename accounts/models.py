@@ -5,6 +5,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import DecisionType, Role
@@ -209,7 +210,8 @@ class Absence(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{self.user}: {starts:%Y/%m/%d %H:%M} – {ends:%Y/%m/%d %H:%M}"
 
 
 class Delegation(TimeStampedModel):

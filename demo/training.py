@@ -113,7 +113,7 @@ COURSES = [
     },
     {
         "code": "BCP-301",
-        "title": "サイバーBCPとインシデント時の判断",
+        "title": "サイバー攻撃対応BCPとインシデント時の判断",
         "topics": [Topic.CYBER_BCP],
         "validity_months": 12,
         "required_for": [Population.EXECUTIVE],

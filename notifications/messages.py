@@ -33,7 +33,7 @@ def language_of(notification: Notification) -> str:
 def when(value: str | None, zone: ZoneInfo) -> str:
     if not value:
         return "—"
-    return timezone.localtime(datetime.fromisoformat(value), zone).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(datetime.fromisoformat(value), zone).strftime("%Y/%m/%d %H:%M")
 
 
 def label(value: Any) -> str:
@@ -211,7 +211,7 @@ def _facts(notification: Notification, zone: ZoneInfo) -> list[str]:
             _("Incident: %(ref)s %(title)s (level %(level)s)") % {**incident, "level": alert.level},
         )
     if alert.needs_ack and alert.ack_due_at:
-        due = timezone.localtime(alert.ack_due_at, zone).strftime("%Y-%m-%d %H:%M")
+        due = timezone.localtime(alert.ack_due_at, zone).strftime("%Y/%m/%d %H:%M")
         lines.append(_("Please acknowledge by %(due)s.") % {"due": due})
     return lines
 

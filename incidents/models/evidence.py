@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import enums
@@ -71,4 +72,4 @@ class CustodyEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} @ {timezone.localtime(self.at):%Y/%m/%d %H:%M}"

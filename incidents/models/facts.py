@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models.assets import Asset
@@ -55,4 +56,5 @@ class Fact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.incident_id}: {self.kind} @ {self.observed_at:%Y-%m-%d %H:%M}"
+        observed = timezone.localtime(self.observed_at)
+        return f"{self.incident_id}: {self.kind} @ {observed:%Y/%m/%d %H:%M}"

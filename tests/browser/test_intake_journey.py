@@ -23,7 +23,7 @@ BIG_BUTTON = "不審なメール・添付ファイル・リンクを開いてし
 def _go_through_first_aid(page, prefix: str) -> None:
     expect(page.get_by_role("heading", name="不審なメールの報告")).to_be_visible()
     expect(
-        page.get_by_role("link", name="不審なメールを受信しただけ(開いていない)")
+        page.get_by_role("link", name="不審なメールを受信しただけ（開いていない）")
     ).to_be_visible()
     shoot(page, f"{prefix}-1-start")
     page.get_by_role("button", name=BIG_BUTTON).click()
@@ -48,11 +48,11 @@ def _go_through_first_aid(page, prefix: str) -> None:
 
 def _fill_mail(page) -> None:
     page.get_by_label("添付ファイルを開いた").check()
-    page.get_by_label("差出人(From)").fill("keiri@evil.example")
+    page.get_by_label("差出人（From）").fill("keiri@evil.example")
     page.get_by_label("件名").fill("【至急】請求書の送付")
     page.get_by_label("添付ファイル名").fill("請求書.xlsm")
     page.get_by_label("PC名または資産番号").fill("PC-0123")
-    page.get_by_label("はい、抜きました(またはWi-Fiをオフにしました)").check()
+    page.get_by_label("はい、抜きました（またはWi-Fiをオフにしました）").check()
 
 
 def _expect_confirmation(page, prefix: str) -> Report:
@@ -128,7 +128,7 @@ def test_a_contractor_reports_through_the_reporting_link_without_an_account(
 ):
     link = intake_admin.reporting_link_rotate(organisation=organisation, actor=isms_office)
     phone.goto(f"/r/{link.token}/")
-    expect(phone.get_by_text(f"報告先: {organisation.name}")).to_be_visible()
+    expect(phone.get_by_text(f"報告先：{organisation.name}")).to_be_visible()
     _go_through_first_aid(phone, "c")
     phone.get_by_label("お名前").fill("派遣 花子")
     phone.get_by_label("メールアドレス").fill("hanako@example.com")

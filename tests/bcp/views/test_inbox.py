@@ -72,7 +72,7 @@ def test_the_countdown_reads_in_japanese(as_user, open_decision, decision_maker)
     with time_machine.travel(decision.opened_at + timedelta(minutes=18), tick=False):
         page = as_user(decision_maker).get("/decisions/", HTTP_ACCEPT_LANGUAGE="ja")
     assert "残り 12分" in page.text
-    assert "感染端末（疑いを含む）: 1台" in page.text
+    assert "感染端末（疑いを含む）：1台" in page.text
 
 
 def test_overdue_first_and_those_without_a_deadline_last(as_user, open_decision, decision_maker):

@@ -109,7 +109,7 @@ def test_invalid_threshold_is_400(api, isms_office):
 
 def test_level_definitions_are_seeded_and_editable_by_the_isms_office(api, isms_office, handler):
     levels = api(handler).get("/api/v1/level-definitions/").json()
-    assert [(d["level"], d["name_ja"]) for d in levels] == [(1, "隔離"), (2, "拡散"), (3, "漏洩")]
+    assert [(d["level"], d["name_ja"]) for d in levels] == [(1, "隔離"), (2, "拡散"), (3, "漏えい")]
     url = f"/api/v1/level-definitions/{levels[0]['id']}/"
     assert api(handler).patch(url, {"name_en": "X"}, format="json").status_code == 403
     assert api(isms_office).patch(url, {"name_en": "Isolated"}, format="json").status_code == 200

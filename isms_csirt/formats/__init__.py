@@ -1,0 +1,1 @@
+"""Date formats per language (FORMAT_MODULE_PATH)."""
