@@ -104,9 +104,12 @@ TASK_RECORDS: dict[str, str] = {
     "L1-01": "infected_isolated",  # isolate the suspected PC
     "L1-06": "deliveries_deleted",  # delete the mail from all mailboxes
     "L2-05": "network_indicators_blocked",  # block the URL/domain/IP at proxy/DNS/FW
-    # N-1: an ALL_STAFF communication sent; registered by the app that records communications.
-    "L1-02": "all_staff_alerted",
+    # N-1 … N-3: a communication sent; the conditions are registered by comms (comms.records).
+    "L1-02": "all_staff_alerted",  # N-1 alert all staff
     "G1-05": "all_staff_alerted",
+    "L2-10": "customers_contacted",  # N-2 contact customers and partners
+    "L3-07": "announcement_published",  # N-3 public announcement (web notice, press)
+    "L3-10": "insurer_notified",  # N-3 contact the insurer
 }
 
 # Which conditions a kind of record can change: the services name the kind they wrote.
@@ -114,7 +117,12 @@ RECORD_KINDS: dict[str, tuple[str, ...]] = {
     "indicator": ("network_indicators_blocked",),
     "delivery": ("deliveries_deleted",),
     "asset": ("infected_isolated",),
-    "communication": ("all_staff_alerted",),
+    "communication": (
+        "all_staff_alerted",
+        "customers_contacted",
+        "announcement_published",
+        "insurer_notified",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from bcp.api import views as bcp
 from common.api import api_not_found
+from comms.api import views as comms
 from incidents.api import views as incidents
 from isms.api import views as isms
 from notifications.api import views as notifications
@@ -44,6 +45,11 @@ router.register(f"{INCIDENT}/bcp-actions", bcp.BcpActionViewSet, basename="incid
 router.register(f"{INCIDENT}/trend", risklevels.TrendViewSet, basename="incident-trend")
 router.register("corrective-actions", isms.CorrectiveActionViewSet, basename="corrective-action")
 router.register("annex-a-controls", isms.AnnexAControlViewSet, basename="annex-a-control")
+router.register(
+    f"{INCIDENT}/communications", comms.CommunicationViewSet, basename="incident-communication"
+)
+router.register("message-templates", comms.MessageTemplateViewSet, basename="message-template")
+router.register("external-contacts", comms.ExternalContactViewSet, basename="external-contact")
 router.register("level-definitions", risklevels.LevelDefinitionViewSet, basename="level-definition")
 router.register(
     "checklist-templates", risklevels.ChecklistTemplateViewSet, basename="checklist-template"

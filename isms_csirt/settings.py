@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "risklevels",
     "bcp",
     "isms",
+    "comms",
     "notifications",
     "training",
     "dashboard",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("risklevels.urls")),
     path("", include("bcp.urls")),
     path("", include("isms.urls")),
+    path("", include("comms.urls")),
     path("", include("notifications.urls")),
     path("training/", include("training.urls")),
     path("help/", include("guide.urls")),

@@ -34,6 +34,7 @@ APPS = (
     "risklevels",
     "bcp",
     "isms",
+    "comms",
     "notifications",
     "training",
     "dashboard",

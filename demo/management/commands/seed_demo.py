@@ -6,6 +6,7 @@ from django.utils import translation
 
 from accounts.models import Organisation
 from accounts.roles import Role
+from demo.comms import demo_comms
 from demo.services import DEMO_ORGANISATION, DEMO_USERS, demo_incident, demo_seed
 from demo.training import demo_training
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         lines += [f"  {u:<10} {p:<14} {roles[u]}" for u, p in passwords.items()]
         ref = demo_incident()
         demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
+        demo_comms(Organisation.objects.get(name=DEMO_ORGANISATION))
         if ref:
             lines.append(
                 f"デモのインシデント {ref}: 標的型攻撃メール、レベル2の判断待ち / demo incident"

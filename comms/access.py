@@ -1,0 +1,63 @@
+"""Who may read, write, approve and send communications; who keeps the templates and contacts.
+Checked by selectors and services.
+
+PR and the legal / privacy officer work on an incident's communications without seeing the
+rest of the incident room (they are not incident viewers): the communications pages let them
+in by role, nothing else does. API keys write no communications (people decide what is said).
+"""
+
+from __future__ import annotations
+
+from accounts.models import User
+from accounts.roles import Role
+from incidents import access as incident_access
+
+# Besides the incident's viewers: the people who write to the outside.
+READERS = frozenset({Role.PR, Role.LEGAL_PRIVACY})
+WRITERS = frozenset(
+    {
+        Role.ISMS_OFFICE,
+        Role.CSIRT_LEAD,
+        Role.INCIDENT_HANDLER,
+        Role.POC,
+        Role.PR,
+        Role.LEGAL_PRIVACY,
+    }
+)
+# Who approves what is said (a public message also needs the PUBLIC_ANNOUNCEMENT decision).
+APPROVERS = frozenset({Role.CSIRT_LEAD, Role.DECISION_MAKER, Role.ISMS_OFFICE})
+# Who keeps the organisation's templates and external contacts.
+KEEPERS = frozenset({Role.ISMS_OFFICE, Role.CSIRT_LEAD, Role.PR})
+
+
+def _person(user: User) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.organisation_id is not None
+        and incident_access.integration_scope(user) is None
+    )
+
+
+def _has(user: User, roles: frozenset[str]) -> bool:
+    return _person(user) and (user.is_superuser or bool(incident_access.roles_of(user) & roles))
+
+
+def reads_every_incident(user: User) -> bool:
+    """PR and legal read the communications of every incident of their organisation."""
+    return _has(user, READERS)
+
+
+def can_write(user: User) -> bool:
+    return _has(user, WRITERS)
+
+
+def can_approve(user: User) -> bool:
+    return _has(user, APPROVERS)
+
+
+def can_keep(user: User) -> bool:
+    return _has(user, KEEPERS)
+
+
+def can_read_directory(user: User) -> bool:
+    return _person(user) or incident_access.integration_scope(user) is not None

@@ -1,0 +1,93 @@
+"""Forms of the communications pages. They parse; the services decide (N-4, the transition table,
+the announcement decision)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from common.columns import NOTHING, ends_in
+from comms.enums import Audience, Channel, ContactKind, Status, TemplateKind
+from comms.models import Communication, ExternalContact, MessageTemplate
+from incidents.models.enums import Tlp
+
+BODY_MAX = 20000
+LANGUAGE_CHOICES = [("ja", _("Japanese")), ("en", _("English"))]
+
+
+class FromTemplateForm(forms.Form):
+    stores = NOTHING
+
+    template = forms.ChoiceField(label=_("Template"), choices=TemplateKind.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="ja")
+
+
+class CommunicationForm(forms.Form):
+    stores = ends_in(Communication)
+
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    audience_detail = forms.CharField(
+        label=_("Which ones"),
+        max_length=200,
+        required=False,
+        help_text=_("The department, the customers or partners meant (if not all)."),
+    )
+    channel = forms.ChoiceField(label=pgettext_lazy("comms", "Channel"), choices=Channel.choices)
+    tlp = forms.ChoiceField(
+        label=_("TLP"),
+        choices=[("", _("The audience's default")), *Tlp.choices],
+        required=False,
+        help_text=_(
+            "Rule N-4: the media and the public only TLP:CLEAR; an ISAC TLP:GREEN or tighter; "
+            "JPCERT/CC and IPA TLP:AMBER or tighter."
+        ),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=BODY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("【要記入：…】 marks what must still be written before it is approved."),
+    )
+
+
+class StatusForm(forms.Form):
+    stores = ends_in(Communication, nowhere=("status", "reason"))
+
+    status = forms.ChoiceField(choices=Status.choices)
+    reference = forms.CharField(
+        label=pgettext_lazy("comms", "Reference"),
+        max_length=300,
+        required=False,
+        help_text=_("How it went and where it is kept: URL, mail ID, receipt number."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TemplateForm(forms.Form):
+    stores = ends_in(MessageTemplate)
+
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    body = forms.CharField(
+        label=_("Text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 20})
+    )
+
+
+class ContactForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
+    url = forms.URLField(
+        label=_("web page or form"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = ExternalContact
+        fields = ["kind", "name", "desk", "phone", "email", "url", "reference_no", "hours", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["notes"].max_length = 4000

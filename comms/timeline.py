@@ -1,0 +1,69 @@
+"""Labels and words of the timeline entries comms writes, registered with incidents at start-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from comms.enums import Audience, Status
+
+LABELS = {
+    "communication.drafted": gettext_lazy("Communication drafted"),
+    "communication.edited": gettext_lazy("Communication edited"),
+    "communication.status_changed": gettext_lazy("Communication status changed"),
+}
+PARTS = {
+    "audience": pgettext_lazy("comms", "audience"),
+    "audience_detail": gettext_lazy("which ones"),
+    "channel": pgettext_lazy("comms", "channel"),
+    "tlp": gettext_lazy("TLP"),
+    "subject": pgettext_lazy("comms", "subject"),
+    "body": gettext_lazy("body"),
+}
+
+
+def _choice(choices: Any, value: Any) -> str:
+    return str(choices(value).label) if value in choices.values else str(value or "")
+
+
+def _head(payload: dict[str, Any]) -> str:
+    values = {
+        "subject": payload.get("subject", ""),
+        "audience": _choice(Audience, payload.get("audience")),
+        "version": payload.get("version", 1),
+    }
+    return _("%(subject)s (to %(audience)s, version %(version)s)") % values
+
+
+def _drafted(payload: dict[str, Any]) -> list[str]:
+    return [_head(payload)]
+
+
+def _edited(payload: dict[str, Any]) -> list[str]:
+    parts = "、".join(str(PARTS.get(n, n)) for n in payload.get("changed", []))
+    lines = [_head(payload), _("Changed: %(parts)s") % {"parts": parts}]
+    if payload.get("reapproval"):
+        lines.append(_("Back to draft: it needs approval again."))
+    return lines
+
+
+def _status_changed(payload: dict[str, Any]) -> list[str]:
+    values = {
+        "old": _choice(Status, payload.get("from")),
+        "new": _choice(Status, payload.get("to")),
+    }
+    lines = [_head(payload), _("%(old)s → %(new)s") % values]
+    if payload.get("reference"):
+        lines.append(_("Reference: %(reference)s") % {"reference": payload["reference"]})
+    if payload.get("reason"):
+        lines.append(_("Reason: %(reason)s") % {"reason": payload["reason"]})
+    return lines
+
+
+DESCRIBERS = {
+    "communication.drafted": _drafted,
+    "communication.edited": _edited,
+    "communication.status_changed": _status_changed,
+}

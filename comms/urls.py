@@ -1,0 +1,20 @@
+from django.urls import path
+
+from comms import views
+
+app_name = "comms"
+
+urlpatterns = [
+    path("incidents/<str:ref>/communications/", views.incident_comms, name="incident"),
+    path(
+        "incidents/<str:ref>/communications/from-template/",
+        views.from_template,
+        name="from_template",
+    ),
+    path("incidents/<str:ref>/communications/<int:pk>/", views.detail, name="detail"),
+    path("incidents/<str:ref>/communications/<int:pk>/status/", views.move, name="status"),
+    path("communications/templates/", views.template_list, name="templates"),
+    path("communications/templates/<int:pk>/", views.template_edit, name="template"),
+    path("communications/contacts/", views.contact_list, name="contacts"),
+    path("communications/contacts/<int:pk>/", views.contact_edit, name="contact"),
+]
