@@ -11,6 +11,7 @@ class BcpConfig(AppConfig):
         from incidents import extensions
 
         extensions.register_fact_provider(_incident_facts)
+        extensions.register_visibility(_decisions_held)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
         extensions.register_guard_links(
@@ -29,6 +30,18 @@ def _room(anchor: str):  # type: ignore[no-untyped-def]
         return reverse("incidents:incident_detail", args=[incident.ref]) + anchor
 
     return link
+
+
+def _decisions_held(user, roles):  # type: ignore[no-untyped-def]
+    """Whoever a decision of an incident is assigned to, or was decided by, sees the incident."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from bcp.models import Decision
+
+    held = Decision.objects.filter(incident=OuterRef("pk")).filter(
+        Q(assignee=user) | Q(decided_by=user)
+    )
+    return Exists(held)
 
 
 def _incident_facts(incident) -> dict:  # type: ignore[no-untyped-def]

@@ -118,6 +118,11 @@ class Decision(TimeStampedModel):
         verbose_name=_("ratified by"),
     )
     ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
+    # Who ratifies when not a senior holder of the deciding role: a refused APPI report
+    # is ratified by the decision maker.
+    ratifying_role = models.CharField(
+        _("ratified by the role"), max_length=32, choices=Role.choices, blank=True
+    )
     withdrawn_by = models.ForeignKey(
         USER,
         on_delete=models.PROTECT,

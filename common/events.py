@@ -29,6 +29,7 @@ EVENTS: dict[str, str] = {
     "evidence.transferred": "evidence, holder",
     "training.due": "user, person_id, course_id, course_title, due_on (date), overdue (bool)",
     "corrective_action.due": "action (isms.CorrectiveAction), due_on (date), overdue (bool)",
+    "obligation.due": "obligation (privacy.Obligation), which (soft / due), due_at",
 }
 
 _subscribers: dict[str, list[Handler]] = {}

@@ -20,6 +20,7 @@ from accounts.roles import Role
 from bcp import access as bcp_access
 from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
+from privacy import access as privacy_access
 from training import access as training_access
 
 
@@ -102,6 +103,13 @@ MENU = [
     Destination(
         "decide", _("Decisions waiting"), "bcp:decision_inbox", _holds_a_role, ("/decisions/",)
     ),
+    Destination(
+        "decide",
+        _("Legal and privacy"),
+        "privacy:inbox",
+        privacy_access.is_legal,
+        ("/privacy/",),
+    ),
     Destination("decide", _("Roster"), "bcp:roster", bcp_access.can_see_roster, ("/roster/",)),
     Destination("decide", _("BCP plan"), "bcp:plan", bcp_access.can_see_roster, ("/bcp/",)),
     Destination(
@@ -148,6 +156,13 @@ MENU = [
         "risklevels:settings",
         incident_access.can_manage_intake,
         ("/escalation/",),
+    ),
+    Destination(
+        "settings",
+        _("Data sets"),
+        "privacy:data_sets",
+        privacy_access.can_write_inventory,
+        ("/data-sets/",),
     ),
     Destination(
         "settings",

@@ -172,6 +172,35 @@ PAGES: dict[str, PageHelp] = {
         (_("Save, then check the people and training pages that count by department."),),
         "isms-office",
     ),
+    "privacy:inbox": PageHelp(
+        _("What legal/privacy owes: the reportability decisions and the open obligations."),
+        (
+            _("Decide reportability within 24 hours; then keep each report's deadline."),
+            _("Record each report's receipt number as soon as it is submitted."),
+        ),
+        "legal",
+    ),
+    "privacy:incident_privacy": PageHelp(
+        _("The incident's personal data: the screening, the clock and the obligations."),
+        (
+            _("The clock runs from when anyone first knew, not from your assessment."),
+            _("Mark each obligation done with its receipt number, or waive it with a reason."),
+        ),
+        "legal",
+    ),
+    "privacy:ppc_report": PageHelp(
+        _("The report to the PPC, pre-filled from the record; the app does not submit it."),
+        (
+            _("Fill the empty items, save, and enter the text in the PPC's report form."),
+            _("Record the receipt number below; then the final report (確報) follows."),
+        ),
+        "legal",
+    ),
+    "privacy:data_sets": PageHelp(
+        _("The inventory of personal and confidential data and where it is kept."),
+        (_("Link each data set to the assets that hold it and the PCs that can reach it."),),
+        "isms-office",
+    ),
     "help:index": PageHelp(
         _("The user guide: one page per role."),
         (_("Read the page of your role; every page of the app also has a short help panel."),),

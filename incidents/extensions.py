@@ -26,6 +26,9 @@ _status_listeners: list[Listener] = []
 _timeline_labels: dict[str, Any] = {}
 _guard_links: dict[str, Callable[[Any], str]] = {}
 _timeline_describers: dict[str, Callable[[dict[str, Any]], list[str]]] = {}
+_sensitive_asset_sources: list[Callable[[int], Any]] = []
+_tlp_floors: list[Callable[[Any], str | None]] = []
+_visibility: list[Callable[[Any, frozenset[str]], Any]] = []
 
 
 def _add(registry: list, item: Any) -> None:  # type: ignore[type-arg]
@@ -102,3 +105,33 @@ def register_timeline_describers(
 
 def timeline_describers() -> dict[str, Callable[[dict[str, Any]], list[str]]]:
     return _timeline_describers
+
+
+def register_sensitive_assets(source: Callable[[int], Any]) -> None:
+    """organisation id → a query of asset ids that hold personal or confidential data besides
+    the asset's own flags (privacy: the assets hosting such a data set; rule L3-b)."""
+    _add(_sensitive_asset_sources, source)
+
+
+def sensitive_asset_queries(organisation_id: int) -> list[Any]:
+    return [source(organisation_id) for source in _sensitive_asset_sources]
+
+
+def register_tlp_floor(floor: Callable[[Any], str | None]) -> None:
+    """incident → the least TLP it may carry (privacy: RED while a personal-data set is linked,
+    rule T-1), or None."""
+    _add(_tlp_floors, floor)
+
+
+def tlp_floors(incident: Any) -> list[str]:
+    return [tlp for floor in _tlp_floors if (tlp := floor(incident))]
+
+
+def register_visibility(grant: Callable[[Any, frozenset[str]], Any]) -> None:
+    """(user, roles) → a Q over incidents the user holds something on in another app (a
+    decision in bcp, an obligation in privacy), so the user sees those incidents (issue 16)."""
+    _add(_visibility, grant)
+
+
+def visibility_grants(user: Any, roles: frozenset[str]) -> list[Any]:
+    return [grant(user, roles) for grant in _visibility]

@@ -12,7 +12,7 @@ from accounts import roster
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from common import clock
-from incidents import access
+from incidents import access, extensions
 from incidents.facts import messages_with_counters
 from incidents.models import (
     AffectedAsset,
@@ -41,8 +41,17 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
     base = Incident.objects.filter(organisation_id=user.organisation_id)
     if access.sees_all_incidents(user):
         return base
-    # Assigned handlers and leads (e.g. an external responder) see only their incidents.
-    return base.filter(Q(handlers=user) | Q(csirt_lead=user)).distinct()
+    # Assigned handlers and leads (e.g. an external responder) see only their incidents; the
+    # other roles (legal/privacy, PR, department managers) see the incidents where they hold a
+    # task, a decision or an obligation (issue 16), and only those.
+    roles = access.roles_of(user)
+    tasks = Task.objects.filter(incident=OuterRef("pk")).filter(
+        Q(owner=user) | Q(owner_role__in=roles)
+    )
+    held = Q(csirt_lead=user) | Exists(tasks) | Q(pk__in=user.handled_incidents.values("pk"))
+    for grant in extensions.visibility_grants(user, roles):
+        held |= grant
+    return base.filter(held)
 
 
 # What the incident search reads (``incident_search``): the incident's own text, then the

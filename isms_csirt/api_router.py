@@ -9,6 +9,7 @@ from comms.api import views as comms
 from incidents.api import views as incidents
 from isms.api import views as isms
 from notifications.api import views as notifications
+from privacy.api import views as privacy
 from risklevels.api import views as risklevels
 from training.api import views as training
 
@@ -50,6 +51,9 @@ router.register(
 )
 router.register("message-templates", comms.MessageTemplateViewSet, basename="message-template")
 router.register("external-contacts", comms.ExternalContactViewSet, basename="external-contact")
+router.register("data-sets", privacy.DataSetViewSet, basename="data-set")
+router.register("obligations", privacy.ObligationViewSet, basename="obligation")
+router.register(f"{INCIDENT}/data-leaks", privacy.DataLeakViewSet, basename="incident-data-leak")
 router.register("level-definitions", risklevels.LevelDefinitionViewSet, basename="level-definition")
 router.register(
     "checklist-templates", risklevels.ChecklistTemplateViewSet, basename="checklist-template"
@@ -87,6 +91,16 @@ urlpatterns = [
         "incidents/<str:incident_ref>/facts/", risklevels.FactView.as_view(), name="incident-facts"
     ),
     path("incidents/<str:incident_ref>/review/", isms.ReviewView.as_view(), name="incident-review"),
+    path(
+        "incidents/<str:incident_ref>/appi/",
+        privacy.AppiAssessmentView.as_view(),
+        name="incident-appi",
+    ),
+    path(
+        "incidents/<str:incident_ref>/ppc-report/",
+        privacy.PpcReportView.as_view(),
+        name="incident-ppc-report",
+    ),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
     path("training-coverage/", training.CoverageView.as_view(), name="training-coverage"),

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "bcp",
     "isms",
     "comms",
+    "privacy",
     "notifications",
     "training",
     "dashboard",
@@ -553,6 +554,11 @@ CELERY_BEAT_SCHEDULE = {
     "corrective-action-reminders": {
         "task": "isms.tasks.remind_corrective_actions",
         "schedule": 3600,
+    },
+    # Each minute: an obligation's soft due and due (PPC 速報 …) alert its owner, once each.
+    "obligation-alerts": {
+        "task": "privacy.tasks.alert_obligations",
+        "schedule": 60,
     },
 }
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("bcp.urls")),
     path("", include("isms.urls")),
     path("", include("comms.urls")),
+    path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("training/", include("training.urls")),
     path("help/", include("guide.urls")),

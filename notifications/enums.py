@@ -23,6 +23,7 @@ EVENT_LABELS = {
     TASK_OVERDUE: _("Task overdue"),
     "training.due": _("Training due"),
     "corrective_action.due": _("Corrective action due"),
+    "obligation.due": _("Obligation due"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

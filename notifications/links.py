@@ -18,6 +18,7 @@ SECTIONS = {
     "level.changed": "#escalation",
     "bcp.state_changed": "#bcp",
     "evidence.transferred": "#evidence",
+    "obligation.due": "#privacy",
 }
 
 

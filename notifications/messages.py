@@ -140,6 +140,13 @@ def _corrective_action(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
     return [_("Corrective action due: %(title)s (by %(due)s)") % values]
 
 
+def _obligation(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {"kind": label(p.get("kind_label")), "due": when(p.get("due_at"), zone)}
+    if p.get("which") == "soft":
+        return [_("%(kind)s: the time to aim for has come (%(due)s)") % values]
+    return [_("%(kind)s is due now (%(due)s)") % values]
+
+
 LINES: dict[str, Lines] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -155,6 +162,7 @@ LINES: dict[str, Lines] = {
     "task.overdue": _task,
     "training.due": _training,
     "corrective_action.due": _corrective_action,
+    "obligation.due": _obligation,
 }
 
 
@@ -178,6 +186,8 @@ def _what(event: str, p: dict[str, Any]) -> str:
         return label(p.get("state_label"))
     if event == "evidence.transferred":
         return str(p.get("evidence_label") or "")
+    if event == "obligation.due":
+        return label(p.get("kind_label"))
     return ""
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 
 EFFECTIVE = frozenset({"SUSPECTED", "CONFIRMED", "COMPROMISED"})
 SERVER_KINDS = frozenset({"SERVER", "FILE_SERVER"})
+DATA_SET = "DATA_SET"  # a leak of a data set of the inventory (``LeakFact.asset_kind``)
 SUSPICION_RANK = {"NONE": 0, "SUSPECTED": 1, "CONFIRMED": 2}
 
 
@@ -44,6 +45,9 @@ class LeakFact:
     asset_kind: str | None = None  # None = a shared data store / unknown source
     personal_data: bool = False
     observed_at: datetime | None = None
+    # A leak of a data set of the inventory (asset_kind DATA_SET) that holds customer, personal
+    # or company-confidential data (L3-a "for any DataSet").
+    data_set: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,16 +199,22 @@ def rule_l3a(s: Snapshot, p: Params) -> FiredRule | None:
     leaks = _leaks_over_trigger(s, p)
     if not leaks:
         return None
-    servers = [leak for leak in leaks if leak.asset_kind is None or leak.asset_kind in SERVER_KINDS]
+    servers = [
+        leak
+        for leak in leaks
+        if leak.asset_kind is None or leak.asset_kind in SERVER_KINDS or leak.data_set
+    ]
     pcs = {
         leak.asset_id
         for leak in leaks
-        if leak.asset_kind not in SERVER_KINDS and leak.asset_kind is not None
+        if leak.asset_kind not in SERVER_KINDS and leak.asset_kind not in (None, DATA_SET)
     }
     personal = [leak for leak in leaks if leak.status == "CONFIRMED" and leak.personal_data]
     if not (servers or len(pcs) >= 2 or personal):
         return None
     reason = "server" if servers else ("pcs" if len(pcs) >= 2 else "personal")
+    if any(leak.data_set for leak in servers):
+        reason = "data_set"
     return FiredRule("L3-a", 3, (("pcs", len(pcs)), ("reason", reason)), _l3a_since(leaks))
 
 
@@ -213,12 +223,16 @@ def _l3a_since(leaks: list[LeakFact]) -> datetime | None:
     seen = [leak for leak in leaks if leak.observed_at is not None]
     first_per_pc: dict[int | None, datetime] = {}
     for leak in seen:
-        if leak.asset_kind is not None and leak.asset_kind not in SERVER_KINDS:
+        if leak.asset_kind not in (None, DATA_SET) and leak.asset_kind not in SERVER_KINDS:
             at = first_per_pc.get(leak.asset_id)
             first_per_pc[leak.asset_id] = min(at, leak.observed_at) if at else leak.observed_at
     pcs = sorted(first_per_pc.values())
     moments = [
-        *(x.observed_at for x in seen if x.asset_kind is None or x.asset_kind in SERVER_KINDS),
+        *(
+            x.observed_at
+            for x in seen
+            if x.asset_kind is None or x.asset_kind in SERVER_KINDS or x.data_set
+        ),
         *(x.observed_at for x in seen if x.status == "CONFIRMED" and x.personal_data),
         *pcs[1:2],
     ]

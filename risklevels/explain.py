@@ -16,6 +16,7 @@ _TEXTS = {
         "server": _("a leak from a server or shared data store"),
         "pcs": _("a leak from %(pcs)s PCs") % d,
         "personal": _("a confirmed leak of personal data"),
+        "data_set": _("a leak of a data set holding personal or confidential data"),
     }[str(d["reason"])],
     "L3-b": lambda d: (
         _("a server holding personal or confidential data is compromised: %(assets)s") % d

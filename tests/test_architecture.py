@@ -15,6 +15,7 @@ DOMAIN = {
     "bcp",
     "isms",
     "comms",
+    "privacy",
     "notifications",
     "training",
 }
@@ -29,8 +30,18 @@ ALLOWED: dict[str, set[str]] = {
     "isms": {"common", "accounts", "incidents", "bcp"},
     # Above privacy once it lands (the PPC report, obligations); nothing below imports comms.
     "comms": {"common", "accounts", "incidents", "bcp"},
+    "privacy": {"common", "accounts", "incidents", "bcp", "risklevels"},
     "notifications": {"common", "accounts", "incidents", "bcp", "risklevels"},
-    "training": {"common", "accounts", "incidents", "bcp", "risklevels", "isms", "notifications"},
+    "training": {
+        "common",
+        "accounts",
+        "incidents",
+        "bcp",
+        "risklevels",
+        "isms",
+        "privacy",
+        "notifications",
+    },
     "dashboard": {"common", *DOMAIN},
     "demo": {"common", *DOMAIN},
     "guide": {"common", "accounts"},

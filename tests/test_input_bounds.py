@@ -35,6 +35,7 @@ APPS = (
     "bcp",
     "isms",
     "comms",
+    "privacy",
     "notifications",
     "training",
     "dashboard",

@@ -382,14 +382,17 @@ def decision_ratify(*, decision: Decision, actor: User) -> Decision:
         .get(pk=decision.pk)
     )
     holders = roster.chain(
-        organisation=decision.organisation, role=decision.required_role, at=clock.now()
+        organisation=decision.organisation,
+        role=decision.ratifying_role or decision.required_role,
+        at=clock.now(),
     )
     ranks = [h.rank for h in holders if h.user.pk == actor.pk and h.delegated_from is None]
     if not ranks:  # permission before state: someone outside the chain hears 403, not 409
         raise NotEligible("NOT_ELIGIBLE", _("Only a higher-ranked holder of the role can ratify."))
     if not decision.requires_ratification or decision.ratified_at is not None:
         raise Conflict("NOTHING_TO_RATIFY", _("This decision needs no ratification."))
-    senior = any(
+    # another role ratifies (the decision maker a refused APPI report): any holder of it.
+    senior = bool(decision.ratifying_role) or any(
         rank < decision.decider_rank or (decision.decided_as_delegate and rank == 1)
         for rank in ranks
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
@@ -34,6 +35,7 @@ LAYOUTS: dict[str, list[str]] = {
         "readiness",
         "roles",
         "my_decisions",
+        "obligations",
         "my_training",
     ],
     Role.DECISION_MAKER: [
@@ -76,7 +78,7 @@ LAYOUTS: dict[str, list[str]] = {
 LAYOUTS[Role.IT_ADMIN] = LAYOUTS[Role.POC] = LAYOUTS[Role.INCIDENT_HANDLER]
 # Legal, PR, department managers, outside responders and every worker: what waits for them,
 # then the report button and their training.
-PERSONAL = ["my_decisions", "report", "my_training", *ORGANISATION]
+PERSONAL = ["my_decisions", "obligations", "report", "my_training", *ORGANISATION]
 PRECEDENCE = [
     Role.ISMS_OFFICE,
     Role.DECISION_MAKER,
@@ -115,6 +117,14 @@ def my_decisions(*, user: User, at: datetime) -> MyDecisions | None:
         len(rows) if len(rows) <= SHOWN else bcp_selectors.decision_inbox(user=user, at=at).count()
     )
     return MyDecisions(count, rows[:SHOWN])
+
+
+def my_obligations(*, user: User) -> list[Any]:
+    """The open obligations (PPC 速報 …) of the user's roles, soonest due first (issue 16)."""
+    from privacy import selectors as privacy_selectors
+
+    rows = privacy_selectors.obligation_list(user=user, view=privacy_selectors.MINE)
+    return list(rows.order_by(F("due_at").asc(nulls_last=True), "id")[:SHOWN])
 
 
 def my_training(*, user: User) -> list[CourseStatus] | None:

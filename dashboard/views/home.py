@@ -50,6 +50,7 @@ def tiles_context(user: User) -> dict[str, Any]:
         "readiness": tiles.training_readiness(user),
         "my_decisions": home.my_decisions(user=user, at=now),
         "my_training": home.my_training(user=user),
+        "obligations": home.my_obligations(user=user),
         "report": user.organisation_id is not None,
         "trend": None,
     }

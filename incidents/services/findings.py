@@ -50,6 +50,14 @@ def _times(occurred_at: datetime | None, observed_at: datetime | None) -> tuple[
     return occurred, observed
 
 
+def fact_times(
+    occurred_at: datetime | None, observed_at: datetime | None
+) -> tuple[datetime, datetime]:
+    """(occurred, observed) of a fact: observed now by default, occurred when observed; 400
+    when it happened after it was observed or is observed in the future."""
+    return _times(occurred_at, observed_at)
+
+
 def observed_time(observed_at: datetime | None) -> datetime:
     """When the organisation learned a fact: now, or earlier when it is recorded late."""
     return _times(None, observed_at)[1]
@@ -258,10 +266,11 @@ def _suspicion_record(
     action: str,
     occurred_at: datetime | None,
     observed_at: datetime | None,
+    permission_checked: bool = False,
 ) -> _Finding:
     """X-2/X-3: raise a NONE/SUSPECTED/CONFIRMED field (never lower it), record the fact and
     the timeline entry."""
-    if actor is not None:
+    if actor is not None and not permission_checked:
         access.require(access.can_edit_incidents(actor), action)
     if status not in ("SUSPECTED", "CONFIRMED"):
         raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
@@ -356,8 +365,13 @@ def leak_record(
     personal_data: bool = False,
     occurred_at: datetime | None = None,
     observed_at: datetime | None = None,
+    data_set: dict[str, Any] | None = None,
+    permission_checked: bool = False,
 ) -> Incident:
-    """X-3: a data leak, suspected or confirmed, from an asset or a shared store (no asset)."""
+    """X-3: a data leak, suspected or confirmed, from an asset or a shared store (no asset).
+    ``data_set`` describes the data set it is a leak of, when an app above records one
+    (privacy: ``{"id", "name", "kind", "sensitive"}``); the rules read it (L3-a). That app
+    checks who may record it (``permission_checked``: legal/privacy records leaks too)."""
     found = _suspicion_record(
         incident=incident,
         actor=actor,
@@ -365,10 +379,15 @@ def leak_record(
         field="leak_status",
         kind=FactKind.LEAK,
         asset=asset,
-        data={"personal_data": personal_data, "asset_kind": asset.kind if asset else None},
+        data={
+            "personal_data": personal_data,
+            "asset_kind": asset.kind if asset else None,
+            **({"data_set": data_set} if data_set else {}),
+        },
         action="record leaks",
         occurred_at=occurred_at,
         observed_at=observed_at,
+        permission_checked=permission_checked,
     )
     extensions.facts_changed(found.incident, actor, found.observed)
     return found.incident

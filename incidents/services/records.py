@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from common import clock
-from common.errors import InvalidInput
+from common.errors import Conflict, InvalidInput
 from incidents import access, extensions, normalize
 from incidents.models import (
     AffectedAsset,
@@ -348,6 +348,8 @@ def incident_update(*, incident: Incident, actor: User, changes: dict[str, Any])
             "person_not_in_organisation", _("Only people of the organisation can be assigned.")
         )
     incident = incident_lock(incident)
+    if "tlp" in changes:
+        _check_tlp_floor(incident, changes["tlp"])
     before = {name: getattr(incident, name) for name in changes}
     for name, value in changes.items():
         setattr(incident, name, value)
@@ -362,6 +364,24 @@ def incident_update(*, incident: Incident, actor: User, changes: dict[str, Any])
                 payload=_change_payload(name, before[name], value),
             )
     return incident
+
+
+TLP_ORDER = [e.Tlp.CLEAR, e.Tlp.GREEN, e.Tlp.AMBER, e.Tlp.AMBER_STRICT, e.Tlp.RED]
+
+
+def _check_tlp_floor(incident: Incident, tlp: str) -> None:
+    """T-1: a TLP below what another app requires (RED while a personal-data set is linked)
+    is refused."""
+    rank = TLP_ORDER.index(tlp) if tlp in TLP_ORDER else 0
+    if any(rank < TLP_ORDER.index(floor) for floor in extensions.tlp_floors(incident)):
+        raise Conflict(
+            "TLP_LOCKED",
+            _(
+                "This incident is linked to personal data: its TLP stays RED while the link "
+                "exists (rule T-1)."
+            ),
+            field="tlp",
+        )
 
 
 @transaction.atomic

@@ -172,6 +172,25 @@ def _corrective_action(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _obligation(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """An obligation (PPC 速報 …) reached its soft due or its due: tell the owner role, once
+    each (escalating along its deputy chain while unacknowledged)."""
+    obligation, which = data["obligation"], data["which"]
+    occ.subject = f"obligation:{obligation.pk}"
+    occ.dedupe_key = f"obligation.due:{obligation.pk}:{which}:{int(data['due_at'].timestamp())}"
+    occ.assignee_role = obligation.owner_role
+    occ.urgent = which == "due"
+    occ.payload.update(
+        obligation=obligation.pk,
+        kind=obligation.kind,
+        kind_label=labels(obligation, "kind"),
+        which=which,
+        due_at=data["due_at"].isoformat(),
+        owner_role=obligation.owner_role,
+    )
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -187,6 +206,7 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     TASK_OVERDUE: _task,
     "training.due": _training,
     "corrective_action.due": _corrective_action,
+    "obligation.due": _obligation,
 }
 
 

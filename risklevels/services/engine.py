@@ -18,6 +18,7 @@ from bcp.enums import DecisionStatus, Outcome, Recommendation, Scope
 from bcp.models import Decision
 from bcp.services import decisions
 from common import events
+from incidents import extensions
 from incidents import facts as incident_facts
 from incidents.models import AffectedAsset, Fact, FactKind, Incident
 from incidents.models.enums import EFFECTIVE_INFECTION
@@ -46,6 +47,8 @@ def _rows(incident: Incident):  # type: ignore[no-untyped-def]
     """The incident's affected assets; ``sensitive`` = the asset holds personal, customer or
     company-confidential data (rule L3-b)."""
     sensitive = Q(asset__holds_personal_data=True) | Q(asset__holds_confidential_data=True)
+    for hosts in extensions.sensitive_asset_queries(incident.organisation_id):
+        sensitive |= Q(asset_id__in=hosts)
     return AffectedAsset.objects.filter(incident=incident).annotate(
         sensitive=ExpressionWrapper(sensitive, output_field=BooleanField())
     )
@@ -60,9 +63,10 @@ def _leaks(incident: Incident) -> tuple[evaluator.LeakFact, ...]:
         evaluator.LeakFact(
             status=data.get("status", "SUSPECTED"),
             asset_id=asset_id,
-            asset_kind=data.get("asset_kind"),
+            asset_kind=evaluator.DATA_SET if data.get("data_set") else data.get("asset_kind"),
             personal_data=bool(data.get("personal_data")),
             observed_at=observed_at,
+            data_set=bool((data.get("data_set") or {}).get("sensitive")),
         )
         for asset_id, data, observed_at in Fact.objects.filter(
             incident=incident, kind=FactKind.LEAK

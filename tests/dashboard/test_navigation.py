@@ -23,7 +23,7 @@ def test_the_isms_office_has_every_group(isms_office):
         "respond": ["Triage", "Incidents", "Statistics", "Corrective actions"],
         "decide": ["Decisions waiting", "Roster", "BCP plan"],
         "training": ["Overview", "Coverage", "Exercises"],
-        "settings": ["People", "Departments", "Intake", "Escalation", "API keys"],
+        "settings": ["People", "Departments", "Intake", "Escalation", "Data sets", "API keys"],
     }
 
 
@@ -33,10 +33,17 @@ def test_a_decision_maker_decides_and_reads_but_configures_nothing(decision_make
     assert "Triage" not in menu["respond"]
 
 
-@pytest.mark.parametrize("role", ["LEGAL_PRIVACY", "PR", "DEPT_MANAGER"])
-def test_legal_pr_and_managers_see_only_their_decisions_and_the_roster(organisation, role):
+@pytest.mark.parametrize("role", ["PR", "DEPT_MANAGER"])
+def test_pr_and_managers_see_only_their_decisions_and_the_roster(organisation, role):
     assert _menu(_holder(organisation, role, "someone")) == {
         "decide": ["Decisions waiting", "Roster", "BCP plan"]
+    }
+
+
+def test_legal_also_has_its_inbox_and_keeps_the_data_sets(organisation):
+    assert _menu(_holder(organisation, "LEGAL_PRIVACY", "someone")) == {
+        "decide": ["Decisions waiting", "Legal and privacy", "Roster", "BCP plan"],
+        "settings": ["Data sets"],
     }
 
 

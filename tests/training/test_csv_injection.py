@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from common.csvio import read_table
 from tests.common.test_csvexport import PAYLOAD, assert_no_cell_runs, cells_of
-from training.csvio import read_table
 from training.models import Person
 from training.selectors import people_csv
 

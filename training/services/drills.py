@@ -15,10 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationUnit, User
-from common import clock
+from common import clock, csvio
+from common.csvio import RowError
 from common.errors import InvalidInput
-from training import access, csvio
-from training.csvio import RowError
+from training import access
 from training.enums import AssignmentReason, ImportKind, ImportStatus, Topic
 from training.models import Course, CsvImport, DrillRecipient, Person, PhishingDrill
 from training.services import courses

@@ -24,6 +24,8 @@ from common import clock
 from common.errors import Conflict, DomainError, InvalidInput
 from incidents.models import AffectedAsset, Asset, Incident, Indicator
 from incidents.services import assets, findings, indicators, intake, triage
+from privacy.models import Obligation
+from privacy.services import reminders as obligation_reminders
 from training import scenario
 from training.enums import InjectKind
 from training.models import Exercise, ExerciseIncident, ExerciseInject
@@ -64,8 +66,13 @@ def _next_deadline(exercise: Exercise, target: datetime) -> datetime | None:
     redecide = decisions.filter(
         status=DecisionStatus.DECIDED, outcome=Outcome.DEFERRED, redecide_by__lte=target
     ).aggregate(at=Min("redecide_by"))["at"]
-    found = [at for at in (due, redecide) if at is not None]
+    alert = obligation_reminders.next_alert_at(exercise_obligations(exercise), target)
+    found = [at for at in (due, redecide, alert) if at is not None]
     return min(found) if found else None
+
+
+def exercise_obligations(exercise: Exercise):  # type: ignore[no-untyped-def]
+    return Obligation.objects.filter(incident__exercise_link__exercise=exercise)
 
 
 def _sweep(exercise: Exercise, now: datetime) -> None:
@@ -78,6 +85,8 @@ def _sweep(exercise: Exercise, now: datetime) -> None:
     )
     for pk in list(deferred.order_by("redecide_by", "pk").values_list("pk", flat=True)):
         sweep.decision_reopen(pk=pk, now=now)
+    # Obligations' soft due and due alert once each, on the exercise clock.
+    obligation_reminders.obligation_alerts(exercise_obligations(exercise), now=now)
     if decisions.due(now).exists():  # a claim lost to a concurrent sweep: nothing else moves
         raise Conflict("exercise_busy", _("Another sweep is playing this exercise; try again."))
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from common import clock
+from common.csvio import RowError
 from common.errors import Conflict, InvalidInput
 from training import access
-from training.csvio import RowError
 from training.enums import ImportKind, ImportStatus
 from training.models import CsvImport, Person
 from training.services.people_plan import PersonRow, PlanContext, people_plan

@@ -14,8 +14,8 @@ from typing import Any
 from django.utils.translation import gettext
 
 from accounts.models import Organisation, User
-from training import csvio
-from training.csvio import RowError
+from common import csvio
+from common.csvio import RowError
 from training.enums import Population
 from training.models import Person
 from training.selectors.people import unit_paths

@@ -7,6 +7,7 @@ from django.utils import translation
 from accounts.models import Organisation
 from accounts.roles import Role
 from demo.comms import demo_comms
+from demo.privacy import demo_data_sets
 from demo.services import DEMO_ORGANISATION, DEMO_USERS, demo_incident, demo_seed
 from demo.training import demo_training
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         ref = demo_incident()
         demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_comms(Organisation.objects.get(name=DEMO_ORGANISATION))
+        demo_data_sets(Organisation.objects.get(name=DEMO_ORGANISATION))
         if ref:
             lines.append(
                 f"デモのインシデント {ref}: 標的型攻撃メール、レベル2の判断待ち / demo incident"

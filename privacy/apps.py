@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = _("Personal data and obligations")
+
+    def ready(self) -> None:
+        from bcp import outcomes
+        from incidents import extensions
+        from privacy import closure
+        from privacy.services import appi
+        from privacy.timeline import DESCRIBERS, LABELS
+
+        extensions.register_facts_listener(appi.on_facts_changed)
+        extensions.register_fact_provider(closure.incident_facts)
+        extensions.register_guard_links(closure.GUARD_LINKS)
+        extensions.register_tlp_floor(closure.tlp_floor)
+        extensions.register_sensitive_assets(closure.sensitive_hosts)
+        extensions.register_visibility(closure.obligations_held)
+        extensions.register_timeline_labels(LABELS)
+        extensions.register_timeline_describers(DESCRIBERS)
+        outcomes.register(appi.APPI_DECISION, appi.appi_decided)
