@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -256,6 +257,9 @@ def obligation_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         raise Http404
     obligation = selectors.obligation_get(user=request.user, pk=pk)
     back = _here(obligation.incident, f"#obligation-{obligation.pk}")
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts=None):
+        back = wanted  # a page of this site only (the PPC report's receipt form)
     form = ObligationDoneForm(request.POST) if move == "done" else ObligationWaiveForm(request.POST)
     if not form.is_valid():
         return prg.refuse(request, to=back, key=f"{move}-{pk}", message=_("Check the form."))
