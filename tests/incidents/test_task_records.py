@@ -164,9 +164,7 @@ def test_a_condition_registered_by_another_app_completes_its_tasks(incident, mon
     assert (alert.status, alert.record_proof["records"]) == ("DONE", ["全社メール 10:20"])
 
 
-def test_without_a_registered_condition_the_staff_alert_stays_a_manual_task(
-    incident, monkeypatch
-):
+def test_without_a_registered_condition_the_staff_alert_stays_a_manual_task(incident, monkeypatch):
     monkeypatch.delitem(completion._conditions, "all_staff_alerted")
     assert "all_staff_alerted" not in completion.codes_for(None).values()
     task_records.tasks_reconcile(incident=incident, actor=None)
