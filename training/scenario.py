@@ -38,6 +38,14 @@ MAX_OFFSET = timedelta(days=7)
 MAX_INJECTS = 500
 _OFFSET = re.compile(r"^\+?(?:(\d{1,3}):)?(\d{1,5})$")
 SUSPICION = ("SUSPECTED", "CONFIRMED")
+LEAK_KINDS = (
+    "EXFIL_SUSPECTED",
+    "LEAK_CONFIRMED",
+    "MAIL_MISDIRECTED",
+    "MEDIA_LOST",
+    "MEDIA_STOLEN",
+    "EXTERNAL_NOTIFICATION",
+)
 FIELDS: dict[str, dict[str, Any]] = {
     InjectKind.REPORT: {
         "reporter": str,
@@ -52,7 +60,15 @@ FIELDS: dict[str, dict[str, Any]] = {
     },
     InjectKind.ISOLATION: {"asset": str},
     InjectKind.EXTERNAL_COMM: {"status": SUSPICION, "asset": str, "to_c2": bool, "c2": str},
-    InjectKind.LEAK: {"status": SUSPICION, "asset": str, "personal_data": bool},
+    # ``data_set`` names a data set of the inventory (issue 16): the leak is recorded against it
+    # (``leak_kind``, default EXFIL_SUSPECTED) and the APPI clocks run on the exercise clock.
+    InjectKind.LEAK: {
+        "status": SUSPICION,
+        "asset": str,
+        "personal_data": bool,
+        "data_set": str,
+        "leak_kind": LEAK_KINDS,
+    },
     InjectKind.NOTE: {},
 }
 REQUIRED = {

@@ -159,3 +159,37 @@ def test_in_an_exercise_the_alerts_follow_the_exercise_clock_not_the_real_sweep(
     sokuho = Obligation.objects.get(incident=incident, kind="PPC_SOKUHO")
     assert sokuho.soft_alerted_at == start + timedelta(hours=1)
     assert sokuho.due_alerted_at == start + timedelta(hours=2)
+
+
+def test_an_exercise_inject_leaks_a_data_set_and_starts_the_appi_clocks_on_the_exercise_clock(
+    organisation, isms_office, csirt_lead, decision_maker, deputy, handler, legal, customers
+):
+    from datetime import UTC, datetime
+
+    from training import scenario
+    from training.services import exercises
+
+    wall = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+    start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with time_machine.travel(wall, tick=False):
+        exercise = exercises.exercise_start(
+            organisation=organisation,
+            actor=isms_office,
+            document=scenario.samples()["level1-isolate-to-level2-spread"],
+            mode="STEPPED",
+            starts_at=start,
+        )
+    with time_machine.travel(wall + timedelta(minutes=1), tick=False):
+        exercises.exercise_advance(
+            exercise=exercise, actor=isms_office, to=start + timedelta(minutes=30)
+        )
+        exercises.exercise_inject(
+            exercise=exercise,
+            actor=isms_office,
+            kind="leak",
+            payload={"status": "SUSPECTED", "data_set": "顧客台帳", "leak_kind": "LEAK_CONFIRMED"},
+        )
+    incident = Incident.objects.get(exercise_link__exercise=exercise)
+    sokuho = Obligation.objects.get(incident=incident, kind="PPC_SOKUHO")
+    assert sokuho.clock_start == start + timedelta(minutes=30)  # exercise time, not the wall
+    assert sokuho.due_at == start + timedelta(minutes=30, hours=120)

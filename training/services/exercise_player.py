@@ -24,7 +24,8 @@ from common import clock
 from common.errors import Conflict, DomainError, InvalidInput
 from incidents.models import AffectedAsset, Asset, Incident, Indicator
 from incidents.services import assets, findings, indicators, intake, triage
-from privacy.models import Obligation
+from privacy.models import DataSet, Obligation
+from privacy.services import leaks as privacy_leaks
 from privacy.services import reminders as obligation_reminders
 from training import scenario
 from training.enums import InjectKind
@@ -256,6 +257,8 @@ def _external_comm(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]
 
 def _leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
+    if payload.get("data_set"):
+        return _data_set_leak(exercise, inject)
     asset = _asset(exercise, payload["asset"]) if payload.get("asset") else None
     incident = findings.leak_record(
         incident=incident_of(exercise),
@@ -270,6 +273,27 @@ def _leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
 
 def _note(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     return {}
+
+
+def _data_set_leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+    """A leak of a data set of the inventory (A-1 a, d, e): the APPI assessment and its
+    obligations follow, on the exercise clock."""
+    payload = inject.payload
+    incident = incident_of(exercise)
+    data_set = DataSet.objects.filter(
+        organisation_id=exercise.organisation_id, name=payload["data_set"]
+    ).first()
+    if data_set is None:
+        raise InvalidInput("unknown_data_set", _("No data set of this name."), field="data_set")
+    leak = privacy_leaks.data_leak_record(
+        incident=incident,
+        actor=None,
+        data_set=data_set,
+        kind=payload.get("leak_kind") or "EXFIL_SUSPECTED",
+        observed_at=_observed(exercise, inject),
+    )
+    incident.refresh_from_db()
+    return {"leak_status": incident.leak_status, "data_set": data_set.name, "kind": leak.kind}
 
 
 APPLIERS = {
