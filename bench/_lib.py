@@ -33,10 +33,13 @@ def bench_env(name: str) -> dict[str, str]:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": f"{PG}/isms_bench_{name}",
-            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3",
-            "CACHE_URL": "redis://127.0.0.1:6379/2",
+            # BENCH_BROKER_URL / BENCH_CACHE_URL: other Redis databases on a shared machine.
+            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3"),
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2"),
             "ISMS_VAR_DIR": str(ROOT / "var" / f"bench-{name}"),
             "LOG_LEVEL": "WARNING",
+            # A fixed key of the bench's own (required without DEBUG; 32 bytes, base64).
+            "TIMELINE_HMAC_KEYS": "bench:" + "YmVuY2g" * 6 + "YQ==",
         }
     )
     return env

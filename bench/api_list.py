@@ -35,10 +35,10 @@ FROM generate_series(1, %(n)s) AS i
 """
 GENERATE_TIMELINE = """
 INSERT INTO incidents_timelineentry (incident_id, seq, at, actor_label, kind, payload,
-  prev_hash, hash)
+  prev_hash, hash, key_id)
 SELECT inc.id, s, inc.declared_at + s * interval '1 minute', 'bench', 'bench.entry',
   '{}'::jsonb, md5(inc.id::text || '-' || (s - 1)) || md5('p'), md5(inc.id::text || '-' || s)
-  || md5('h')
+  || md5('h'), ''
 FROM (SELECT id, declared_at FROM incidents_incident ORDER BY id LIMIT %(incidents)s) inc,
      generate_series(1, %(per)s) AS s
 """

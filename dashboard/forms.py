@@ -33,9 +33,23 @@ class FilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
+    # The filters always shown; the others fold under "More filters" (open when one is set).
+    primary: tuple[str, ...] | None = None
+
     def __init__(self, data: Any = None, *, user: Any = None) -> None:
         super().__init__(data)
         self.user = user
+
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [f for f in self if self.primary is None or f.name in self.primary]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [f for f in self if self.primary is not None and f.name not in self.primary]
+
+    def more_active(self) -> int:
+        """How many of the folded filters are set."""
+        data = self.data or {}
+        return sum(1 for field in self.more_fields() if data.get(field.name))
 
     def filters(self) -> dict[str, Any]:
         self.is_valid()
@@ -54,6 +68,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IncidentFilterForm(FilterForm):
+    primary = ("q", "status", "level", "category", "priority")
+
     q = forms.CharField(
         label=_("Search"),
         required=False,

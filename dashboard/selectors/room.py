@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bcp import selectors as bcp_selectors
 from bcp.enums import DecisionStatus
 from bcp.models import BcpActivation, Decision
+from dashboard import keyset
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
 from dashboard.selectors.tiles import with_assignee_rank
@@ -122,19 +123,21 @@ def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Ro
 
 
 @dataclass(frozen=True)
-class LatestEntries:
-    entries: list[TimelineEntry]
+class TimelinePage:
+    """One page of the incident page's timeline section, newest first, and the total."""
+
+    page: keyset.Page[TimelineEntry]
     total: int
 
-    @property
-    def more(self) -> bool:
-        return self.total > len(self.entries)
 
-
-def latest_entries(incident: Incident, shown: int = TIMELINE_SHOWN) -> LatestEntries:
-    """The newest entries for the incident page, and how many there are (seq has no gaps)."""
+def timeline_page(incident: Incident, cursor: str = "") -> TimelinePage:
+    """Two queries whatever the page: the total (seq has no gaps) and one keyset page of
+    ``TIMELINE_SHOWN`` entries after ``cursor`` (the incident page's ``?tl=``)."""
     total = TimelineEntry.objects.filter(incident=incident).aggregate(seq=Max("seq"))["seq"]
-    return LatestEntries(list(incident.timeline.order_by("-seq")[:shown]), total or 0)
+    page = keyset.paginate(
+        timeline_rows(incident), ordering=TIMELINE, cursor=cursor, size=TIMELINE_SHOWN
+    )
+    return TimelinePage(page, total or 0)
 
 
 def timeline_rows(incident: Incident) -> QuerySet[TimelineEntry]:

@@ -16,16 +16,27 @@ from dashboard.selectors import room, tiles
 register = template.Library()
 
 
+@register.simple_tag
+def incident_room_data(incident: Any) -> room.Room:
+    """The room's live figures, read once for the page's two live parts
+    (``{% incident_room_data incident as room %}``): the summary column's status
+    (``dashboard/partials/room.html``) and the situation section
+    (``dashboard/partials/room_situation_section.html``). The page polls them
+    (``dashboard:incident_live``)."""
+    return room.incident_room(incident=incident, now=clock.now())
+
+
 @register.inclusion_tag("dashboard/partials/room.html")
 def incident_room(incident: Any) -> dict[str, Any]:
-    """The live panel of the incident page; the page polls it (``dashboard:incident_live``)."""
+    """The live status panel alone."""
     return {"room": room.incident_room(incident=incident, now=clock.now())}
 
 
 @register.inclusion_tag("dashboard/partials/timeline.html")
-def incident_timeline(incident: Any) -> dict[str, Any]:
-    """The newest timeline entries of the incident page, with a link to all of them."""
-    return {"incident": incident, "latest": room.latest_entries(incident)}
+def incident_timeline(incident: Any, cursor: str | None = "") -> dict[str, Any]:
+    """The incident page's timeline section: 50 entries a page, newest first; its page links
+    (``?tl=<cursor>#timeline``) come back to the section."""
+    return {"incident": incident, "timeline": room.timeline_page(incident, cursor or "")}
 
 
 @register.inclusion_tag("dashboard/partials/nav.html", takes_context=True)

@@ -92,7 +92,6 @@ def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any
         "task_form": bound.get("task_add") or TaskCreateForm(auto_id="task_new_%s"),
         "evidence": selectors.evidence_of(incident),
         "evidence_form": bound.get("evidence") or EvidenceUploadForm(auto_id="evidence_%s"),
-        "timeline": selectors.timeline_of(incident),
     }
 
 

@@ -140,10 +140,11 @@ def test_the_incident_room_updates_when_another_session_records_a_finding(
     room = laptop.page
     log_in(room, "isms")
     room.goto(f"/incidents/{incident.ref}/")
-    live = room.locator("#room-live")
+    # The summary column's live status, and the situation section (trend, chain) beside it.
+    live, situation = room.locator("#room-live"), room.locator("#room-situation")
     expect(live.locator("#room-infected")).to_have_text("1台")
-    expect(live.locator("#room-chain")).to_contain_text("ハッシュチェーン正常")
-    expect(live.locator("svg.trend-chart")).to_be_visible()
+    expect(situation.locator("#room-chain")).to_contain_text("ハッシュチェーン正常")
+    expect(situation.locator("svg.trend-chart")).to_be_visible()
     room.evaluate("window.__stayed = true")
     shoot(room, "room-1-before")
 
@@ -159,7 +160,7 @@ def test_the_incident_room_updates_when_another_session_records_a_finding(
     expect(live.locator("#room-infected")).to_have_text("2台")  # on the panel's next poll
     expect(live).to_contain_text("レベル2を推奨")
     expect(live.locator("#room-decisions li").first).to_be_visible()  # the decisions it opened
-    expect(live.locator(".trend-chart .series-effective .end-label")).to_have_text("感染 2")
+    expect(situation.locator(".trend-chart .series-effective .end-label")).to_have_text("感染 2")
     assert room.evaluate("window.__stayed") is True  # the same page: no reload
     shoot(room, "room-2-after-finding")
     room.locator("#room").screenshot(path=str(SCREENSHOTS / "room-3-live-panel.png"))

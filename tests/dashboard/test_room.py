@@ -210,6 +210,40 @@ def test_the_timeline_page_walks_every_entry_newest_first(as_user, isms_office, 
     assert seen == list(range(incident.timeline.count(), 0, -1))
 
 
+def test_the_room_has_a_summary_column_an_index_and_a_live_situation_section(
+    as_user, isms_office, incident
+):
+    client = as_user(isms_office)
+    text = _page(client, incident).text
+    summary = text[text.index('class="room-summary') : text.index('class="room-index"')]
+    for part in ('class="incident-ref"', 'id="room-live"', 'id="room-next"'):
+        assert part in summary
+    for anchor in ("overview", "situation", "assets", "timeline", "lifecycle", "review"):
+        assert f'href="#{anchor}"' in text
+        assert f'id="{anchor}"' in text
+    live = _live(client, incident).text
+    assert '<div id="room-situation" hx-swap-oob="true">' in live
+    assert 'id="room-chain"' in live
+
+
+def test_the_incident_pages_its_timeline_section_with_links_back_to_it(
+    as_user, isms_office, incident, handler
+):
+    _entries(incident, handler, 120)
+    total = incident.timeline.count()
+    client = as_user(isms_office)
+    first = _page(client, incident)
+    cursor = first.context["timeline"].page.next_cursor
+    assert f'href="?tl={cursor}#timeline"' in first.text
+    second = client.get(f"/incidents/{incident.ref}/", {"tl": cursor}, HTTP_ACCEPT_LANGUAGE="en")
+    rows = second.context["timeline"].page.rows
+    assert [entry.seq for entry in rows] == list(range(total - 50, total - 100, -1))
+    assert f"Entries {total - 50} to {total - 99} of {total}." in second.text
+    assert 'href="?#timeline"' in second.text
+    # A cursor that is not one of ours starts at the newest entries.
+    assert client.get(f"/incidents/{incident.ref}/", {"tl": "x"}).status_code == 200
+
+
 @pytest.mark.parametrize("who", ["reporter", "outsider"])
 def test_people_who_may_not_see_the_incident_get_404_for_its_timeline(
     as_user, request, incident, who
