@@ -30,6 +30,8 @@ EVENTS: dict[str, str] = {
     "training.due": "user, person_id, course_id, course_title, due_on (date), overdue (bool)",
     "corrective_action.due": "action (isms.CorrectiveAction), due_on (date), overdue (bool)",
     "obligation.due": "obligation (privacy.Obligation), which (soft / due), due_at",
+    # An approved staff warning mailed to the organisation's staff address list (comms).
+    "communication.mailed": "communication (comms.Communication), addresses (list), sender",
 }
 
 _subscribers: dict[str, list[Handler]] = {}

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from common.columns import NOTHING, ends_in
 from comms.enums import Audience, Channel, ContactKind, Status, TemplateKind
-from comms.models import Communication, ExternalContact, MessageTemplate
+from comms.models import Communication, ExternalContact, MessageTemplate, StaffMailList
 from incidents.models.enums import Tlp
 
 BODY_MAX = 20000
@@ -65,6 +65,18 @@ class StatusForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StaffListForm(forms.Form):
+    stores = ends_in(StaffMailList)
+
+    addresses = forms.CharField(
+        label=_("Staff addresses"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One email address per line (a distribution list reaching every employee)."),
     )
 
 

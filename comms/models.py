@@ -177,3 +177,27 @@ class ExternalContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StaffMailList(TimeStampedModel):
+    """Where a staff warning is mailed: the organisation's all-staff addresses (a distribution
+    list, or a few lists), one per line."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="staff_mail_list"
+    )
+    addresses = models.TextField(_("addresses"), blank=True)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("staff address list")
+        verbose_name_plural = _("staff address lists")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def address_list(self) -> list[str]:
+        return [line.strip() for line in self.addresses.splitlines() if line.strip()]

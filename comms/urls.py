@@ -13,6 +13,8 @@ urlpatterns = [
     ),
     path("incidents/<str:ref>/communications/<int:pk>/", views.detail, name="detail"),
     path("incidents/<str:ref>/communications/<int:pk>/status/", views.move, name="status"),
+    path("incidents/<str:ref>/communications/<int:pk>/mail/", views.mail, name="mail"),
+    path("communications/staff-addresses/", views.staff_list, name="staff_list"),
     path("communications/templates/", views.template_list, name="templates"),
     path("communications/templates/<int:pk>/", views.template_edit, name="template"),
     path("communications/contacts/", views.contact_list, name="contacts"),

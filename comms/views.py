@@ -20,9 +20,16 @@ from common import prg
 from common.errors import DomainError
 from comms import access, selectors
 from comms.enums import PUBLIC, Status
-from comms.forms import CommunicationForm, ContactForm, FromTemplateForm, StatusForm, TemplateForm
+from comms.forms import (
+    CommunicationForm,
+    ContactForm,
+    FromTemplateForm,
+    StaffListForm,
+    StatusForm,
+    TemplateForm,
+)
 from comms.models import Communication
-from comms.services import communications, contacts, templates
+from comms.services import communications, contacts, mailing, templates
 from incidents.models import Incident
 
 
@@ -139,6 +146,10 @@ def detail(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         "public": communication.audience in PUBLIC,
         "announcement": communications.approved_announcement(incident),
         "gaps": "【要記入" in communication.body or "[TO FILL" in communication.body,
+        "mailable": communication.audience == "ALL_STAFF"
+        and communication.channel == "EMAIL"
+        and communication.status == Status.APPROVED,
+        "staff_addresses": mailing.staff_list_of(incident.organisation),
     }
     return render(request, "comms/detail.html", context)
 
@@ -184,6 +195,40 @@ def move(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     except DomainError as error:
         return prg.refuse_error(request, to=to, key="status", error=error)
     messages.success(request, str(STATUS_DONE[form.cleaned_data["status"]]))
+    return HttpResponseRedirect(to)
+
+
+@login_required
+@require_POST
+def mail(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    communication = _get(request, ref, pk)
+    to = _detail_url(communication)
+    try:
+        mailing.communication_mail(communication=communication, actor=request.user)
+    except DomainError as error:
+        return prg.refuse_error(request, to=to, key="mail", error=error)
+    messages.success(request, _("The warning is being mailed to the staff address list."))
+    return HttpResponseRedirect(to)
+
+
+@login_required
+@require_POST
+def staff_list(request: HttpRequest) -> HttpResponse:
+    if request.user.organisation is None:
+        raise Http404
+    to = reverse("comms:contacts") + "#staff-addresses"
+    form = StaffListForm(request.POST)
+    if not form.is_valid():
+        return prg.refuse(request, to=reverse("comms:contacts"), key="staff")
+    try:
+        mailing.staff_list_set(
+            organisation=request.user.organisation,
+            actor=request.user,
+            addresses=form.cleaned_data["addresses"],
+        )
+    except DomainError as error:
+        return prg.refuse_error(request, to=reverse("comms:contacts"), key="staff", error=error)
+    messages.success(request, _("The staff address list is saved."))
     return HttpResponseRedirect(to)
 
 
@@ -256,9 +301,13 @@ def contact_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The contact is saved."))
         return HttpResponseRedirect(to)
     contacts.contacts_ensure_defaults(organisation=organisation)
+    refused = prg.take(request)
+    staff = "\n".join(mailing.staff_list_of(organisation))
     context = {
         "contacts": selectors.contacts_of(organisation),
-        "form": _rebind(prg.take(request), "contact", _contact_form) or _contact_form(),
+        "form": _rebind(refused, "contact", _contact_form) or _contact_form(),
+        "staff_form": _rebind(refused, "staff", lambda d: StaffListForm(d, auto_id="staff_%s"))
+        or StaffListForm(initial={"addresses": staff}, auto_id="staff_%s"),
         "can_keep": access.can_keep(request.user),
     }
     return render(request, "comms/contacts.html", context)

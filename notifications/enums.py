@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "training.due": _("Training due"),
     "corrective_action.due": _("Corrective action due"),
     "obligation.due": _("Obligation due"),
+    "communication.mailed": _("Staff warning mailed"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

@@ -167,8 +167,18 @@ LINES: dict[str, Lines] = {
 
 
 def render(notification: Notification) -> Message:
+    if notification.alert.event == "communication.mailed":
+        return _mail(notification)
     with translation.override(language_of(notification)):
         return _render(notification)
+
+
+def _mail(notification: Notification) -> Message:
+    """A staff warning goes out as written and approved: its subject and text, nothing added."""
+    mail = notification.alert.payload.get("mail", {})
+    subject, text = str(mail.get("subject", "")), str(mail.get("body", ""))
+    html = render_to_string("notifications/email/mail.html", {"subject": subject, "text": text})
+    return Message(subject=subject, text=text, html=html, link="", ack_link="", lines=[text])
 
 
 def _what(event: str, p: dict[str, Any]) -> str:

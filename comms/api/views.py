@@ -15,7 +15,7 @@ from common.parsers import JSONParser
 from comms import access, selectors
 from comms.api import serializers as s
 from comms.models import Communication, ExternalContact, MessageTemplate
-from comms.services import communications, contacts, templates
+from comms.services import communications, contacts, mailing, templates
 from incidents.api.views.base import INCIDENT_REF, ApiViewSet, errors
 from incidents.models import Incident
 
@@ -48,7 +48,11 @@ class CommunicationViewSet(
     pagination_class = NewestFirst
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_policy = {"create": access.can_write, "partial_update": access.can_write}
+    action_policy = {
+        "create": access.can_write,
+        "partial_update": access.can_write,
+        "mail": access.can_write,
+    }
 
     def get_incident(self) -> Incident:
         if not hasattr(self, "_incident"):
@@ -111,6 +115,18 @@ class CommunicationViewSet(
         communications.communication_move(
             communication=target, actor=request.user, **body.validated_data
         )
+        return self._fresh(target.pk)
+
+    @extend_schema(
+        request=None, responses={200: s.CommunicationSerializer, **errors(403, 404, 409)}
+    )
+    @action(detail=True, methods=["post"])
+    def mail(self, request: Request, incident_ref: str, pk: str) -> Response:
+        """Send an APPROVED email warning to ALL_STAFF to the organisation's staff address
+        list through the alert transport (retried, logged per address) and record it SENT
+        (409 NOT_A_STAFF_EMAIL, NOT_APPROVED, NO_STAFF_ADDRESSES)."""
+        target = self.get_object()
+        mailing.communication_mail(communication=target, actor=request.user)
         return self._fresh(target.pk)
 
     @extend_schema(responses={200: s.CommunicationVersionSerializer(many=True), **errors(404)})

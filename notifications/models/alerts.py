@@ -187,6 +187,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         USER, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
+    # Set for a message to an address, not to a person (a staff warning to the organisation's
+    # address list): delivered there by email; ``recipient`` is the person who sent it.
+    address = models.EmailField(_("address"), blank=True)
     channel = models.ForeignKey(
         Channel, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("channel")
     )
@@ -212,7 +215,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
-                fields=["alert", "recipient", "channel", "step"],
+                fields=["alert", "recipient", "channel", "step", "address"],
                 name="notification_once_per_step",
             ),
             models.CheckConstraint(

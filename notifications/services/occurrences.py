@@ -207,6 +207,8 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "training.due": _training,
     "corrective_action.due": _corrective_action,
     "obligation.due": _obligation,
+    # Not an alert to people of a role: notifications.services.staff_mail delivers it.
+    "communication.mailed": lambda occ, data: None,
 }
 
 

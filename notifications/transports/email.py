@@ -15,7 +15,7 @@ from notifications.transports.base import Message, Transport, TransportError
 
 class EmailTransport(Transport):
     def notify(self, notification: Notification, message: Message) -> None:
-        address = notification.recipient.email
+        address = notification.address or notification.recipient.email
         try:
             validate_email(address)
         except ValidationError as exc:
