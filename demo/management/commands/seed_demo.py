@@ -42,6 +42,12 @@ class Command(BaseCommand):
             lines.append(
                 f"デモのインシデント {ref}: 標的型攻撃メール、レベル2の判断待ち / demo incident"
             )
+        lines += [
+            "判断の記録には二要素認証が必要です。責任者（president・deputy）は、判断の画面から"
+            "案内される「二要素認証」で認証アプリを設定してください。",
+            "Deciding needs a second factor: the decision makers (president, deputy) set up an"
+            " authenticator app on the page the decision form leads to.",
+        ]
         self.stdout.write("\n".join(lines))
         path = welcome_file()
         path.write_text("\n".join(lines) + "\n")
