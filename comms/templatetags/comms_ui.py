@@ -18,3 +18,14 @@ def incident_comms(incident: Any) -> dict[str, Any]:
         Communication.objects.filter(incident=incident).order_by("-created_at", "-id")[:SHOWN]
     )
     return {"incident": incident, "rows": rows}
+
+
+@register.inclusion_tag("comms/partials/contacts_card.html")
+def external_contacts_card(organisation: Any) -> dict[str, Any]:
+    """The outside parties to call, beside the BCP call tree (read-only; edited in comms)."""
+    from comms.models import ExternalContact
+
+    rows = list(
+        ExternalContact.objects.filter(organisation=organisation).order_by("position", "id")
+    )
+    return {"contacts": rows, "can_keep": False}

@@ -141,3 +141,10 @@ def test_the_staff_warning_is_drafted_approved_and_sent_from_the_pages(
     assert warning.status == "SENT"
     room = client.get(f"/incidents/{incident.ref}/", HTTP_ACCEPT_LANGUAGE="ja").text
     assert "送信済み" in room or "SENT" not in room
+
+
+def test_the_bcp_plan_shows_the_external_contacts_beside_the_call_tree(client, isms_office):
+    client.force_login(isms_office)
+    client.get("/communications/contacts/")  # the defaults, seeded on first read
+    page = client.get("/bcp/plan/", HTTP_ACCEPT_LANGUAGE="ja").text
+    assert 'id="external-contacts"' in page and "個人情報保護委員会" in page
