@@ -104,6 +104,28 @@ def legal_inbox(user: User) -> Inbox:
     )
 
 
+def category_reasons(assessment: AppiAssessment | None) -> list[tuple[int, str]]:
+    """A-2: each category of rule art. 7 that applies, with the reason the record gives (the
+    data sets, the cause, the number of people)."""
+    from django.utils.translation import gettext as _
+
+    if assessment is None:
+        return []
+    sets = [s for s in assessment.data_sets.all() if s.contains_personal_data]
+
+    def names(rows: list[DataSet]) -> str:
+        return "、".join(s.name for s in rows)
+
+    reasons = {
+        1: names([s for s in sets if s.sensitive_personal_data]),
+        2: names([s for s in sets if s.financial_damage_risk]),
+        3: assessment.get_cause_display(),
+        4: _("%(n)s people in %(sets)s")
+        % {"n": f"{sum(s.individuals_count for s in sets):,}", "sets": names(sets)},
+    }
+    return [(c, reasons.get(c, "")) for c in assessment.categories or []]
+
+
 def ppc_reports_of(incident: Incident) -> dict[str, PpcReport]:
     return {r.version: r for r in PpcReport.objects.filter(incident=incident)}
 

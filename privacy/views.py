@@ -178,6 +178,7 @@ def _page(request: HttpRequest, incident: Incident) -> HttpResponse:
         "can_appi": access.can_write_appi(request.user),
         "now": now,
         "decision": appi_decision(incident),
+        "categories": selectors.category_reasons(assessment),
     }
     return render(request, "privacy/incident.html", context)
 

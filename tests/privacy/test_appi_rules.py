@@ -394,3 +394,21 @@ def test_l3b_a_compromised_server_hosting_a_personal_data_set_recommends_level_3
         affected=affected, actor=isms_office, changes={"infection_state": "COMPROMISED"}
     )
     assert FiredRule.objects.filter(incident=case, rule_id="L3-b").exists()
+
+
+def test_a2_each_category_comes_with_its_reason(case, organisation, customers, isms_office):
+    from privacy import selectors
+
+    health = data_set(
+        organisation, "健康診断結果", sensitive_personal_data=True, individuals_count=5
+    )
+    leaks.data_leak_record(
+        incident=case, actor=isms_office, data_set=health, kind="EXFIL_SUSPECTED"
+    )
+    leaks.data_leak_record(
+        incident=case, actor=isms_office, data_set=customers, kind="EXFIL_SUSPECTED"
+    )
+    reasons = dict(selectors.category_reasons(AppiAssessment.objects.get(incident=case)))
+    assert set(reasons) == {1, 3, 4}
+    assert reasons[1] == "健康診断結果"
+    assert "2,305" in reasons[4]
