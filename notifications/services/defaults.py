@@ -44,8 +44,9 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     ("training.due", ASSIGNEE, "", 1, False, False),
     ("corrective_action.due", ASSIGNEE, "", 1, False, False),
     ("corrective_action.due", ROLE, Role.ISMS_OFFICE, 1, False, False),
-    # Legal clocks (PPC 速報 …): the owner role acknowledges; the CSIRT lead and the office know.
-    ("obligation.due", ROLE, Role.LEGAL_PRIVACY, 1, True, False),
+    # Legal clocks (PPC 速報 …): the obligation's owner role acknowledges (legal/privacy for the
+    # APPI reports), escalating along its deputy chain; the CSIRT lead and the office know.
+    ("obligation.due", ASSIGNEE, "", 1, True, False),
     ("obligation.due", ROLE, Role.CSIRT_LEAD, 1, False, False),
     ("obligation.due", ROLE, Role.ISMS_OFFICE, 1, False, False),
 ]

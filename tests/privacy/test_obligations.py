@@ -193,3 +193,24 @@ def test_an_exercise_inject_leaks_a_data_set_and_starts_the_appi_clocks_on_the_e
     sokuho = Obligation.objects.get(incident=incident, kind="PPC_SOKUHO")
     assert sokuho.clock_start == start + timedelta(minutes=30)  # exercise time, not the wall
     assert sokuho.due_at == start + timedelta(minutes=30, hours=120)
+
+
+def test_the_owner_role_of_an_obligation_acknowledges_its_alert(organisation, case, isms_office):
+    from notifications.models import Notification
+
+    subscriptions_seed(organisation=organisation)
+    insurer = obligations.obligation_add(
+        incident=case,
+        actor=isms_office,
+        kind="INSURER",
+        due_at=jst(2025, 12, 2, 12, 0),
+        owner_role="ISMS_OFFICE",
+    )
+    with time_machine.travel(jst(2025, 12, 2, 12, 1), tick=False):
+        reminders.obligations_alert()
+    to_ack = Notification.objects.filter(
+        alert__event="obligation.due",
+        alert__needs_ack=True,
+        alert__subject=f"obligation:{insurer.pk}",
+    )
+    assert {n.recipient for n in to_ack} == {isms_office}
