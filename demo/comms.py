@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from accounts.models import Organisation, User
 from comms.enums import ContactKind, TemplateKind
-from comms.models import Communication, ExternalContact
+from comms.models import Communication, ExternalContact, StaffMailList
 from comms.services import contacts, templates
 from incidents.models import Incident
 
@@ -21,6 +21,9 @@ def demo_comms(organisation: Organisation) -> None:
         ExternalContact.objects.filter(
             organisation=organisation, kind=ContactKind.IT_VENDOR
         ).update(name="株式会社デモシステムズ", phone="03-0000-1111", hours="24時間（保守契約）")
+    StaffMailList.objects.get_or_create(
+        organisation=organisation, defaults={"addresses": "all-staff@example.com"}
+    )
     incident = (
         Incident.objects.filter(organisation=organisation, is_exercise=False).order_by("id").first()
     )

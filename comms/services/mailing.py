@@ -60,6 +60,11 @@ def staff_list_set(*, organisation: Organisation, actor: User, addresses: str) -
 def communication_mail(*, communication: Communication, actor: User) -> Communication:
     """Send an APPROVED email warning to all staff to the address list, and record it SENT."""
     incident_access.require(access.can_write(actor), "send communications")
+    communication = (
+        Communication.objects.select_for_update(of=("self",))
+        .select_related("incident", "incident__organisation")
+        .get(pk=communication.pk)
+    )
     if communication.audience != Audience.ALL_STAFF or communication.channel != Channel.EMAIL:
         raise Conflict(
             "NOT_A_STAFF_EMAIL", _("Only an email warning to all staff is sent from the app.")

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from bcp.services import decisions
 from comms.models import Communication
 from incidents.models import Incident
-from tests.browser.conftest import _page, log_in, shoot, submit
+from tests.browser.conftest import SCREENSHOTS, _page, log_in, shoot, submit
 from tests.comms.conftest import pr  # noqa: F401
 from tests.incidents.conftest import PHISH, file_report, incident  # noqa: F401
 
@@ -84,6 +84,12 @@ def test_pr_drafts_the_press_release_the_decision_maker_approves_on_the_phone_pr
         phone.get_by_role("button", name="承認").click()
         expect(phone.locator(".messages")).to_be_visible()
         shoot(phone, "comms-phone-d-announcement-approved")
+        phone.goto(f"/incidents/{incident.ref}/")
+        expect(phone.locator("#communications")).to_contain_text("承認済み")
+        phone.locator("#communications").screenshot(
+            path=str(SCREENSHOTS / "comms-phone-d2-card.png")
+        )
+        shoot(phone, "comms-phone-d2-incident-room")
         assert problems == []
 
     for desk in _page(browser, live_server, DESKTOP):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from comms.models import Communication, ExternalContact, MessageTemplate
-from comms.services import communications, templates
+from comms.services import communications, mailing, templates
 from incidents.models import Incident, Task
 from tests.comms.conftest import written
 
@@ -27,5 +27,5 @@ def test_the_demo_has_a_draft_templates_and_contacts_once(db, settings, tmp_path
     )
     written(warning, office)
     communications.communication_move(communication=warning, actor=office, status="APPROVED")
-    communications.communication_move(communication=warning, actor=office, status="SENT")
+    mailing.communication_mail(communication=warning, actor=office)
     assert Task.objects.get(incident=incident, code="L1-02").status == "DONE"

@@ -92,3 +92,16 @@ def test_the_api_mails_the_warning(incident, isms_office, csirt_lead):
     client.force_login(isms_office)
     answer = client.post(f"/api/v1/incidents/{incident.ref}/communications/{warning.pk}/mail/")
     assert answer.status_code == 200 and answer.json()["status"] == "SENT"
+
+
+def test_a_stale_copy_of_the_message_is_read_again_before_mailing(
+    incident, isms_office, csirt_lead
+):
+    mailing.staff_list_set(
+        organisation=incident.organisation, actor=isms_office, addresses="all@example.co.jp"
+    )
+    stale = communications.communication_draft(
+        incident=incident, actor=isms_office, audience="ALL_STAFF", subject="注意", body="本文"
+    )
+    communications.communication_move(communication=stale, actor=csirt_lead, status="APPROVED")
+    assert mailing.communication_mail(communication=stale, actor=isms_office).status == "SENT"
