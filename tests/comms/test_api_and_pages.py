@@ -140,7 +140,8 @@ def test_the_staff_warning_is_drafted_approved_and_sent_from_the_pages(
     warning.refresh_from_db()
     assert warning.status == "SENT"
     room = client.get(f"/incidents/{incident.ref}/", HTTP_ACCEPT_LANGUAGE="ja").text
-    assert "送信済み" in room or "SENT" not in room
+    assert "送信済み" in room and ">SENT<" not in room and "ALL_STAFF" not in room
+    assert "文面の状態を変更" in room and "承認済み → 送信済み" in room
 
 
 def test_the_bcp_plan_shows_the_external_contacts_beside_the_call_tree(client, isms_office):
