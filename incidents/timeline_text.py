@@ -6,11 +6,14 @@ readable keys and values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from incidents import extensions
 from incidents.models import enums as e
@@ -44,7 +47,25 @@ VALUE_CHOICES: dict[str, type] = {
     "disposition": e.Disposition,
     "category": e.Category,
     "priority": e.Priority,
+    "via": e.InfectionVia,
+    "matched": e.IndicatorKind,
+    "tlp": e.Tlp,
+    "state": e.Suspicion,
 }
+# Payload keys whose values are the names of the conditions that complete a task by the record.
+CONDITIONS: dict[str, Any] = {
+    "infected_isolated": gettext_lazy("every infected PC isolated"),
+    "deliveries_deleted": gettext_lazy("the email deleted from every mailbox"),
+    "network_indicators_blocked": gettext_lazy("the URLs and addresses blocked"),
+    "all_staff_alerted": gettext_lazy("every member of staff alerted"),
+}
+# Any other code a payload carries, by the first of these choices that knows it.
+FALLBACK_CHOICES = (
+    e.Suspicion, e.InfectionState, e.IncidentStatus, e.TaskStatus, e.Category, e.Impact,
+    e.ContainmentState, e.RemediationState, e.IsolationMethod, e.IndicatorKind, e.BlockPoint,
+    e.Channel, e.WhatHappened, e.EvidenceKind, e.CustodyAction,
+)  # fmt: skip
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 SHORT = 80
 # Keys of the other kinds, in words; ids of related rows are left out (the record links them).
 KEY_LABELS: dict[str, Any] = {
@@ -61,22 +82,61 @@ KEY_LABELS: dict[str, Any] = {
     "containment_state": gettext_lazy("Isolation"),
     "isolation_method": gettext_lazy("Isolation method"),
     "remediation_state": gettext_lazy("Remediation"),
+    "records": gettext_lazy("records"),
+    "missing": gettext_lazy("missing"),
+    "condition": gettext_lazy("condition"),
+    "from": pgettext_lazy("timeline", "from"),
+    "to": pgettext_lazy("timeline", "to"),
+    "via": gettext_lazy("route"),
+    "observed_at": gettext_lazy("observed at"),
+    "occurred_at": gettext_lazy("occurred at"),
+    "rules": gettext_lazy("rules"),
+    "matched": gettext_lazy("matched by"),
+    "c2": gettext_lazy("C2 server"),
+    "blocked": gettext_lazy("blocked"),
+    "asset": gettext_lazy("asset"),
+    "tlp": gettext_lazy("TLP"),
+    "state": gettext_lazy("state"),
+    "rationale": gettext_lazy("reason"),
+    "reason": gettext_lazy("reason"),
 }
 ID_KEYS = frozenset(
     {"task", "event", "decision", "action", "report", "asset", "affected", "indicator",
-     "evidence", "delivery", "message", "time_to_triage_s", "reports"}
+     "evidence", "delivery", "message", "time_to_triage_s", "reports", "params_version",
+     "c2_indicator", "assignee", "rank"}
 )  # fmt: skip
 
 
 def _label(choices: type | None, value: Any) -> str:
     if value in (None, "", []):
         return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return "、".join(_label(choices, item) for item in value)
     if choices is not None and value in choices.values:  # type: ignore[attr-defined]
         return str(choices(value).label)  # type: ignore[operator]
+    if isinstance(value, str) and value in CONDITIONS:
+        return str(CONDITIONS[value])
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        return _moment(value)
+    if isinstance(value, str) and re.fullmatch(r"[A-Z][A-Z0-9_]+", value):
+        for fallback in FALLBACK_CHOICES:
+            if value in fallback.values:
+                return str(fallback(value).label)
     text = str(value)
     return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
+
+
+def _moment(value: str) -> str:
+    """An ISO timestamp of a payload as the pages show time: YYYY/MM/DD HH:mm, local."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def change_line(field: str, old: Any, new: Any, old_label: str = "", new_label: str = "") -> str:
@@ -142,11 +202,44 @@ def _asset_updated(payload: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _asset_infection(payload: dict[str, Any]) -> list[str]:
+    lines = [str(payload["asset"])] if payload.get("asset") else []
+    values = {
+        "field": KEY_LABELS["infection_state"],
+        "old": _label(e.InfectionState, payload.get("from")),
+        "new": _label(e.InfectionState, payload.get("to")),
+    }
+    lines.append(_("%(field)s: %(old)s → %(new)s") % values)
+    for key in ("via", "observed_at"):
+        if payload.get(key):
+            values = {"key": KEY_LABELS[key], "value": _label(VALUE_CHOICES.get(key), payload[key])}
+            lines.append(_("%(key)s: %(value)s") % values)
+    return lines
+
+
+def _level(payload: dict[str, Any]) -> list[str]:
+    values = {
+        "field": KEY_LABELS["level"],
+        "old": _label(None, payload.get("from")),
+        "new": _label(None, payload.get("to")),
+    }
+    lines = [_("%(field)s: %(old)s → %(new)s") % values]
+    if payload.get("rules"):
+        lines.append(
+            _("%(key)s: %(value)s")
+            % {"key": KEY_LABELS["rules"], "value": _label(None, payload["rules"])}
+        )
+    return lines
+
+
 DESCRIBERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "incident.updated": _updated,
     "incident.status_changed": _status,
     "task.finished": _task_finished,
     "asset.updated": _asset_updated,
+    "asset.infection": _asset_infection,
+    "level.recommended": _level,
+    "level.changed": _level,
 }
 
 

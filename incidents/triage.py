@@ -40,18 +40,38 @@ class TriageResult:
 
 
 def priority_for(category: str, impact: str, matrix: dict | None = None) -> TriageResult:
-    """The organisation's matrix cell if it has one, else the default, with the reason."""
+    """The organisation's matrix cell if it has one, else the default, with the reason.
+
+    The reason is stored as codes (``source:category:impact:priority``) and put in words when it
+    is shown (``reason_text``), in the viewer's language (docs/glossary.md)."""
     cell = ((matrix or {}).get(category) or {}).get(impact)
     if cell in ("P1", "P2", "P3", "P4"):
-        source = _("organisation triage matrix")
-        priority = cell
+        source, priority = "organisation", cell
     else:
-        source = _("default triage matrix")
-        priority = default_priority(category, impact)
-    reason = _("%(priority)s from %(source)s: category %(category)s × impact %(impact)s") % {
-        "priority": priority,
-        "source": source,
-        "category": category,
-        "impact": impact,
+        source, priority = "default", default_priority(category, impact)
+    return TriageResult(priority=priority, reason=f"{source}:{category}:{impact}:{priority}")
+
+
+def reason_text(reason: str) -> str:
+    """A stored reason in words, in the current language; reasons stored as prose before the
+    codes (older rows) are shown as they are."""
+    from incidents.models.enums import Category, Impact, Priority
+
+    parts = reason.split(":")
+    if len(parts) != 4 or parts[0] not in ("organisation", "default"):
+        return reason
+    source, category, impact, priority = parts
+    sources = {
+        "organisation": _("organisation triage matrix"),
+        "default": _("default triage matrix"),
     }
-    return TriageResult(priority=priority, reason=reason)
+    return _("%(priority)s from %(source)s: category %(category)s × impact %(impact)s") % {
+        "priority": _choice(Priority, priority),
+        "source": sources[source],
+        "category": _choice(Category, category),
+        "impact": _choice(Impact, impact),
+    }
+
+
+def _choice(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value

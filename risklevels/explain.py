@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from incidents.models.enums import Suspicion
 from risklevels.evaluator import FiredRule
 
 _TEXTS = {
     "L2-a": lambda d: _("%(count)s PCs infected (threshold %(threshold)s): %(assets)s") % d,
     "L2-b": lambda d: _("a new infection (%(new)s) after %(isolated)s was isolated") % d,
     "L2-c": lambda d: _("secondary (lateral) infection: %(assets)s") % d,
-    "L2-d": lambda d: _("unauthorised communication to the outside (%(status)s)") % d,
+    "L2-d": lambda d: (
+        _("unauthorised communication to the outside (%(status)s)")
+        % {"status": _suspicion(d.get("status"))}
+    ),
     "L2-e": lambda d: _("a leak suspected from one PC's data"),
     "L3-a": lambda d: {
         "server": _("a leak from a server or shared data store"),
@@ -22,6 +26,11 @@ _TEXTS = {
         _("a server holding personal or confidential data is compromised: %(assets)s") % d
     ),
 }
+
+
+def _suspicion(code: object) -> str:
+    """SUSPECTED/CONFIRMED in words (docs/glossary.md: no code on a page)."""
+    return str(Suspicion(code).label) if code in Suspicion.values else str(code)
 
 
 def explain(rule: FiredRule) -> str:

@@ -316,7 +316,7 @@ MAIL_CHECKLIST = [
         "L3-10",
         3,
         "保険会社・弁護士・取引先（委託元）への連絡。",
-        "Contact insurer, lawyer and entrusting parties (委託元).",
+        "Contact the insurer, the lawyer and the entrusting parties (the customers whose data it is).",
         "LEGAL_PRIVACY",
         "A.5.19–5.20; APPI 26(1) proviso",
     ),

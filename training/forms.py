@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, OrganisationUnit
 from bcp.enums import Outcome, Scope
@@ -347,7 +348,9 @@ STEP_CHOICES = [("", "—"), ("1", "STEP 1"), ("2", "STEP 2"), ("3", "STEP 3")]
 class CsirtFunctionForm(forms.Form):
     stores = ends_in(CsirtFunctionDelivery)
 
-    mode = forms.ChoiceField(label=_("Delivered"), choices=DeliveryMode.choices)
+    mode = forms.ChoiceField(
+        label=pgettext_lazy("csirt function", "Delivered"), choices=DeliveryMode.choices
+    )
     provider = forms.CharField(label=_("Outsourced to"), max_length=200, required=False)
     step = forms.TypedChoiceField(
         label=_("STEP"), choices=STEP_CHOICES, coerce=int, empty_value=None, required=False

@@ -103,7 +103,7 @@ def bcp_actions_create(
                 activation=activation,
                 decision=decision,
                 kind=BcpActionKind.CUT_EXTERNAL_NETWORK,
-                description="全社外部通信遮断の実施 / Cut all external communication",
+                description="全社外部通信遮断の実施",
                 owner_role="IT_ADMIN",
             )
         )
@@ -113,7 +113,7 @@ def bcp_actions_create(
                 activation=activation,
                 decision=decision,
                 kind=BcpActionKind.DEGRADED_OPERATION,
-                description="縮退運転・手作業への移行 / Degraded, manual operation",
+                description="縮退運転・手作業への移行",
                 owner_role="DEPT_MANAGER",
             )
         )

@@ -320,7 +320,8 @@ def _apply_implications(decision: Decision, actor: User) -> None:
         incident_tasks.task_create(
             incident=incident,
             actor=None,
-            title="全社外部通信遮断の実施 / Cut all external communication",
+            title="全社外部通信遮断の実施",
+            title_en="Cut all external communication",
             code="BCP-CUT",
             owner_role="IT_ADMIN",
         )

@@ -151,6 +151,13 @@ class Incident(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
 
+    @property
+    def priority_reason_text(self) -> str:
+        """Why this priority, in the current language (the reason is stored as codes)."""
+        from incidents.triage import reason_text
+
+        return reason_text(self.priority_reason)
+
 
 class IncidentCounter(models.Model):
     """Last issued sequence per organisation and year: INC-YYYY-NNNN stays gap-free."""

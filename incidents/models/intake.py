@@ -96,6 +96,13 @@ class Event(TimeStampedModel):
         return f"EV-{self.pk}: {self.summary}"
 
     @property
+    def priority_reason_text(self) -> str:
+        """Why this priority, in the current language (the reason is stored as codes)."""
+        from incidents.triage import reason_text
+
+        return reason_text(self.priority_reason)
+
+    @property
     def time_to_triage(self):  # type: ignore[no-untyped-def]
         return self.triaged_at - self.received_at if self.triaged_at else None
 

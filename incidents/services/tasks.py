@@ -22,6 +22,7 @@ def task_create(
     incident: Incident,
     actor: User | None,
     title: str,
+    title_en: str = "",
     code: str = "",
     level: int | None = None,
     owner_role: str = "",
@@ -35,6 +36,7 @@ def task_create(
     task = Task.objects.create(
         incident=incident,
         title=title[:600],
+        title_en=title_en[:600],
         code=code,
         level=level,
         owner_role=owner_role,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incidents import extensions, timeline_text
@@ -47,6 +48,12 @@ def timeline_kind(kind: str) -> str:
     """A readable name for a timeline entry kind; unknown kinds (other apps) show as is."""
     label = TIMELINE_KINDS.get(kind) or extensions.timeline_labels().get(kind)
     return str(label or kind)
+
+
+@register.filter
+def actor_name(label: str) -> str:
+    """Who wrote an entry; the entries the app writes itself say "system" in the record."""
+    return gettext("system") if label == "system" else label
 
 
 @register.filter

@@ -42,3 +42,31 @@ def test_other_kinds_show_readable_keys_without_row_ids_or_codes():
     lines = _ja("indicator.blocked", {"indicator": 3, "kind": "URL", "blocked_by": "PROXY"})
     assert all("PROXY" not in line and "indicator" not in line for line in lines)
     assert any(line.startswith("ブロック箇所：") for line in lines)
+
+
+def test_a_task_done_from_the_record_names_the_condition_and_the_records_in_words():
+    payload = {"code": "L1-01", "task": 1, "records": ["PC-12"], "condition": "infected_isolated"}
+    lines = _ja("task.done_from_record", payload)
+    assert lines == ["コード：L1-01", "記録：PC-12", "完了の条件：感染端末がすべて隔離済み"]
+
+
+def test_an_infection_reads_states_and_route_by_name_and_time_in_the_organisations_zone():
+    payload = {
+        "asset": "PC-27",
+        "from": "NONE",
+        "to": "SUSPECTED",
+        "via": "LATERAL",
+        "observed_at": "2026-11-14 01:40:00+00:00",
+    }
+    lines = _ja("asset.infection", payload)
+    assert lines == [
+        "PC-27",
+        "感染状況：感染なし → 疑い",
+        "経路：横展開（二次感染）",
+        "確認日時：2026/11/14 10:40",
+    ]
+
+
+def test_a_code_or_a_yes_no_of_an_unknown_kind_still_reads_as_words():
+    lines = _ja("finding.external_comm", {"status": "CONFIRMED", "blocked": False})
+    assert lines == ["状態：確定", "ブロック：いいえ"]

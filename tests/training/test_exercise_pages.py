@@ -54,7 +54,11 @@ def test_an_exercise_runs_from_the_pages(
     report = client.get(reverse("training:exercise_report", args=[exercise.pk]))
     body = report.content.decode()
     assert report.status_code == 200
-    assert "ESCALATE_LEVEL" in body and "IRT設置の判断が遅れた" in body
+    assert (
+        "レベルを上げる" in body
+        and "ESCALATE_LEVEL" not in body
+        and "IRT設置の判断が遅れた" in body
+    )
 
 
 def test_readers_cannot_drive_an_exercise(client, isms_office, decision_maker, reporter):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -36,6 +37,11 @@ class CsirtFunction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name_ja}"
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language (docs/glossary.md: no English on a Japanese page)."""
+        return self.name_ja if (get_language() or "ja").startswith("ja") else self.name_en
 
 
 class CsirtFunctionDelivery(TimeStampedModel):

@@ -8,7 +8,10 @@ from typing import Any
 from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.roles import DecisionType
+from bcp.enums import Outcome
 from training.enums import DeliveryMode, Population, Topic
 from training.selectors.readiness import person_readiness
 from training.services import drills, people_plan
@@ -48,6 +51,17 @@ def population_labels(codes: list[str]) -> str:
 
 
 @register.filter
+def decision_type_label(code: str) -> str:
+    """A scenario's expected decision (ESTABLISH_IRT) by its name in the reader's language."""
+    return str(dict(DecisionType.choices).get(code, code))
+
+
+@register.filter
+def outcome_label(code: str) -> str:
+    return str(dict(Outcome.choices).get(code, code))
+
+
+@register.filter
 def topic_labels(codes: list[str]) -> list[str]:
     return [str(dict(Topic.choices).get(code, code)) for code in codes or []]
 
@@ -77,7 +91,7 @@ def minutes(delta: timedelta | None) -> str:
 
 
 CHANGE_FIELDS = {
-    "mode": _("Delivered"),
+    "mode": pgettext_lazy("csirt function", "Delivered"),
     "provider": _("Outsourced to"),
     "step": _("STEP"),
     "note": _("Note"),

@@ -72,6 +72,8 @@ class IncidentSerializer(IncidentListSerializer):
     handlers = PersonSerializer(many=True, read_only=True)
     owner = PersonSerializer(read_only=True, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField()
+    # Stored as codes; read in words, in the request's language.
+    priority_reason = serializers.CharField(source="priority_reason_text", read_only=True)
 
     class Meta(IncidentListSerializer.Meta):
         fields = [

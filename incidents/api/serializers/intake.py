@@ -123,6 +123,8 @@ class EventReportSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     triaged_by = PersonSerializer(read_only=True)
+    # Stored as codes; read in words, in the request's language.
+    priority_reason = serializers.CharField(source="priority_reason_text", read_only=True)
     incident = serializers.SlugRelatedField(slug_field="ref", read_only=True)
     time_to_triage_seconds = serializers.SerializerMethodField()
 

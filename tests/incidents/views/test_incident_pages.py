@@ -34,7 +34,7 @@ def test_the_page_shows_header_assets_mail_indicators_and_timeline(as_user, isms
     assert response.status_code == 200
     assert incident.ref in text
     assert "TLP:AMBER+STRICT" in text
-    assert incident.priority_reason in text
+    assert incident.priority_reason_text in text
     assert "PC-12" in text
     assert "https://evil.example/invoice" in text
     assert 'name="target" value="CONTAINING"' in text

@@ -52,7 +52,7 @@ def test_queue_lists_waiting_items_oldest_first_with_count_priority_and_match(
     assert "2 reports" in text
     assert "Grouped by URL:" in text
     assert "https://evil.example/invoice" in text
-    assert newer.event.priority_reason in text
+    assert newer.event.priority_reason_text in text
     assert "waiting 2" in text
 
 
