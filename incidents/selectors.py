@@ -68,22 +68,42 @@ SEARCH_FIELDS: dict[type[Model], tuple[str, tuple[str, ...]]] = {
 SEARCH_MAX_LENGTH = 200
 
 
+# Up to this many matching rows, the search names the incidents by id (one read of the indexes,
+# then a page of a few rows); above it, it filters the list's keyset walk (see below).
+SEARCH_IDS_LIMIT = 1000
+
+
+def search_matches(text: str) -> QuerySet:
+    """The ids of the incidents named by each searched field, one ``UNION ALL`` part per field
+    (a single condition is one bitmap scan of its trigram index, which the planner prefers to a
+    table scan; an OR of several in one part it would cost above a scan). A report not yet part
+    of an incident gives a NULL."""
+    first, *rest = [
+        model.objects.filter(**{f"{field}__icontains": text}).order_by().values_list(link)  # type: ignore[attr-defined]
+        for model, (link, fields) in SEARCH_FIELDS.items()
+        for field in fields
+    ]
+    return first.union(*rest, all=True)
+
+
 def incident_search(q: str) -> Q:
     """Incidents whose reference, title or description, a campaign email's sender or subject,
     a report's sender, subject or reporter (name, email), an indicator's value or an affected
     asset's tag or host name contains ``q`` (any case).
 
-    ``id IN (…) OR id IN (…) …``, one sub-query per field: PostgreSQL reads each from its
-    trigram index once (a bitmap scan of one condition, which it prefers to a table scan;
-    an OR of four inside one sub-query it would cost above a scan) and hashes the ids; the list
-    then walks its keyset index in order and stops at a page. A rare sender costs one pass over
-    the index, a sender in every report stops after the first page — both bounded, where a
-    ``UNION`` joined to the incidents would sort every match (bench/README.md). A report not
-    yet part of an incident adds a NULL, which ``IN`` never matches.
+    One read first: up to ``SEARCH_IDS_LIMIT`` matching rows from the indexes (a rare sender:
+    a few ms), then ``id IN (those ids)``. A text found in more rows (a sender in every report)
+    becomes ``id IN (…) OR id IN (…) …`` per field: each sub-query is read once and hashed, and
+    the list walks its keyset index in order and stops at a full page. Both stay bounded, where
+    one of them alone would either walk every incident for a rare text or sort every match of a
+    common one (bench/README.md).
     """
     text = q.strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return Q()
+    found = [pk for (pk,) in search_matches(text)[: SEARCH_IDS_LIMIT + 1]]
+    if len(found) <= SEARCH_IDS_LIMIT:
+        return Q(pk__in={pk for pk in found if pk is not None})
     condition = Q()
     for model, (link, fields) in SEARCH_FIELDS.items():
         for field in fields:

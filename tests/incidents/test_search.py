@@ -95,6 +95,17 @@ def test_the_search_finds_an_incident_by_any_record_that_names_it(named, q, name
     assert _found(q) == {named[name].ref for name in names}
 
 
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [("EVIL.EXAMPLE", ["mail", "report"]), ("山田", ["reporter"]), ("soumu42", ["asset"])],
+)
+def test_a_text_found_in_many_rows_is_searched_by_sub_queries_with_the_same_answer(
+    named, monkeypatch, q, names
+):
+    monkeypatch.setattr(selectors, "SEARCH_IDS_LIMIT", 0)
+    assert _found(q) == {named[name].ref for name in names}
+
+
 def test_the_search_finds_an_incident_by_its_reference(named):
     assert _found(named["other"].ref.lower()) == {named["other"].ref}
 
@@ -131,8 +142,14 @@ SEARCH_INDEXES = {
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
-def test_on_postgresql_the_search_reads_its_trigram_indexes(named):
-    rows = Incident.objects.filter(selectors.incident_search("evil.example"))
+@pytest.mark.parametrize("ids_limit", [selectors.SEARCH_IDS_LIMIT, 0])
+def test_on_postgresql_the_search_reads_its_trigram_indexes(named, monkeypatch, ids_limit):
+    # The first read (the matching ids), and the sub-queries of a text found in many rows.
+    monkeypatch.setattr(selectors, "SEARCH_IDS_LIMIT", ids_limit)
+    if ids_limit:
+        rows = selectors.search_matches("evil.example")[: ids_limit + 1]
+    else:
+        rows = Incident.objects.filter(selectors.incident_search("evil.example"))
     with connection.cursor() as cursor:
         # A test's tables are tiny: make the planner show which index it would read at scale.
         cursor.execute("SET LOCAL enable_seqscan = off")
