@@ -8,7 +8,8 @@ incident is today; incidents older than 30 days are closed, as an organisation c
 (``--keep-old-open`` keeps the generator's mix for all: three quarters open, a stress case); per
 incident a triage item with its report and three tasks; 20 000 affected
 assets on the newest incidents; a decision per ten incidents (30 still open); an alert per five
-(50 unacknowledged at the end of their chain). One more incident is the room: 300 mail
+(50 unacknowledged at the end of their chain); one campaign email per incident, each sender in
+20 incidents (the search by sender). One more incident is the room: 300 mail
 deliveries, 2 000 timeline entries with a valid hash chain (the room verifies it), 200 trend
 points, open decisions. Measured in-process (Django's test client, the ISMS office logged in:
 server time, no network), with the number of queries of each request. Target: p95 ≤ 150 ms.
