@@ -1,9 +1,10 @@
 """Who may read, write, approve and send communications; who keeps the templates and contacts.
 Checked by selectors and services.
 
-PR and the legal / privacy officer work on an incident's communications without seeing the
-rest of the incident room (they are not incident viewers): the communications pages let them
-in by role, nothing else does. API keys write no communications (people decide what is said).
+PR and the legal / privacy officer are not incident viewers: they see (and write) the
+communications of the incidents where they hold a task, a decision or an obligation, as
+incidents.selectors decides (issue 16), and of no other. API keys write no communications
+(people decide what is said).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from accounts.models import User
 from accounts.roles import Role
 from incidents import access as incident_access
 
-# Besides the incident's viewers: the people who write to the outside.
-READERS = frozenset({Role.PR, Role.LEGAL_PRIVACY})
 WRITERS = frozenset(
     {
         Role.ISMS_OFFICE,
@@ -40,11 +39,6 @@ def _person(user: User) -> bool:
 
 def _has(user: User, roles: frozenset[str]) -> bool:
     return _person(user) and (user.is_superuser or bool(incident_access.roles_of(user) & roles))
-
-
-def reads_every_incident(user: User) -> bool:
-    """PR and legal read the communications of every incident of their organisation."""
-    return _has(user, READERS)
 
 
 def can_write(user: User) -> bool:

@@ -1,5 +1,6 @@
 """Reads of communications, templates and contacts, limited to what the user may see: the
-organisation's, on incidents the user sees (PR and legal: every incident's communications)."""
+organisation's, on incidents the user sees (PR and legal: those where they hold a task, a
+decision or an obligation, issue 16 — never every incident's)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Organisation, User
-from comms import access
 from comms.models import Communication, CommunicationVersion, ExternalContact, MessageTemplate
 from incidents import selectors as incident_selectors
 from incidents.models import Incident
 
 
 def incidents_for(user: User) -> QuerySet[Incident]:
-    if access.reads_every_incident(user):
-        return Incident.objects.filter(organisation_id=user.organisation_id)
     return incident_selectors.incidents_visible_to(user)
 
 

@@ -6,10 +6,12 @@ insurer's policy number filled in), and PR's first draft on the demo incident, s
 from __future__ import annotations
 
 from accounts.models import Organisation, User
+from accounts.roles import Role
 from comms.enums import ContactKind, TemplateKind
 from comms.models import Communication, ExternalContact, StaffMailList
 from comms.services import contacts, templates
 from incidents.models import Incident
+from incidents.services import tasks
 
 
 def demo_comms(organisation: Organisation) -> None:
@@ -29,6 +31,15 @@ def demo_comms(organisation: Organisation) -> None:
     )
     if incident is None or Communication.objects.filter(incident=incident).exists():
         return
+    # PR sees the incidents where PR holds a task (issue 16): the customer notice is PR's.
+    tasks.task_create(
+        incident=incident,
+        actor=None,
+        title="顧客へのお知らせ文案の作成",
+        title_en="Draft the notice to customers",
+        code="DEMO-PR",
+        owner_role=Role.PR,
+    )
     templates.communication_from_template(
         incident=incident,
         actor=User.objects.get(organisation=organisation, username="pr"),

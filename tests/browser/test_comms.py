@@ -12,7 +12,7 @@ from bcp.services import decisions
 from comms.models import Communication
 from incidents.models import Incident
 from tests.browser.conftest import SCREENSHOTS, _page, log_in, shoot, submit
-from tests.comms.conftest import pr  # noqa: F401
+from tests.comms.conftest import pr, pr_task  # noqa: F401
 from tests.incidents.conftest import PHISH, file_report, incident  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,8 +35,10 @@ def test_pr_drafts_the_press_release_the_decision_maker_approves_on_the_phone_pr
     pr,  # noqa: F811
     csirt_lead,
     decision_maker,
+    isms_office,
 ):
     Incident.objects.filter(pk=incident.pk).update(level=3, peak_level=3)
+    pr_task(incident, isms_office)  # PR sees the incidents where PR holds a task (issue 16)
     decisions.decision_open(incident=incident, decision_type="PUBLIC_ANNOUNCEMENT")
     comms_page = f"/incidents/{incident.ref}/communications/"
 

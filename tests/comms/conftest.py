@@ -14,6 +14,15 @@ def pr(organisation):
     return _holder(organisation, Role.PR, "pr")
 
 
+def pr_task(record, actor):
+    """PR sees an incident (and its communications) where PR holds a task (issue 16)."""
+    from incidents.services import tasks
+
+    return tasks.task_create(
+        incident=record, actor=actor, title="想定問答作成", code="L3-PR", owner_role=Role.PR
+    )
+
+
 def announcement(record, decision_maker, outcome="APPROVED"):
     opened = decisions.decision_open(incident=record, decision_type="PUBLIC_ANNOUNCEMENT")
     return decisions.decision_decide(

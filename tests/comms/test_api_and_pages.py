@@ -1,11 +1,13 @@
 """The communications API and pages: drafts from templates, N-4 as a 400 with the rule, the
-announcement as a 409, PR let into communications only, another organisation never."""
+announcement as a 409, PR let into the communications of the incidents where PR holds a task,
+another organisation never."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from comms.models import Communication
-from tests.comms.conftest import announcement, written
+from incidents.models import Task
+from tests.comms.conftest import announcement, pr_task, written
 
 
 def _api(user):
@@ -32,8 +34,9 @@ def test_n4_over_the_api_is_a_400_with_the_rules_code_and_message(incident, isms
 
 
 def test_a_press_release_drafted_by_pr_is_sent_only_after_the_announcement(
-    incident, pr, csirt_lead, decision_maker
+    incident, pr, csirt_lead, decision_maker, isms_office
 ):
+    pr_task(incident, isms_office)
     drafted = _api(pr).post(_url(incident), {"template": "PRESS_RELEASE"}, format="json")
     assert drafted.status_code == 201, drafted.json()
     body = drafted.json()
@@ -98,10 +101,19 @@ def test_the_incident_page_links_to_its_communications(client, incident, isms_of
     assert f"/incidents/{incident.ref}/communications/" in page
 
 
-def test_pr_reads_the_communications_page_but_not_the_incident_room(client, incident, pr):
+def test_pr_reads_the_communications_of_an_incident_only_where_pr_holds_a_task(
+    client, incident, pr, isms_office
+):
+    Task.objects.filter(incident=incident, owner_role="PR").delete()
     client.force_login(pr)
-    assert client.get(f"/incidents/{incident.ref}/communications/").status_code == 200
-    assert client.get(f"/incidents/{incident.ref}/").status_code == 404
+    page = f"/incidents/{incident.ref}/communications/"
+    assert client.get(page).status_code == 404
+    assert _api(pr).get(_url(incident)).status_code == 404
+    drafted = _api(pr).post(_url(incident), {"template": "PRESS_RELEASE"}, format="json")
+    assert drafted.status_code == 404
+    assert not Communication.objects.exists()
+    pr_task(incident, isms_office)
+    assert client.get(page).status_code == 200
 
 
 @pytest.mark.parametrize(
