@@ -474,6 +474,26 @@ SPECTACULAR_SETTINGS = {
         "ClockModeEnum": "training.enums.ClockMode",
         "DeliveryModeEnum": "training.enums.DeliveryMode",
         "PopulationEnum": "training.enums.Population",
+        **{
+            f"{name}Enum": f"privacy.enums.{name}"
+            for name in (
+                "AppiStatus",
+                "Cause",
+                "Confidentiality",
+                "Exemption",
+                "LeakKind",
+                "ObligationKind",
+                "ProcessingRole",
+                "ReportForm",
+                "ReportVersion",
+                "Screening",
+            )
+        },
+        "AudienceEnum": "comms.enums.Audience",
+        "CommunicationChannelEnum": "comms.enums.Channel",
+        "CommunicationStatusEnum": "comms.enums.Status",
+        "TemplateKindEnum": "comms.enums.TemplateKind",
+        "ContactKindEnum": "comms.enums.ContactKind",
     },
 }
 

@@ -180,8 +180,9 @@ class ObligationCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=enums.ObligationKind.choices)
     soft_due_at = MomentField(required=False, allow_null=True, default=None)
     due_at = MomentField(required=False, allow_null=True, default=None)
+    # Left out: the kind's usual owner (legal/privacy unless the kind says otherwise).
     owner_role = serializers.ChoiceField(
-        choices=Obligation._meta.get_field("owner_role").choices, required=False, default=""
+        choices=Obligation._meta.get_field("owner_role").choices, required=False
     )
     note = text(500)
 
