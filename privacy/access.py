@@ -53,6 +53,14 @@ def can_write_appi(user: User) -> bool:
     return incident_access.integration_scope(user) is None and bool(_roles(user) & APPI_WRITERS)
 
 
+def can_record_obligations(user: User) -> bool:
+    """Recording an obligation by hand is the response team's or legal's: a role that only
+    holds an obligation (PR, a department manager) closes it but records none."""
+    return incident_access.integration_scope(user) is None and (
+        incident_access.can_edit_incidents(user) or bool(_roles(user) & OBLIGATION_CLOSERS)
+    )
+
+
 def can_close_obligation(user: User, owner_role: str) -> bool:
     roles = _roles(user)
     return incident_access.integration_scope(user) is None and (

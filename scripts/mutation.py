@@ -476,6 +476,22 @@ CLAUSES: tuple[Clause, ...] = (
         'pk=pk, status="OPEN", **{f"{due_field}__lte": now}',
         ("tests/privacy/test_obligations.py",),
     ),
+    Clause(
+        "issue 16 item 6",
+        "PR and legal see the communications only of the incidents they hold something on",
+        "comms/selectors.py",
+        "    return incident_selectors.incidents_visible_to(user)",
+        "    return Incident.objects.filter(organisation_id=user.organisation_id)",
+        ("tests/comms/test_api_and_pages.py",),
+    ),
+    Clause(
+        "issue 16 item 6",
+        "a role that only holds obligations records none by hand",
+        "privacy/services/obligations.py",
+        "        access.can_record_obligations(actor)\n        and ",
+        "        ",
+        ("tests/privacy/test_visibility.py",),
+    ),
 )
 
 

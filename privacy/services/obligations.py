@@ -102,7 +102,8 @@ def obligation_add(
 ) -> Obligation:
     """An obligation recorded by hand (a contract's 24-hour notice, the insurer …)."""
     incident_access.require(
-        access.can_close_obligation(actor, owner_role or OWNER.get(kind, Role.LEGAL_PRIVACY)),
+        access.can_record_obligations(actor)
+        and access.can_close_obligation(actor, owner_role or OWNER.get(kind, Role.LEGAL_PRIVACY)),
         "record obligations",
     )
     if kind not in ObligationKind.values:

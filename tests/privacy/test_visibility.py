@@ -94,3 +94,22 @@ def test_no_role_sees_another_organisations_incident(case, customers, isms_offic
     for user in (other_legal, other_pr):
         assert list(incident_selectors.incidents_visible_to(user)) == []
         assert _page(user, case) == 404
+
+
+def test_pr_who_sees_an_incident_through_a_task_records_no_obligation_on_it(case, isms_office, pr):
+    from rest_framework.test import APIClient
+
+    from privacy.models import Obligation
+
+    tasks.task_create(
+        incident=case, actor=isms_office, title="想定問答作成", code="L3-PR", owner_role=Role.PR
+    )
+    client = APIClient()
+    client.force_login(pr)
+    answer = client.post(
+        "/api/v1/obligations/",
+        {"incident": case.ref, "kind": "CONTRACTUAL_NOTICE", "owner_role": "PR"},
+        format="json",
+    )
+    assert answer.status_code == 403
+    assert not Obligation.objects.filter(incident=case, kind="CONTRACTUAL_NOTICE").exists()
