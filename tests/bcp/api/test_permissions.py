@@ -97,13 +97,18 @@ def test_people_who_see_no_incident_get_empty_lists(client_for, world, path):
         assert response.json()["results"] == []
 
 
-def test_legal_sees_the_decisions_of_its_role_without_seeing_the_incident(
+def test_legal_sees_the_decisions_of_the_incident_where_it_holds_one(
     client_for, world, incident, organisation
 ):
+    """Issue 16 item 6: a role sees the incidents where it holds a task, a decision or an
+    obligation — legal/privacy, holding the reportability decision (and its checklist task),
+    reads that incident's decisions, and only that incident's."""
+    from bcp.models import Decision
+
     legal = _holder(organisation, "LEGAL_PRIVACY", "legal")
-    appi = decisions.decision_open(incident=incident, decision_type="APPI_REPORTABILITY")
     client = client_for("reporter")
     client.force_login(legal)
-    listed = [d["id"] for d in client.get(f"{API}/decisions/").json()["results"]]
-    assert listed == [appi.pk]
-    assert client.get(f"{API}/decisions/{world['open']}/").status_code == 404
+    appi = decisions.decision_open(incident=incident, decision_type="APPI_REPORTABILITY")
+    listed = {d["id"] for d in client.get(f"{API}/decisions/").json()["results"]}
+    assert appi.pk in listed
+    assert listed == set(Decision.objects.filter(incident=incident).values_list("pk", flat=True))
