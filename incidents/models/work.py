@@ -74,6 +74,15 @@ class Task(TimeStampedModel):
         return f"{self.code} {self.title}".strip()
 
     @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: the English one where the UI is English and the
+        checklist has it, else the Japanese one (the checklist's own language)."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "ja").startswith("en")
+        return self.title_en if english and self.title_en else self.title
+
+    @property
     def done_from_record(self) -> bool:
         return bool(self.record_proof)
 
