@@ -59,7 +59,7 @@ def test_the_mail_links_straight_to_its_decision(email_row, client, decision_mak
     EmailTransport(row.channel).notify(row, messages.render(row))
     (sent,) = mail.outbox
     lines = sent.body.splitlines()
-    link = lines[lines.index("判断を開く:") + 1]
+    link = lines[lines.index("判断を開く：") + 1]
     assert link.startswith("http://testserver/notifications/open/")
     client.force_login(decision_maker)
     opened = client.get(link.removeprefix("http://testserver"))
