@@ -17,6 +17,8 @@ LABELS = {
     "appi.categories": gettext_lazy("APPI categories (A-2)"),
     "appi.cause": gettext_lazy("Cause of the leak"),
     "appi.warning": gettext_lazy("APPI warning (A-5)"),
+    "appi.status": gettext_lazy("APPI reportability (A-6)"),
+    "appi.report_form": gettext_lazy("Form of the PPC report"),
     "obligation.created": gettext_lazy("Obligation created"),
     "obligation.done": gettext_lazy("Obligation done"),
     "obligation.waived": gettext_lazy("Obligation waived"),
@@ -118,6 +120,20 @@ def _cause(p: dict[str, Any]) -> list[str]:
     ]
 
 
+def _status(p: dict[str, Any]) -> list[str]:
+    from privacy.enums import AppiStatus
+
+    values = {"old": _label(AppiStatus, p.get("from")), "new": _label(AppiStatus, p.get("to"))}
+    return [_("%(old)s → %(new)s") % values]
+
+
+def _report_form(p: dict[str, Any]) -> list[str]:
+    from privacy.enums import ReportForm
+
+    values = {"old": _label(ReportForm, p.get("from")), "new": _label(ReportForm, p.get("to"))}
+    return [_("%(old)s → %(new)s") % values]
+
+
 def _report(p: dict[str, Any]) -> list[str]:
     from privacy.enums import ReportVersion
 
@@ -130,6 +146,8 @@ DESCRIBERS = {
     "appi.categories": _categories,
     "appi.cause": _cause,
     "appi.warning": _warning,
+    "appi.status": _status,
+    "appi.report_form": _report_form,
     "obligation.created": _created,
     "obligation.done": _done,
     "obligation.waived": _waived,

@@ -388,14 +388,12 @@ def appi_decided(decision: Any, actor: User) -> None:
     incident = decision.incident
     assessment = assessment_of(incident)
     if decision.outcome == Outcome.APPROVED:
-        assessment.status = AppiStatus.REPORTABLE
-        assessment.save(update_fields=["status", "updated_at"])
+        _status_set(assessment, AppiStatus.REPORTABLE, actor)
         obligations_sync(incident, assessment, list(assessment.data_sets.all()), actor)
         return
     if decision.outcome != Outcome.DECLINED:
         return
-    assessment.status = AppiStatus.NOT_REPORTABLE
-    assessment.save(update_fields=["status", "updated_at"])
+    _status_set(assessment, AppiStatus.NOT_REPORTABLE, actor)
     for obligation in Obligation.objects.select_for_update().filter(
         incident=incident, status="OPEN", kind__in=enums.APPI_KINDS
     ):
@@ -404,6 +402,20 @@ def appi_decided(decision: Any, actor: User) -> None:
         requires_ratification=True, ratifying_role="DECISION_MAKER"
     )
     decision.requires_ratification, decision.ratifying_role = True, "DECISION_MAKER"
+
+
+def _status_set(assessment: AppiAssessment, status: str, actor: User) -> None:
+    """A-6's outcome on the assessment, on the timeline as old → new."""
+    if assessment.status == status:
+        return
+    timeline_append(
+        incident=assessment.incident,
+        kind="appi.status",
+        actor=actor,
+        payload={"from": assessment.status, "to": status, "rule": "A-6"},
+    )
+    assessment.status = status
+    assessment.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic
@@ -424,7 +436,13 @@ def assessment_update(
             payload={"from": assessment.cause, "to": cause, "rule": "A-2"},
         )
         assessment.cause, assessment.cause_set_by_hand = cause, True
-    if report_form is not None:
+    if report_form is not None and report_form != assessment.report_form:
+        timeline_append(
+            incident=incident,
+            kind="appi.report_form",
+            actor=actor,
+            payload={"from": assessment.report_form, "to": report_form},
+        )
         assessment.report_form = report_form
     sets = list(assessment.data_sets.all())
     _derive(incident, assessment, sets, actor)

@@ -9,6 +9,7 @@ import pytest
 from bcp.models import Decision
 from bcp.services import decisions
 from common.errors import Conflict
+from incidents.models import TimelineEntry
 from incidents.services import assets, findings, records
 from privacy import clocks
 from privacy.models import AppiAssessment, Obligation
@@ -303,6 +304,18 @@ def test_a6_approving_makes_the_incident_reportable(case, customers, isms_office
         decision=decision, actor=legal, outcome="APPROVED", rationale="報告する"
     )
     assert AppiAssessment.objects.get(incident=case).status == "REPORTABLE"
+    entry = TimelineEntry.objects.get(incident=case, kind="appi.status")
+    assert entry.payload["to"] == "REPORTABLE" and entry.actor == legal
+
+
+def test_a_change_of_the_report_form_is_on_the_timeline_once(case, customers, isms_office, legal):
+    leaks.data_leak_record(
+        incident=case, actor=isms_office, data_set=customers, kind="EXFIL_SUSPECTED"
+    )
+    appi.assessment_update(incident=case, actor=legal, report_form="RANSOMWARE_COMMON_FORM")
+    appi.assessment_update(incident=case, actor=legal, report_form="RANSOMWARE_COMMON_FORM")
+    (entry,) = TimelineEntry.objects.filter(incident=case, kind="appi.report_form")
+    assert entry.payload["to"] == "RANSOMWARE_COMMON_FORM"
 
 
 def test_a6_declining_waives_the_appi_obligations_and_needs_the_decision_maker_to_ratify(
