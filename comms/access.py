@@ -55,3 +55,11 @@ def can_keep(user: User) -> bool:
 
 def can_read_directory(user: User) -> bool:
     return _person(user) or incident_access.integration_scope(user) is not None
+
+
+# Who lets an outside responder into one incident (issue 17 item 4).
+INVITERS = frozenset({Role.CSIRT_LEAD, Role.ISMS_OFFICE})
+
+
+def can_invite_guests(user: User) -> bool:
+    return _has(user, INVITERS)

@@ -15,3 +15,12 @@ class CommsConfig(AppConfig):
             completion.register_condition(name, condition)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
+
+        from comms.services import guests
+
+        extensions.register_visibility_limit(guests.visibility_limit)
+        extensions.register_contributor(guests.contributes_to)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(guests.remember_at_sign_in, dispatch_uid="comms_guest_session")

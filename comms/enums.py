@@ -72,3 +72,10 @@ class ContactKind(models.TextChoices):
     LAWYER = "LAWYER", _("Lawyer")
     ISAC = "ISAC", _("ISAC")
     OTHER = "OTHER", _("Other")
+
+
+class GuestRole(models.TextChoices):
+    """What an outside responder may do in the one incident they are invited to."""
+
+    READ = "READ", pgettext_lazy("guest", "Read")
+    CONTRIBUTE = "CONTRIBUTE", pgettext_lazy("guest", "Read and add evidence")

@@ -8,8 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from common.columns import NOTHING, ends_in
-from comms.enums import Audience, Channel, ContactKind, Status, TemplateKind
-from comms.models import Communication, ExternalContact, MessageTemplate, StaffMailList
+from common.timestamps import CheckedDateTimeField
+from comms.enums import Audience, Channel, ContactKind, GuestRole, Status, TemplateKind
+from comms.models import (
+    Communication,
+    ExternalContact,
+    GuestInvitation,
+    MessageTemplate,
+    StaffMailList,
+)
+from incidents.forms.fields import LocalDateTimeInput
 from incidents.models.enums import Tlp
 
 BODY_MAX = 20000
@@ -103,3 +111,45 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["notes"].max_length = 4000
+
+
+class GuestInviteForm(forms.Form):
+    """An outside responder invited to one incident (the service checks expiry and address)."""
+
+    stores = ends_in(GuestInvitation, nowhere=("language",))
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    name = forms.CharField(
+        label=_("Name and company"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Sato, XYZ Forensics."),
+    )
+    role = forms.ChoiceField(label=pgettext_lazy("guest", "Access"), choices=GuestRole.choices)
+    expires_at = CheckedDateTimeField(label=_("Expires at"), widget=LocalDateTimeInput)
+    tlp_ceiling = forms.ChoiceField(
+        label=_("TLP ceiling"),
+        choices=Tlp.choices,
+        initial=Tlp.AMBER,
+        help_text=_("An incident marked above it shows the guest only its reference."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=LANGUAGE_CHOICES, initial="ja"
+    )
+
+
+class GuestAcceptForm(forms.Form):
+    stores = NOTHING
+
+    password = forms.CharField(
+        label=_("Password"), max_length=128, widget=forms.PasswordInput, strip=False
+    )
+    password_again = forms.CharField(
+        label=_("Password (again)"), max_length=128, widget=forms.PasswordInput, strip=False
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -201,3 +201,56 @@ class StaffMailList(TimeStampedModel):
     @property
     def address_list(self) -> list[str]:
         return [line.strip() for line in self.addresses.splitlines() if line.strip()]
+
+
+class GuestInvitation(TimeStampedModel):
+    """An outside responder (a forensics company, the IT vendor, the insurer's adviser) let into
+    one incident: a role, an expiry and a TLP ceiling. The link carries a one-time token; only
+    its SHA-256 is kept. Active from acceptance until expiry or revocation, checked at every
+    request (issue 17 item 4)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="guest_invitations"
+    )
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="guest_invitations",
+        verbose_name=_("incident"),
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    name = models.CharField(_("name and company"), max_length=200, blank=True)
+    role = models.CharField(
+        pgettext_lazy("guest", "access"),
+        max_length=12,
+        choices=enums.GuestRole.choices,
+        default=enums.GuestRole.READ,
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    tlp_ceiling = models.CharField(
+        _("TLP ceiling"), max_length=12, choices=Tlp.choices, default=Tlp.AMBER
+    )
+    token_hash = models.CharField(_("SHA-256 of the link's token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    guest = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guest_invitations",
+        verbose_name=_("guest account"),
+    )
+
+    class Meta:
+        verbose_name = _("guest invitation")
+        verbose_name_plural = _("guest invitations")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["guest", "revoked_at"], name="guest_active")]
+
+    def __str__(self) -> str:
+        return self.email

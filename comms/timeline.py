@@ -7,12 +7,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from comms.enums import Audience, Status
+from comms.enums import Audience, GuestRole, Status
 
 LABELS = {
     "communication.drafted": gettext_lazy("Communication drafted"),
     "communication.edited": gettext_lazy("Communication edited"),
     "communication.status_changed": gettext_lazy("Communication status changed"),
+    "guest.invited": gettext_lazy("Outside responder invited"),
+    "guest.accepted": gettext_lazy("Outside responder signed in for the first time"),
+    "guest.revoked": gettext_lazy("Outside responder's access revoked"),
+    "guest.viewed": gettext_lazy("Outside responder viewed the incident"),
+    "guest.downloaded": gettext_lazy("Outside responder downloaded evidence"),
 }
 PARTS = {
     "audience": pgettext_lazy("comms", "audience"),
@@ -62,8 +67,28 @@ def _status_changed(payload: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _guest(payload: dict[str, Any]) -> list[str]:
+    values = {
+        "email": payload.get("email", ""),
+        "role": _choice(GuestRole, payload.get("role")),
+        "tlp": "TLP:" + str(payload.get("tlp_ceiling", "")).replace("_", "+"),
+    }
+    lines = [_("%(email)s (%(role)s, up to %(tlp)s)") % values]
+    if payload.get("evidence"):
+        lines.append(
+            _("Evidence #%(n)s (SHA-256 %(sha)s)")
+            % {"n": payload["evidence"], "sha": payload.get("sha256", "")}
+        )
+    return lines
+
+
 DESCRIBERS = {
     "communication.drafted": _drafted,
     "communication.edited": _edited,
     "communication.status_changed": _status_changed,
+    "guest.invited": _guest,
+    "guest.accepted": _guest,
+    "guest.revoked": _guest,
+    "guest.viewed": _guest,
+    "guest.downloaded": _guest,
 }

@@ -66,6 +66,7 @@ def incident_comms(request: HttpRequest, ref: str) -> HttpResponse:
         "new_refused": refused is not None and refused.key == "new",
         "contacts": selectors.contacts_of(incident.organisation),
         "can_write": access.can_write(request.user),
+        "can_invite": access.can_invite_guests(request.user),
         "announcement": communications.approved_announcement(incident),
     }
     return render(request, "comms/incident.html", context)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.models import ApiKeyScope, RoleAssignment, User
 from accounts.roles import Role
 from common.errors import Forbidden
+from incidents import extensions
 
 # What an API key's scope grants, in place of roles (see the module docstring).
 INTEGRATION_READ = "integration:read"
@@ -91,6 +92,11 @@ def sees_all_incidents(user: User) -> bool:
 
 def can_edit_incidents(user: User) -> bool:
     return _has(user, INCIDENT_EDITORS)
+
+
+def can_add_evidence(user: User, incident: object) -> bool:
+    """Editors, and an outside responder invited to this incident to contribute (comms)."""
+    return can_edit_incidents(user) or extensions.contributes_to(user, incident)
 
 
 def can_triage(user: User) -> bool:

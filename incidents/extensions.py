@@ -29,6 +29,8 @@ _timeline_describers: dict[str, Callable[[dict[str, Any]], list[str]]] = {}
 _sensitive_asset_sources: list[Callable[[int], Any]] = []
 _tlp_floors: list[Callable[[Any], str | None]] = []
 _visibility: list[Callable[[Any, frozenset[str]], Any]] = []
+_visibility_limits: list[Callable[[Any], Any]] = []
+_contributors: list[Callable[[Any, Any], bool]] = []
 
 
 def _add(registry: list, item: Any) -> None:  # type: ignore[type-arg]
@@ -135,3 +137,23 @@ def register_visibility(grant: Callable[[Any, frozenset[str]], Any]) -> None:
 
 def visibility_grants(user: Any, roles: frozenset[str]) -> list[Any]:
     return [grant(user, roles) for grant in _visibility]
+
+
+def register_visibility_limit(limit: Callable[[Any], Any]) -> None:
+    """user → a Q that is all the user may ever see (comms: an outside responder's guest
+    invitation, one incident while it is active), or None when the user is not limited."""
+    _add(_visibility_limits, limit)
+
+
+def visibility_limits(user: Any) -> list[Any]:
+    return [q for limit in _visibility_limits if (q := limit(user)) is not None]
+
+
+def register_contributor(check: Callable[[Any, Any], bool]) -> None:
+    """(user, incident) → True when the user may add evidence to this one incident without
+    being an incident editor (comms: a CONTRIBUTE guest of the incident)."""
+    _add(_contributors, check)
+
+
+def contributes_to(user: Any, incident: Any) -> bool:
+    return any(check(user, incident) for check in _contributors)

@@ -39,6 +39,10 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
     if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
         return Incident.objects.none()
     base = Incident.objects.filter(organisation_id=user.organisation_id)
+    limits = extensions.visibility_limits(user)
+    if limits:
+        # An outside responder (comms guest): the incident of the active invitation, only.
+        return base.filter(*limits)
     if access.sees_all_incidents(user):
         return base
     # Assigned handlers and leads (e.g. an external responder) see only their incidents; the

@@ -176,6 +176,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    # After the second factor: an outside responder stays inside the incident of the invitation.
+    "comms.middleware.GuestScopeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",

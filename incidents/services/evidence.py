@@ -40,7 +40,7 @@ def evidence_upload(
     kind: str = EvidenceKind.OTHER,
     description: str = "",
 ) -> EvidenceItem:
-    access.require(access.can_edit_incidents(actor), "upload evidence")
+    access.require(access.can_add_evidence(actor, incident), "upload evidence")
     if kind not in EvidenceKind.values:
         raise InvalidInput("invalid_choice", _("Unknown evidence kind."), field="kind")
     limit = settings.EVIDENCE_MAX_BYTES

@@ -1,0 +1,176 @@
+"""Pages of outside responders (issue 17 item 4): the CSIRT lead's invitations on an incident
+(invite, list, revoke); the one-time link (set a password); the guest's own page of the one
+incident (evidence to download, and to add for a CONTRIBUTE guest). Thin: services decide;
+comms.middleware keeps the guest inside these pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common import clock, prg
+from common.errors import DomainError
+from comms import access, selectors
+from comms.enums import GuestRole
+from comms.forms import GuestAcceptForm, GuestInviteForm
+from comms.models import GuestInvitation
+from comms.services import guests
+from incidents.forms.records import EvidenceUploadForm
+from incidents.models import EvidenceItem
+from incidents.services import evidence
+
+
+def _incident_for_lead(request: HttpRequest, ref: str):  # type: ignore[no-untyped-def]
+    incident = selectors.incident_for(user=request.user, ref=ref)
+    if not access.can_invite_guests(request.user):
+        raise Http404
+    return incident
+
+
+@login_required
+def invitations(request: HttpRequest, ref: str) -> HttpResponse:
+    incident = _incident_for_lead(request, ref)
+    to = reverse("comms:guests", args=[incident.ref])
+    if request.method == "POST":
+        form = GuestInviteForm(request.POST, auto_id="guest_%s")
+        if not form.is_valid():
+            return prg.refuse(request, to=to, key="invite")
+        try:
+            invitation, _token = guests.guest_invite(
+                incident=incident,
+                actor=request.user,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            return prg.refuse_error(request, to=to, key="invite", error=error)
+        done = _("%(email)s is invited: the link is on its way.")
+        messages.success(request, done % {"email": invitation.email})
+        return HttpResponseRedirect(to)
+    refused = prg.take(request)
+    if refused is not None and refused.key == "invite":
+        form = refused.bind(GuestInviteForm(refused.data, auto_id="guest_%s"))
+    else:
+        expiry = clock.now().astimezone().replace(second=0, microsecond=0) + timedelta(days=7)
+        form = GuestInviteForm(initial={"expires_at": expiry}, auto_id="guest_%s")
+    rows = [(found, guests.state_of(found)) for found in guests.invitations_of(incident)]
+    context = {"incident": incident, "form": form, "rows": rows}
+    return render(request, "comms/guests.html", context)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    incident = _incident_for_lead(request, ref)
+    found = GuestInvitation.objects.filter(incident=incident, pk=pk).first()
+    if found is None:
+        raise Http404
+    to = reverse("comms:guests", args=[incident.ref])
+    try:
+        guests.guest_revoke(invitation=found, actor=request.user)
+    except DomainError as error:
+        return prg.refuse_error(request, to=to, key="revoke", error=error)
+    messages.success(request, _("The invitation is revoked: the guest's access has ended."))
+    return HttpResponseRedirect(to)
+
+
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link: a password for the guest's account, then their incident."""
+    try:
+        invitation = guests.invitation_for_token(token)
+    except DomainError as error:
+        return render(request, "comms/guest_ended.html", {"error": error.message}, status=404)
+    form = GuestAcceptForm(request.POST or None, auto_id="accept_%s")
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = guests.guest_accept(token=token, password=form.cleaned_data["password"])
+        except DomainError as refused:
+            error = str(refused.message)
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+            return HttpResponseRedirect(reverse("comms:guest_room"))
+    context = {"invitation": invitation, "form": form, "error": error}
+    return render(request, "comms/guest_accept.html", context, status=400 if error else 200)
+
+
+def _invitation(request: HttpRequest) -> GuestInvitation:
+    found = getattr(request, "guest_invitation", None)
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def room(request: HttpRequest) -> HttpResponse:
+    """The guest's page of the one incident (only its reference above the TLP ceiling)."""
+    invitation = _invitation(request)
+    incident = invitation.incident
+    if request.method == "POST":
+        return _add_evidence(request, invitation)
+    visible = guests.sees_content(invitation)
+    guests.guest_access_record(invitation=invitation, user=request.user, what="incident")
+    refused = prg.take(request)
+    context = {
+        "invitation": invitation,
+        "incident": incident,
+        "visible": visible,
+        "evidence": incident.evidence.order_by("collected_at", "id") if visible else [],
+        "can_add": visible and invitation.role == GuestRole.CONTRIBUTE,
+        "form": (
+            refused.bind(EvidenceUploadForm(refused.data, auto_id="evidence_%s"))
+            if refused is not None
+            else EvidenceUploadForm(auto_id="evidence_%s")
+        ),
+    }
+    return render(request, "comms/guest_room.html", context)
+
+
+def _add_evidence(request: HttpRequest, invitation: GuestInvitation) -> HttpResponse:
+    to = reverse("comms:guest_room")
+    form = EvidenceUploadForm(request.POST, request.FILES, auto_id="evidence_%s")
+    if not form.is_valid():
+        return prg.refuse(request, to=to, key="evidence")
+    try:
+        item = evidence.evidence_upload(
+            incident=invitation.incident,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+        )
+    except DomainError as error:
+        return prg.refuse_error(request, to=to, key="evidence", error=error)
+    messages.success(request, _("Evidence stored (SHA-256 %(sha)s).") % {"sha": item.sha256})
+    return HttpResponseRedirect(to)
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    """One evidence item of the guest's incident, as an attachment; on the timeline."""
+    invitation = _invitation(request)
+    if not guests.sees_content(invitation):
+        raise Http404
+    item = EvidenceItem.objects.filter(incident_id=invitation.incident_id, pk=pk).first()
+    if item is None:
+        raise Http404
+    guests.guest_access_record(
+        invitation=invitation, user=request.user, what="evidence", evidence=item
+    )
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name or f"evidence-{item.pk}",
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
