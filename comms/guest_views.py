@@ -150,7 +150,7 @@ def _add_evidence(request: HttpRequest, invitation: GuestInvitation) -> HttpResp
         )
     except DomainError as error:
         return prg.refuse_error(request, to=to, key="evidence", error=error)
-    messages.success(request, _("Evidence stored (SHA-256 %(sha)s).") % {"sha": item.sha256})
+    messages.success(request, _("The evidence is stored: %(name)s.") % {"name": item.original_name})
     return HttpResponseRedirect(to)
 
 
