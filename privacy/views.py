@@ -5,6 +5,7 @@ refused forms follow post/redirect/get (common.prg)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -203,52 +204,75 @@ def _here(incident: Incident, anchor: str = "") -> str:
     return reverse("privacy:incident_privacy", args=[incident.ref]) + anchor
 
 
+def _submit(
+    request: HttpRequest,
+    *,
+    form: Any,
+    back: str,
+    key: str,
+    invalid: str,
+    service: Callable[..., Any],
+    done: str,
+    **arguments: Any,
+) -> HttpResponse:
+    """One incident form posted to one service, answered post/redirect/get: back to the page
+    with the message (and what was typed) when the form or the service refuses."""
+    if not form.is_valid():
+        return prg.refuse(request, to=back, key=key, message=invalid)
+    try:
+        service(actor=request.user, **arguments, **form.cleaned_data)
+    except DomainError as error:
+        return prg.refuse_error(request, to=back, key=key, error=error)
+    messages.success(request, done)
+    return HttpResponseRedirect(back)
+
+
 @login_required
 @require_POST
 def leak_add(request: HttpRequest, ref: str) -> HttpResponse:
     incident = incident_selectors.incident_get(user=request.user, ref=ref)
-    form = DataLeakForm(request.POST, organisation_id=incident.organisation_id)
-    back = _here(incident, "#leaks")
-    if not form.is_valid():
-        return prg.refuse(request, to=back, key="leak", message=_("Check the leak."))
-    try:
-        leaks.data_leak_record(incident=incident, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return prg.refuse_error(request, to=back, key="leak", error=error)
-    messages.success(request, _("The leak is recorded."))
-    return HttpResponseRedirect(back)
+    return _submit(
+        request,
+        form=DataLeakForm(request.POST, organisation_id=incident.organisation_id),
+        back=_here(incident, "#leaks"),
+        key="leak",
+        invalid=_("Check the leak."),
+        service=leaks.data_leak_record,
+        done=_("The leak is recorded."),
+        incident=incident,
+    )
 
 
 @login_required
 @require_POST
 def cause_set(request: HttpRequest, ref: str) -> HttpResponse:
     incident = incident_selectors.incident_get(user=request.user, ref=ref)
-    form = AppiCauseForm(request.POST)
-    back = _here(incident, "#appi")
-    if not form.is_valid():
-        return prg.refuse(request, to=back, key="cause", message=_("Choose a cause."))
-    try:
-        appi.assessment_update(incident=incident, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return prg.refuse_error(request, to=back, key="cause", error=error)
-    messages.success(request, _("The cause is saved."))
-    return HttpResponseRedirect(back)
+    return _submit(
+        request,
+        form=AppiCauseForm(request.POST),
+        back=_here(incident, "#appi"),
+        key="cause",
+        invalid=_("Choose a cause."),
+        service=appi.assessment_update,
+        done=_("The cause is saved."),
+        incident=incident,
+    )
 
 
 @login_required
 @require_POST
 def obligation_add(request: HttpRequest, ref: str) -> HttpResponse:
     incident = incident_selectors.incident_get(user=request.user, ref=ref)
-    form = ObligationAddForm(request.POST)
-    back = _here(incident, "#obligations")
-    if not form.is_valid():
-        return prg.refuse(request, to=back, key="add", message=_("Check the obligation."))
-    try:
-        obligations.obligation_add(incident=incident, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        return prg.refuse_error(request, to=back, key="add", error=error)
-    messages.success(request, _("The obligation is recorded."))
-    return HttpResponseRedirect(back)
+    return _submit(
+        request,
+        form=ObligationAddForm(request.POST),
+        back=_here(incident, "#obligations"),
+        key="add",
+        invalid=_("Check the obligation."),
+        service=obligations.obligation_add,
+        done=_("The obligation is recorded."),
+        incident=incident,
+    )
 
 
 @login_required

@@ -198,3 +198,31 @@ def test_legal_records_a_leak_and_the_receipt_number_in_the_browser(
     assert response.status_code == 302
     sokuho.refresh_from_db()
     assert (sokuho.status, sokuho.reference_no) == ("DONE", "PPC-778")
+
+
+def test_legal_sets_the_cause_and_adds_an_obligation_on_the_page_and_a_bad_form_changes_nothing(
+    case, customers, legal, isms_office
+):
+    from privacy.models import AppiAssessment
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    client.force_login(legal)
+    client.post(
+        f"/incidents/{case.ref}/privacy/leaks/",
+        {"data_set": customers.pk, "kind": "EXFIL_SUSPECTED"},
+    )
+    page = f"/incidents/{case.ref}/privacy/"
+
+    response = client.post(f"/incidents/{case.ref}/privacy/cause/", {"cause": "CYBER_ATTACK"})
+    assert (response.status_code, response["Location"]) == (302, page + "#appi")
+    assert AppiAssessment.objects.get(incident=case).cause == "CYBER_ATTACK"
+    refused = client.post(f"/incidents/{case.ref}/privacy/cause/", {"cause": "NOT_A_CAUSE"})
+    assert refused["Location"] == page + "#appi"
+    assert AppiAssessment.objects.get(incident=case).cause == "CYBER_ATTACK"
+
+    before = Obligation.objects.filter(incident=case).count()
+    added = client.post(f"/incidents/{case.ref}/privacy/obligations/", {"kind": "INSURER"})
+    assert (added.status_code, added["Location"]) == (302, page + "#obligations")
+    assert Obligation.objects.filter(incident=case).count() == before + 1
+    client.post(f"/incidents/{case.ref}/privacy/obligations/", {"kind": "NOT_A_KIND"})
+    assert Obligation.objects.filter(incident=case).count() == before + 1
