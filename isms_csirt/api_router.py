@@ -49,6 +49,11 @@ router.register("annex-a-controls", isms.AnnexAControlViewSet, basename="annex-a
 router.register(
     f"{INCIDENT}/communications", comms.CommunicationViewSet, basename="incident-communication"
 )
+router.register(
+    f"{INCIDENT}/guest-invitations",
+    comms.GuestInvitationViewSet,
+    basename="incident-guest-invitation",
+)
 router.register("message-templates", comms.MessageTemplateViewSet, basename="message-template")
 router.register("external-contacts", comms.ExternalContactViewSet, basename="external-contact")
 router.register("data-sets", privacy.DataSetViewSet, basename="data-set")

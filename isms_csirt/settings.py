@@ -496,6 +496,7 @@ SPECTACULAR_SETTINGS = {
         "CommunicationStatusEnum": "comms.enums.Status",
         "TemplateKindEnum": "comms.enums.TemplateKind",
         "ContactKindEnum": "comms.enums.ContactKind",
+        "GuestRoleEnum": "comms.enums.GuestRole",
     },
 }
 

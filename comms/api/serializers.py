@@ -3,12 +3,20 @@ may set; the services enforce N-4, the transition table and the announcement dec
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rest_framework import serializers
 
 from common.columns import ends_in
-from comms.enums import Audience, Channel, ContactKind, Status, TemplateKind
-from comms.models import Communication, CommunicationVersion, ExternalContact, MessageTemplate
-from incidents.api.serializers.fields import PersonSerializer
+from comms.enums import Audience, Channel, ContactKind, GuestRole, Status, TemplateKind
+from comms.models import (
+    Communication,
+    CommunicationVersion,
+    ExternalContact,
+    GuestInvitation,
+    MessageTemplate,
+)
+from incidents.api.serializers.fields import PersonSerializer, PlausibleDateTimeField
 from incidents.models.enums import Tlp
 
 BODY_MAX = 20000
@@ -168,3 +176,47 @@ class ExternalContactWriteSerializer(serializers.ModelSerializer):
         model = ExternalContact
         fields = ["kind", "name", "desk", "phone", "email", "url", "reference_no", "hours", "notes"]
         extra_kwargs = {"notes": {"max_length": 4000}}
+
+
+class GuestInvitationSerializer(serializers.ModelSerializer):
+    """An outside responder's invitation to one incident; ``state`` is pending (link not opened),
+    active, expired or revoked. The link's token is never returned (it is only in the mail)."""
+
+    incident = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    invited_by = PersonSerializer(read_only=True)
+    revoked_by = PersonSerializer(read_only=True, allow_null=True)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GuestInvitation
+        fields = [
+            "id",
+            "incident",
+            "email",
+            "name",
+            "role",
+            "expires_at",
+            "tlp_ceiling",
+            "state",
+            "invited_by",
+            "created_at",
+            "accepted_at",
+            "revoked_at",
+            "revoked_by",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, found: GuestInvitation) -> str:
+        from comms.services.guests import state_of
+
+        return state_of(found)
+
+
+class GuestInvitationCreateSerializer(serializers.Serializer):
+    stores = ends_in(GuestInvitation)
+
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    role = serializers.ChoiceField(choices=GuestRole.choices, default=GuestRole.READ)
+    expires_at = PlausibleDateTimeField(future=timedelta(days=91))
+    tlp_ceiling = serializers.ChoiceField(choices=Tlp.choices, default=Tlp.AMBER)

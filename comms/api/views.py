@@ -4,6 +4,7 @@ comms.selectors (what a user may not see is 404); every write calls one service.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -14,8 +15,8 @@ from common.pagination import KeysetPagination
 from common.parsers import JSONParser
 from comms import access, selectors
 from comms.api import serializers as s
-from comms.models import Communication, ExternalContact, MessageTemplate
-from comms.services import communications, contacts, mailing, templates
+from comms.models import Communication, ExternalContact, GuestInvitation, MessageTemplate
+from comms.services import communications, contacts, guests, mailing, templates
 from incidents.api.views.base import INCIDENT_REF, ApiViewSet, errors
 from incidents.models import Incident
 
@@ -226,3 +227,60 @@ class ExternalContactViewSet(
             contact=target, actor=request.user, changes=dict(body.validated_data)
         )
         return Response(s.ExternalContactSerializer(updated).data)
+
+
+@extend_schema(tags=["comms"], parameters=[INCIDENT_REF])
+class GuestInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Outside responders let into this incident only (issue 17 item 4), newest first: the
+    CSIRT lead or the ISMS office invites (the one-time link goes by mail, never in the answer)
+    and revokes at once (409 ALREADY_REVOKED). Others: 404."""
+
+    queryset = GuestInvitation.objects.none()
+    serializer_class = s.GuestInvitationSerializer
+    pagination_class = NewestFirst
+    parser_classes = [JSONParser]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_incident(self) -> Incident:
+        if not hasattr(self, "_incident"):
+            incident = selectors.incident_for(
+                user=self.request.user, ref=self.kwargs["incident_ref"]
+            )
+            if not access.can_invite_guests(self.request.user):
+                raise Http404
+            self._incident = incident
+        return self._incident
+
+    def get_queryset(self) -> QuerySet[GuestInvitation]:
+        return GuestInvitation.objects.filter(incident=self.get_incident()).select_related(
+            "incident", "invited_by", "revoked_by"
+        )
+
+    @extend_schema(
+        request=s.GuestInvitationCreateSerializer,
+        responses={201: s.GuestInvitationSerializer, **errors(400, 404, 409)},
+    )
+    def create(self, request: Request, incident_ref: str) -> Response:
+        """Invite a person by email: READ or CONTRIBUTE (read and add evidence), an expiry (in
+        the next 90 days) and a TLP ceiling (400 EXPIRY_IN_PAST, EXPIRY_TOO_FAR; 409
+        EMAIL_TAKEN for an address of an account of the organisation)."""
+        incident = self.get_incident()
+        body = s.GuestInvitationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made, _token = guests.guest_invite(
+            incident=incident,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+            **body.validated_data,
+        )
+        fresh = self.get_queryset().get(pk=made.pk)
+        return Response(s.GuestInvitationSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.GuestInvitationSerializer, **errors(404, 409)})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, incident_ref: str, pk: str) -> Response:
+        """End the guest's access now: their next request is refused."""
+        target = self.get_object()
+        guests.guest_revoke(invitation=target, actor=request.user)
+        fresh = self.get_queryset().get(pk=target.pk)
+        return Response(s.GuestInvitationSerializer(fresh).data)

@@ -265,3 +265,40 @@ def test_an_invitation_is_refused_for_a_staff_address_a_past_expiry_or_a_bad_cei
     with pytest.raises(InvalidInput):
         _invite(incident, csirt_lead, ceiling="PURPLE")
     assert not GuestInvitation.objects.exists()
+
+
+def test_the_api_invites_lists_and_revokes_for_the_lead_and_answers_404_to_others(
+    incident, csirt_lead, handler, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    lead = APIClient()
+    lead.force_login(csirt_lead)
+    url = f"/api/v1/incidents/{incident.ref}/guest-invitations/"
+    expiry = (clock.now() + timedelta(days=7)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        made = lead.post(
+            url,
+            {"email": "sato@xyz.example", "role": "CONTRIBUTE", "expires_at": expiry},
+            format="json",
+        )
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert (body["state"], body["role"], body["tlp_ceiling"]) == ("pending", "CONTRIBUTE", "AMBER")
+    assert "token" not in body and "token_hash" not in body and len(mail.outbox) == 1
+    assert [row["email"] for row in lead.get(url).json()["results"]] == ["sato@xyz.example"]
+    other = APIClient()
+    other.force_login(handler)
+    assert other.get(url).status_code == 404
+    assert (
+        other.post(url, {"email": "x@y.example", "expires_at": expiry}, format="json").status_code
+        == 404
+    )
+    revoked = lead.post(f"{url}{body['id']}/revoke/")
+    assert (revoked.status_code, revoked.json()["state"]) == (200, "revoked")
+    again = lead.post(f"{url}{body['id']}/revoke/")
+    assert (again.status_code, again.json()["code"]) == (409, "ALREADY_REVOKED")
+    past = lead.post(
+        url, {"email": "b@xyz.example", "expires_at": clock.now().isoformat()}, format="json"
+    )
+    assert (past.status_code, past.json()["code"]) == (400, "EXPIRY_IN_PAST")
