@@ -153,3 +153,13 @@ class GuestAcceptForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+class GuestCommentForm(forms.Form):
+    """A CONTRIBUTE guest's comment: kept on the incident's timeline (no column of its own)."""
+
+    stores = ends_in(nowhere=("text",))
+
+    text = forms.CharField(
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

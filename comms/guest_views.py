@@ -21,7 +21,7 @@ from common import clock, prg
 from common.errors import DomainError
 from comms import access, selectors
 from comms.enums import GuestRole
-from comms.forms import GuestAcceptForm, GuestInviteForm
+from comms.forms import GuestAcceptForm, GuestCommentForm, GuestInviteForm
 from comms.models import GuestInvitation
 from comms.services import guests
 from incidents.forms.records import EvidenceUploadForm
@@ -128,8 +128,13 @@ def room(request: HttpRequest) -> HttpResponse:
         "can_add": visible and invitation.role == GuestRole.CONTRIBUTE,
         "form": (
             refused.bind(EvidenceUploadForm(refused.data, auto_id="evidence_%s"))
-            if refused is not None
+            if refused is not None and refused.key == "evidence"
             else EvidenceUploadForm(auto_id="evidence_%s")
+        ),
+        "comment_form": (
+            refused.bind(GuestCommentForm(refused.data, auto_id="comment_%s"))
+            if refused is not None and refused.key == "comment"
+            else GuestCommentForm(auto_id="comment_%s")
         ),
     }
     return render(request, "comms/guest_room.html", context)
@@ -174,3 +179,22 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest) -> HttpResponse:
+    """A CONTRIBUTE guest's comment, on the incident's timeline."""
+    invitation = _invitation(request)
+    to = reverse("comms:guest_room")
+    form = GuestCommentForm(request.POST, auto_id="comment_%s")
+    if not form.is_valid():
+        return prg.refuse(request, to=to, key="comment")
+    try:
+        guests.guest_comment(
+            user=request.user, incident=invitation.incident, text=form.cleaned_data["text"]
+        )
+    except DomainError as error:
+        return prg.refuse_error(request, to=to, key="comment", error=error)
+    messages.success(request, _("The comment is on the incident's timeline."))
+    return HttpResponseRedirect(to)

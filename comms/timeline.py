@@ -18,6 +18,7 @@ LABELS = {
     "guest.revoked": gettext_lazy("Outside responder's access revoked"),
     "guest.viewed": gettext_lazy("Outside responder viewed the incident"),
     "guest.downloaded": gettext_lazy("Outside responder downloaded evidence"),
+    "guest.commented": gettext_lazy("Comment from an outside responder"),
 }
 PARTS = {
     "audience": pgettext_lazy("comms", "audience"),
@@ -74,6 +75,8 @@ def _guest(payload: dict[str, Any]) -> list[str]:
         "tlp": "TLP:" + str(payload.get("tlp_ceiling", "")).replace("_", "+"),
     }
     lines = [_("%(email)s (%(role)s, up to %(tlp)s)") % values]
+    if payload.get("text"):
+        lines.append(str(payload["text"]))
     if payload.get("evidence"):
         lines.append(
             _("Evidence #%(n)s (SHA-256 %(sha)s)")
@@ -91,4 +94,5 @@ DESCRIBERS = {
     "guest.revoked": _guest,
     "guest.viewed": _guest,
     "guest.downloaded": _guest,
+    "guest.commented": _guest,
 }

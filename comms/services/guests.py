@@ -348,3 +348,29 @@ def guest_access_record(
     timeline_append(
         incident=invitation.incident, kind=kind, actor=user, payload=_payload(invitation, **extra)
     )
+
+
+COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def guest_comment(*, user: User, incident: Incident, text: str) -> None:
+    """A CONTRIBUTE guest's comment on their incident: an entry on its timeline, read by the
+    CSIRT with the rest of the record."""
+    incident_access.require(contributes_to(user, incident), "comment on the incident")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("COMMENT_REQUIRED", _("Write the comment."), field="text")
+    if len(text) > COMMENT_MAX:
+        raise InvalidInput(
+            "COMMENT_TOO_LONG",
+            _("At most %(n)s characters.") % {"n": COMMENT_MAX},
+            field="text",
+        )
+    found = active_invitation(user)
+    timeline_append(
+        incident=incident,
+        kind="guest.commented",
+        actor=user,
+        payload=_payload(found, text=text) if found is not None else {"text": text},
+    )

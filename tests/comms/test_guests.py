@@ -302,3 +302,21 @@ def test_the_api_invites_lists_and_revokes_for_the_lead_and_answers_404_to_other
         url, {"email": "b@xyz.example", "expires_at": clock.now().isoformat()}, format="json"
     )
     assert (past.status_code, past.json()["code"]) == (400, "EXPIRY_IN_PAST")
+
+
+def test_a_contributing_guest_comments_on_the_timeline_and_a_reading_guest_cannot(
+    incident, csirt_lead
+):
+    _invitation, token = _invite(incident, csirt_lead, role="CONTRIBUTE")
+    guest = _signed_in(token)
+    said = guest.post("/guest/comment/", {"text": "C2への通信を確認しました。"})
+    assert said.status_code == 302
+    (entry,) = TimelineEntry.objects.filter(incident=incident, kind="guest.commented")
+    assert entry.payload["text"] == "C2への通信を確認しました。"
+    _reader, token = _invite(incident, csirt_lead, role="READ", email="ito@vendor.example")
+    reader = _signed_in(token)
+    reader.post("/guest/comment/", {"text": "読むだけ"})
+    assert TimelineEntry.objects.filter(incident=incident, kind="guest.commented").count() == 1
+    empty = guest.post("/guest/comment/", {"text": ""})
+    assert empty.status_code == 302
+    assert TimelineEntry.objects.filter(incident=incident, kind="guest.commented").count() == 1
