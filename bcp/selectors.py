@@ -210,14 +210,16 @@ def decision_get(*, user: User, pk: int) -> Decision:
     return decision
 
 
-def decision_inbox(*, user: User, at: datetime) -> QuerySet[Decision]:
-    """Open decisions the user may take, most urgent first, with the incident's counts (X-4)."""
+def decision_inbox(*, user: User, at: datetime, exercise: bool = False) -> QuerySet[Decision]:
+    """Open decisions the user may take, most urgent first, with the incident's counts (X-4);
+    the real ones, or (``exercise``) those of exercises, shown apart as 「訓練」 (issue 18)."""
     if _organisation_of(user) is None:
         return Decision.objects.none()
     assets = "incident__affected_assets"
+    scope = incident_selectors.exercise_scope(exercise=exercise, prefix="incident__")
     return (
         Decision.objects.open()
-        .filter(_takeable(user, at), organisation_id=user.organisation_id)
+        .filter(_takeable(user, at), scope, organisation_id=user.organisation_id)
         .select_related("incident", "assignee")
         .annotate(
             infected=Count(

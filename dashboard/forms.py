@@ -119,7 +119,8 @@ class IncidentFilterForm(FilterForm):
     exercise = forms.ChoiceField(
         label=_("Real or exercise"),
         required=False,
-        choices=[*ALL, ("real", _("Real incidents")), ("exercise", _("Exercise incidents"))],
+        # Never both: an exercise's incidents are listed apart from real work (issue 18).
+        choices=[("real", _("Real incidents")), ("exercise", _("Exercise incidents"))],
     )
     declared_from = forms.DateField(label=_("Declared from"), required=False, widget=DATE)
     declared_to = forms.DateField(label=_("Declared until"), required=False, widget=DATE)

@@ -116,8 +116,25 @@ def incident_search(q: str) -> Q:
     return condition
 
 
-def incident_list(user: User) -> QuerySet[Incident]:
-    return incidents_visible_to(user).select_related("csirt_lead", "owner")
+def exercise_scope(*, exercise: bool = False, prefix: str = "") -> Q:
+    """Issue 18: real views read real incidents only, an exercise's views its incidents only.
+
+    For rows of other tables (``prefix="incident__"``) this is ``[NOT] IN`` the few exercise
+    incidents (the is_exercise index), so a list over reports or decisions does not join every
+    incident of the organisation; rows without an incident (a waiting report, an alert about a
+    triage item) belong to real work.
+    """
+    if not prefix:
+        return Q(is_exercise=exercise)
+    inside = Q(**{f"{prefix}in": Incident.objects.filter(is_exercise=True).values("pk")})
+    return inside if exercise else ~inside
+
+
+def incident_list(user: User, *, exercise: bool | None = None) -> QuerySet[Incident]:
+    """The incidents the user sees; ``exercise`` False (real lists) or True (an exercise's
+    views) keeps one side of the boundary only; None (opening one by reference) both."""
+    rows = incidents_visible_to(user).select_related("csirt_lead", "owner")
+    return rows if exercise is None else rows.filter(exercise_scope(exercise=exercise))
 
 
 def incident_detail(user: User) -> QuerySet[Incident]:
@@ -257,7 +274,8 @@ def event_groupings(events: list[Event]) -> dict[int, list[tuple[str, str]]]:
 
 
 def incidents_open_for_attach(user: User) -> QuerySet[Incident]:
-    return incident_list(user).open().order_by("-declared_at", "-id")
+    """Triage items are real reports: only real incidents take them (issue 18)."""
+    return incident_list(user, exercise=False).open().order_by("-declared_at", "-id")
 
 
 def reporting_link_active(*, organisation_id: int) -> ReportingLink | None:

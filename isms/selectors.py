@@ -50,7 +50,10 @@ def corrective_action_list(
     *, user: User, view: str = OPEN, today: date, control: str = ""
 ) -> QuerySet[CorrectiveAction]:
     """The list page and the API list: open (soonest due first), overdue, or all; by control."""
-    actions = corrective_actions_visible_to(user)
+    # An exercise's corrective actions stay on its review page (issue 18).
+    actions = corrective_actions_visible_to(user).filter(
+        incident_selectors.exercise_scope(prefix="incident__")
+    )
     if view == OPEN:
         actions = actions.open()
     elif view == OVERDUE:

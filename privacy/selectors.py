@@ -51,12 +51,24 @@ def obligations_of(incident: Incident) -> QuerySet[Obligation]:
     return Obligation.objects.filter(incident=incident).select_related("incident", "closed_by")
 
 
-def obligation_list(*, user: User, view: str = OPEN) -> QuerySet[Obligation]:
-    """The obligations of the incidents the user sees; ``mine`` = those of the user's roles."""
+def _obligations_visible_to(user: User) -> QuerySet[Obligation]:
     visible = incident_selectors.incidents_visible_to(user)
-    rows = Obligation.objects.filter(incident__in=visible.values("pk")).select_related(
+    return Obligation.objects.filter(incident__in=visible.values("pk")).select_related(
         "incident", "closed_by"
     )
+
+
+def obligation_list(
+    *, user: User, view: str = OPEN, exercise: bool | None = False
+) -> QuerySet[Obligation]:
+    """The obligations of the real incidents the user sees (an exercise's obligations stay on
+    its incident's page, issue 18; None: both, to open one by id); ``mine`` = those of the
+    user's roles."""
+    rows = _obligations_visible_to(user)
+    if exercise is not None:
+        rows = rows.filter(
+            incident_selectors.exercise_scope(exercise=exercise, prefix="incident__")
+        )
     if view == ALL:
         return rows
     rows = rows.filter(status="OPEN")
@@ -71,7 +83,9 @@ def obligation_list(*, user: User, view: str = OPEN) -> QuerySet[Obligation]:
 
 def obligation_get(*, user: User, pk: object) -> Obligation:
     found = (
-        obligation_list(user=user, view=ALL).filter(pk=pk).first() if str(pk).isdigit() else None
+        obligation_list(user=user, view=ALL, exercise=None).filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
     )
     if found is None:
         raise Http404
@@ -94,7 +108,10 @@ def legal_inbox(user: User) -> Inbox:
     now = clock.now()
     decisions = list(
         Decision.objects.filter(
-            organisation_id=user.organisation_id, status="OPEN", assignee=user
+            incident_selectors.exercise_scope(prefix="incident__"),
+            organisation_id=user.organisation_id,
+            status="OPEN",
+            assignee=user,
         ).select_related("incident")
     )
     return Inbox(

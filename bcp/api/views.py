@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -177,6 +177,17 @@ class DelegationViewSet(_RosterViewSet):
 
 
 @extend_schema(tags=["decisions"])
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "exercise",
+                bool,
+                description="true: the exercises' decisions instead of the real ones (issue 18).",
+            )
+        ]
+    )
+)
 class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Decisions with deadlines and deputies. Who may decide is the role chain's answer
     (403 NOT_ELIGIBLE otherwise); the first decision wins (409 names who decided). Decisions
@@ -188,6 +199,10 @@ class DecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         decisions_ = selectors.decision_list(self.request.user)
+        if self.action == "list":  # real decisions; ?exercise=true: the exercises' (issue 18)
+            exercise = self.request.query_params.get("exercise") == "true"
+            scope = incident_selectors.exercise_scope(exercise=exercise, prefix="incident__")
+            decisions_ = decisions_.filter(scope)
         if self.action != "list":
             decisions_ = decisions_.prefetch_related("assignments__person")
         return decisions_

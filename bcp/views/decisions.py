@@ -37,7 +37,9 @@ BCP_DECISIONS = {"ACTIVATE_CYBER_BCP", "CUT_ALL_EXTERNAL_NETWORK", "BCP_STAND_DO
 def inbox(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     items = selectors.decision_inbox(user=request.user, at=now)
-    return render(request, "bcp/decision_inbox.html", {"decisions": items, "now": now})
+    drills = selectors.decision_inbox(user=request.user, at=now, exercise=True)
+    context = {"decisions": items, "exercise_decisions": drills, "now": now}
+    return render(request, "bcp/decision_inbox.html", context)
 
 
 def _form(decision: Decision) -> DecideForm:

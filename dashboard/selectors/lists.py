@@ -18,7 +18,7 @@ from bcp import selectors as bcp_selectors
 from bcp.enums import BcpState, DecisionStatus
 from bcp.models import BcpActivation, Decision
 from dashboard.keyset import Ordering
-from dashboard.selectors.scope import visible_incidents
+from dashboard.selectors.scope import real_incidents, visible_incidents
 from dashboard.selectors.tiles import with_assignee_rank
 from incidents import selectors as incident_selectors
 from incidents.facts import with_counters
@@ -88,8 +88,8 @@ def incident_rows(
         rows = rows.filter(status=status)
     exact = {"level": level, "category": category, "priority": priority, "tlp": tlp}
     rows = rows.filter(**{field: value for field, value in exact.items() if value})
-    if exercise in EXERCISE:
-        rows = rows.filter(is_exercise=EXERCISE[exercise])
+    # Real incidents unless the exercise incidents are asked for: never both (issue 18).
+    rows = rows.filter(is_exercise=EXERCISE.get(exercise, False))
     if declared_from:
         rows = rows.filter(declared_at__gte=_day_start(declared_from))
     if declared_to:  # the whole day named
@@ -126,7 +126,9 @@ def _report_number(q: str) -> int | None:
 def report_rows(
     user: User, *, state: str = "", channel: str = "", category: str = "", q: str = ""
 ) -> QuerySet[Report]:
-    rows = incident_selectors.reports_visible_to(user)
+    rows = incident_selectors.reports_visible_to(user).filter(
+        incident_selectors.exercise_scope(prefix="incident__")
+    )
     if state in REPORT_STATES:
         rows = rows.filter(REPORT_STATES[state])
     exact = {"channel": channel, "category": category}
@@ -153,9 +155,10 @@ def decision_rows(
     mine: bool = False,
     q: str = "",
 ) -> QuerySet[Decision]:
-    rows = with_assignee_rank(bcp_selectors.decisions_visible_to(user)).select_related(
-        "incident", "assignee", "decided_by"
+    real = bcp_selectors.decisions_visible_to(user).filter(
+        incident_selectors.exercise_scope(prefix="incident__")
     )
+    rows = with_assignee_rank(real).select_related("incident", "assignee", "decided_by")
     if status == OPEN:
         rows = rows.filter(status=DecisionStatus.OPEN)
     elif status:
@@ -181,7 +184,7 @@ def task_rows(
     mine: bool = False,
     q: str = "",
 ) -> QuerySet[Task]:
-    rows = Task.objects.filter(incident__in=visible_incidents(user).values("pk")).select_related(
+    rows = Task.objects.filter(incident__in=real_incidents(user).values("pk")).select_related(
         "incident", "owner"
     )
     if status == OVERDUE:
@@ -218,7 +221,10 @@ def alert_rows(user: User, *, state: str = "", event: str = "", q: str = "") -> 
     """The ISMS office sees the organisation's alerts; anyone else the alerts sent to them."""
     if not notification_access.is_person(user):
         return Alert.objects.none()
-    rows = Alert.objects.filter(organisation_id=user.organisation_id)
+    rows = Alert.objects.filter(
+        incident_selectors.exercise_scope(prefix="incident__"),
+        organisation_id=user.organisation_id,
+    )
     if not notification_access.can_manage_alerts(user):
         sent = Notification.objects.filter(recipient=user).values("alert_id")
         rows = rows.filter(pk__in=sent)

@@ -23,19 +23,17 @@ def visible_incidents(user: User) -> QuerySet[Incident]:
     return Incident.objects.filter(pk__in=visible.values("pk"))
 
 
+def real_incidents(user: User) -> QuerySet[Incident]:
+    """The user's real incidents: what the real lists, counts and tiles read (issue 18)."""
+    return visible_incidents(user).filter(real())
+
+
 def sees_statistics(user: User) -> bool:
     """Organisation-wide figures (trend, statistics) are for the roles that see every incident."""
     return incident_access.sees_all_incidents(user)
 
 
 def real(prefix: str = "") -> Q:
-    """Rows of real incidents: drill-mode exercises (training) stay out of the figures.
-
-    For rows of other tables (``prefix="incident__"``) this is ``NOT IN`` the few exercise
-    incidents (the is_exercise index), so a figure over reports or assets does not join every
-    incident of the organisation; rows without an incident stay in.
-    """
-    if not prefix:
-        return Q(is_exercise=False)
-    exercises = Incident.objects.filter(is_exercise=True).values("pk")
-    return ~Q(**{f"{prefix}in": exercises})
+    """Rows of real incidents: drill-mode exercises (training) stay out of the figures
+    (``incidents.selectors.exercise_scope``)."""
+    return incident_selectors.exercise_scope(prefix=prefix)

@@ -11,7 +11,7 @@ from accounts.models import User
 from bcp import selectors as bcp_selectors
 from bcp.enums import AssignmentReason, BcpState, DecisionStatus
 from bcp.models import BcpActivation, Decision, DecisionAssignment
-from dashboard.selectors.scope import visible_incidents
+from dashboard.selectors.scope import real, real_incidents
 from incidents import selectors as incident_selectors
 from incidents.models import Task
 from incidents.models.enums import IncidentStatus
@@ -43,7 +43,7 @@ def open_incidents(user: User) -> OpenIncidents:
     # The open statuses listed (not "status <> CLOSED"), so that inc_org_status_declared
     # (organisation, status, …) serves the count from the index.
     rows = (
-        visible_incidents(user)
+        real_incidents(user)
         .filter(status__in=[s.value for s in OPEN_STATUSES])
         .order_by()
         .values_list("level", "status")
@@ -92,7 +92,9 @@ class DecisionsWaiting:
 
 def decisions_waiting(user: User, now: datetime) -> DecisionsWaiting:
     """Open decisions on the user's incidents: counts, and the most urgent with assignee."""
-    waiting = bcp_selectors.decisions_visible_to(user).filter(status=DecisionStatus.OPEN)
+    waiting = bcp_selectors.decisions_visible_to(user).filter(
+        real("incident__"), status=DecisionStatus.OPEN
+    )
     counts = waiting.aggregate(
         open=Count("id"), past_due=Count("id", filter=Q(overdue=True) | Q(due_at__lt=now))
     )
@@ -116,8 +118,10 @@ def alerts_waiting(user: User) -> AlertsWaiting | None:
     chain unacknowledged (the ISMS office only; None for everyone else)."""
     if not notification_access.can_manage_alerts(user):
         return None
-    awaiting = Alert.objects.awaiting_ack().filter(organisation_id=user.organisation_id)
-    flagged = notification_selectors.unacknowledged(user)
+    awaiting = Alert.objects.awaiting_ack().filter(
+        real("incident__"), organisation_id=user.organisation_id
+    )
+    flagged = notification_selectors.unacknowledged(user).filter(real("incident__"))
     return AlertsWaiting(awaiting.count(), flagged.count(), list(flagged[:SHOWN]))
 
 
@@ -128,7 +132,7 @@ class OverdueTasks:
 
 
 def overdue_tasks(user: User, now: datetime) -> OverdueTasks:
-    overdue = Task.objects.overdue(now).filter(incident__in=visible_incidents(user).values("pk"))
+    overdue = Task.objects.overdue(now).filter(incident__in=real_incidents(user).values("pk"))
     oldest = overdue.select_related("incident", "owner").order_by("due_at", "id")[:SHOWN]
     return OverdueTasks(overdue.count(), list(oldest))
 
@@ -162,7 +166,7 @@ class BcpOverview:
 
 def bcp_overview(user: User) -> BcpOverview:
     """Cyber-BCP activations waiting for a decision or in force, on open incidents."""
-    open_incidents = visible_incidents(user).open().values("pk")
+    open_incidents = real_incidents(user).open().values("pk")
     watched = BcpActivation.objects.filter(incident__in=open_incidents, state__in=BCP_WATCHED)
     counts = dict(watched.order_by().values_list("state").annotate(n=Count("id")))
     newest = (F("activated_at").desc(nulls_last=True), "-id")

@@ -93,3 +93,22 @@ def chain_reason(status: Any) -> str:
 @register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key, 0)
+
+
+# The context names under which a page shows an object that may belong to an exercise.
+_ON_AN_INCIDENT = ("decision", "obligation", "communication", "alert", "activation", "action")
+
+
+@register.simple_tag(takes_context=True)
+def exercise_shown(context: Any) -> bool:
+    """Issue 18: the page shows an exercise object (an exercise incident, or a decision,
+    obligation, communication … of one, or an exercise itself): ``base.html`` then marks the
+    whole page (banner and page colour) so nobody takes it for real operations."""
+    if getattr(context.get("incident"), "is_exercise", False) is True:
+        return True
+    for name in _ON_AN_INCIDENT:
+        shown = context.get(name)
+        if getattr(shown, "incident_id", None) and shown.incident.is_exercise is True:
+            return True
+    exercise = context.get("exercise")
+    return getattr(getattr(exercise, "_meta", None), "label", "") == "training.Exercise"

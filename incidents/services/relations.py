@@ -11,6 +11,7 @@ from common.errors import Conflict, InvalidInput
 from incidents import access
 from incidents.models import Incident, IncidentRelation, RelationKind
 from incidents.services.timeline import timeline_append
+from incidents.services.triage import EXERCISE_BOUNDARY
 
 
 @transaction.atomic
@@ -23,6 +24,12 @@ def incident_relate(
         raise InvalidInput("invalid_choice", _("Unknown relation."), field="kind")
     if related.organisation_id != incident.organisation_id:
         raise InvalidInput("incident_not_found", _("No such incident."), field="incident")
+    if related.is_exercise != incident.is_exercise:  # issue 18
+        raise InvalidInput(
+            EXERCISE_BOUNDARY,
+            _("A real incident and an exercise incident cannot be linked."),
+            field="incident",
+        )
     if related.pk == incident.pk:
         raise InvalidInput(
             "relation_to_itself", _("An incident cannot be related to itself."), field="incident"

@@ -23,6 +23,8 @@ from incidents.services.timeline import timeline_append
 
 logger = logging.getLogger(__name__)
 
+EXERCISE_BOUNDARY = "exercise_boundary"  # nothing real links to an exercise object (issue 18)
+
 CLOSING = {
     EventStatus.NOT_INCIDENT: {d for d in Disposition.values if d.startswith("not-an-incident")},
     EventStatus.DUPLICATE: {Disposition.DUPLICATE},
@@ -144,6 +146,12 @@ def event_attach(
     event = _lock_waiting(event, actor)
     if incident.organisation_id != event.organisation_id:
         raise InvalidInput("incident_not_found", _("No such incident."))
+    if incident.is_exercise:  # a triage item is a real report (issue 18)
+        raise InvalidInput(
+            EXERCISE_BOUNDARY,
+            _("A real report cannot be attached to an exercise incident."),
+            field="incident",
+        )
     if incident.status not in records.OPEN_STATUSES:
         raise Conflict("incident_closed", _("A closed incident cannot take new reports."))
     _finish(event, actor, EventStatus.ATTACHED, incident)

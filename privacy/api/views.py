@@ -204,8 +204,10 @@ class ObligationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         view = self.request.query_params.get("view", selectors.OPEN)
-        if self.action != "list":
-            view = selectors.ALL
+        if self.action != "list":  # one obligation by id, real or an exercise's
+            return selectors.obligation_list(
+                user=self.request.user, view=selectors.ALL, exercise=None
+            )
         return selectors.obligation_list(
             user=self.request.user, view=view if view in selectors.VIEWS else selectors.OPEN
         )

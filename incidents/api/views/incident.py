@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +17,17 @@ from incidents.models import Incident
 from incidents.services import records, transitions
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "exercise",
+                bool,
+                description="true: the exercise incidents instead of the real ones (issue 18).",
+            )
+        ]
+    )
+)
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Incidents by reference. Status moves only by ``transition``; the level only by decision."""
 
@@ -36,7 +47,11 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         if self.action == "list":
-            return facts.with_counters(selectors.incident_list(self.request.user))
+            # Real incidents only; ``?exercise=true`` lists the exercise incidents (issue 18).
+            exercise = self.request.query_params.get("exercise") == "true"
+            return facts.with_counters(
+                selectors.incident_list(self.request.user, exercise=exercise)
+            )
         return facts.with_counters(selectors.incident_detail(self.request.user))
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
