@@ -616,7 +616,9 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 18 item 1",
         "the legal inbox leaves exercise decisions out",
         "privacy/selectors.py",
-        '            incident_selectors.exercise_scope(prefix="incident__"),\n            organisation_id=user.organisation_id,\n            status="OPEN",',
+        '            incident_selectors.exercise_scope(prefix="incident__"),\n'
+        "            organisation_id=user.organisation_id,\n"
+        '            status="OPEN",',
         '            organisation_id=user.organisation_id,\n            status="OPEN",',
         ("tests/dashboard/test_exercise_isolation.py",),
     ),
@@ -648,7 +650,8 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 18 item 2",
         "a page showing an exercise incident carries the banner",
         "dashboard/templatetags/dashboard_ui.py",
-        '    if getattr(context.get("incident"), "is_exercise", False) is True:\n        return True\n',
+        '    if getattr(context.get("incident"), "is_exercise", False) is True:\n'
+        "        return True\n",
         "",
         ("tests/dashboard/test_exercise_isolation.py",),
     ),
@@ -664,7 +667,9 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 18 item 1",
         "the corrective-action list leaves an exercise's actions out",
         "isms/selectors.py",
-        '    actions = corrective_actions_visible_to(user).filter(\n        incident_selectors.exercise_scope(prefix="incident__")\n    )\n',
+        "    actions = corrective_actions_visible_to(user).filter(\n"
+        '        incident_selectors.exercise_scope(prefix="incident__")\n'
+        "    )\n",
         "    actions = corrective_actions_visible_to(user)\n",
         ("tests/dashboard/test_exercise_isolation.py",),
     ),

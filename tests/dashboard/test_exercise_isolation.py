@@ -15,9 +15,9 @@ from accounts.roles import Role
 from bcp import selectors as bcp_selectors
 from dashboard.selectors import home, lists, tiles
 from incidents import selectors as incident_selectors
-from privacy import selectors as privacy_selectors
 from isms import selectors as isms_selectors
 from isms.models import CorrectiveAction
+from privacy import selectors as privacy_selectors
 from privacy.models import Obligation
 from tests.conftest import _holder
 

@@ -49,7 +49,7 @@ def waiting(file_report):
 
 @pytest.mark.parametrize(
     "language,message",
-    [("ja", "訓練のインシデントに紐づけることはできません"), ("en", "exercise incident")],
+    [("ja", "訓練のインシデントに統合することはできません"), ("en", "exercise incident")],
 )
 def test_a_real_report_cannot_be_attached_to_an_exercise_incident(
     api, drill, waiting, language, message
