@@ -659,7 +659,7 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 18 item 2",
         "an exercise page has its own page colour",
         "templates/base.html",
-        '<body{% if drill %} class="is-exercise"{% endif %}>',
+        '<body{% if page_shows_exercise %} class="is-exercise"{% endif %}>',
         "<body>",
         ("tests/dashboard/test_exercise_isolation.py",),
     ),
