@@ -27,7 +27,7 @@ JA: dict[str, tuple[str, str]] = {
         "【注意喚起】不審なメールを開かないでください（{incident_ref}）",
         """全従業員の皆さま
 
-{organisation} 情報セキュリティ事務局です。
+{organisation} ISMS事務局です。
 {declared_at}、当社宛てに次の不審なメール（標的型攻撃メールの疑い）が届いていることを確認しました。
 
 ■ メールの特徴
@@ -42,7 +42,7 @@ JA: dict[str, tuple[str, str]] = {
 3. 受信した場合、または開いてしまった場合は、すぐにLANケーブルを抜き（Wi-Fiを切り）、電源は切らずに下記へ連絡してください。
 
 ■ 連絡先
-情報セキュリティ事務局　電話：{desk_phone}　メール：{desk_email}
+ISMS事務局　電話：{desk_phone}　メール：{desk_email}
 
 ■ 確認されたIoC（侵害の痕跡、社外秘）
 {indicators}
