@@ -114,8 +114,10 @@ class Incident(TimeStampedModel):
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         constraints = [
+            # Real incidents and exercise incidents number apart (INC-… and EX-…, issue 18).
             models.UniqueConstraint(
-                fields=["organisation", "year", "seq"], name="incident_unique_seq_per_year"
+                fields=["organisation", "is_exercise", "year", "seq"],
+                name="incident_unique_seq_per_year",
             ),
             # References are per organisation (each numbers its own year); lookups by ref are
             # always scoped to the user's organisation.
@@ -160,15 +162,19 @@ class Incident(TimeStampedModel):
 
 
 class IncidentCounter(models.Model):
-    """Last issued sequence per organisation and year: INC-YYYY-NNNN stays gap-free."""
+    """Last issued sequence per organisation and year: INC-YYYY-NNNN stays gap-free; the
+    exercises' incidents (EX-YYYY-NNNN) count on a row of their own (``exercise``)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()
+    exercise = models.BooleanField(default=False)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "year"], name="counter_unique_year"),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "exercise"], name="counter_unique_year"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -68,11 +68,14 @@ def incident_declare(
     priority_reason: str = "",
     description: str = "",
     attack_vector: str = "",
+    exercise: bool = False,
 ) -> Incident:
-    """Create an incident at level 1 with a gap-free reference (rules EV-2, L-1)."""
+    """Create an incident at level 1 with a gap-free reference (rules EV-2, L-1). An
+    exercise's incident is flagged from its creation and numbered EX-YYYY-NNNN from its own
+    sequence, so it never takes a real number (issue 18)."""
     now = clock.now()
     year = incident_year(organisation, now)
-    seq = incident_next_seq(organisation=organisation, year=year)
+    seq = incident_next_seq(organisation=organisation, year=year, exercise=exercise)
     vector = attack_vector or (
         e.AttackVector.EMAIL
         if category in {"TARGETED_EMAIL", "CREDENTIAL_PHISHING", "BEC"}
@@ -80,9 +83,10 @@ def incident_declare(
     )
     incident = Incident.objects.create(
         organisation=organisation,
-        ref=format_ref(year, seq),
+        ref=format_ref(year, seq, exercise=exercise),
         year=year,
         seq=seq,
+        is_exercise=exercise,
         title=title[:200],
         description=description,
         category=category,

@@ -1,4 +1,6 @@
-"""Gap-free incident references, INC-YYYY-NNNN per organisation and year."""
+"""Gap-free incident references, INC-YYYY-NNNN per organisation and year; an exercise's
+incidents number from a sequence of their own, EX-YYYY-NNNN (issue 18), so a drill never takes
+a real number."""
 
 from __future__ import annotations
 
@@ -17,16 +19,18 @@ def incident_year(organisation: Organisation, at: datetime) -> int:
     return at.astimezone(zoneinfo.ZoneInfo(organisation.time_zone or "Asia/Tokyo")).year
 
 
-def incident_next_seq(*, organisation: Organisation, year: int) -> int:
-    """Take the next number inside the caller's transaction; a rollback gives it back."""
+def incident_next_seq(*, organisation: Organisation, year: int, exercise: bool = False) -> int:
+    """Take the next number inside the caller's transaction; a rollback gives it back.
+    ``exercise`` takes it from the exercises' own sequence, never the real one."""
+    key = {"organisation": organisation, "year": year, "exercise": exercise}
     # A concurrent first incident of the year may create the counter first; it exists either way.
     with suppress(IntegrityError), transaction.atomic():
-        IncidentCounter.objects.get_or_create(organisation=organisation, year=year)
-    counter = IncidentCounter.objects.select_for_update().get(organisation=organisation, year=year)
+        IncidentCounter.objects.get_or_create(**key)
+    counter = IncidentCounter.objects.select_for_update().get(**key)
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
 
 
-def format_ref(year: int, seq: int) -> str:
-    return f"INC-{year}-{seq:04d}"
+def format_ref(year: int, seq: int, *, exercise: bool = False) -> str:
+    return f"{'EX' if exercise else 'INC'}-{year}-{seq:04d}"

@@ -100,8 +100,11 @@ def event_promote(
     category: str | None = None,
     impact: str | None = None,
     title: str = "",
+    exercise: bool = False,
 ) -> Incident:
-    """Accept the item as a new incident (EV-2); its reports become the incident's."""
+    """Accept the item as a new incident (EV-2); its reports become the incident's.
+    ``exercise``: the item is an exercise's report, and the incident is the exercise's
+    (EX-YYYY-NNNN, flagged before anything else sees it)."""
     event = _lock_waiting(event, actor)
     category = category or event.category
     impact = impact or event.impact
@@ -120,6 +123,7 @@ def event_promote(
         category=category,
         priority=result.priority,
         priority_reason=result.reason,
+        exercise=exercise,
     )
     _finish(event, actor, EventStatus.PROMOTED, incident)
     _absorb_reports(event, incident, actor)

@@ -183,8 +183,8 @@ def _start_incident(exercise: Exercise, event: Any) -> Incident:
         actor=exercise.started_by,
         category=exercise.scenario.get("category", "TARGETED_EMAIL"),
         title=f"【訓練】{exercise.title}"[:200],
+        exercise=True,
     )
-    Incident.objects.filter(pk=incident.pk).update(is_exercise=True)
     ExerciseIncident.objects.create(exercise=exercise, incident=incident)
     return incident
 

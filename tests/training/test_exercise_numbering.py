@@ -1,0 +1,62 @@
+"""Exercise incidents number from a sequence of their own (EX-YYYY-NNNN) and never consume the
+real INC-YYYY-NNNN sequence (issue 18 item 1)."""
+
+from datetime import timedelta
+
+import time_machine
+
+from incidents.models import Incident, TimelineEntry
+from incidents.services import records
+from tests.training.test_exercises import WALL, at, stepped  # noqa: F401
+from tests.training.test_exercises import cast, level2_scenario  # noqa: F401
+from training.services import exercises
+
+
+def _play_first_report(exercise, actor):
+    with time_machine.travel(WALL + timedelta(minutes=1), tick=False):
+        exercises.exercise_advance(exercise=exercise, actor=actor, to=at(minutes=10))
+    return Incident.objects.get(exercise_link__exercise=exercise)
+
+
+def _declare_real(organisation, actor):
+    with time_machine.travel(WALL + timedelta(minutes=2), tick=False):
+        return records.incident_declare(
+            organisation=organisation, actor=actor, title="実インシデント", category="MALWARE"
+        )
+
+
+def test_a_real_incident_declared_after_an_exercise_one_has_the_next_real_number(
+    organisation, isms_office, csirt_lead, stepped
+):
+    first = _declare_real(organisation, csirt_lead)
+    drill = _play_first_report(stepped, isms_office)
+    second = _declare_real(organisation, csirt_lead)
+    assert (first.ref, second.ref) == ("INC-2026-0001", "INC-2026-0002")
+    assert drill.ref == "EX-2026-0001"
+    assert (drill.seq, second.seq) == (1, 2)
+
+
+def test_an_incident_promoted_from_an_exercise_report_is_flagged_before_it_is_declared(
+    stepped, isms_office
+):
+    drill = _play_first_report(stepped, isms_office)
+    assert drill.is_exercise
+    declared = TimelineEntry.objects.get(incident=drill, kind="incident.declared")
+    # The number it was declared with is the exercise's own, on its timeline from the start.
+    assert declared.payload["ref"] == drill.ref == "EX-2026-0001"
+
+
+def test_two_exercises_number_their_incidents_one_after_the_other(
+    organisation, isms_office, stepped, level2_scenario
+):
+    _play_first_report(stepped, isms_office)
+    with time_machine.travel(WALL, tick=False):
+        other = exercises.exercise_start(
+            organisation=organisation,
+            actor=isms_office,
+            document=level2_scenario,
+            mode="STEPPED",
+            starts_at=at(),
+        )
+    assert _play_first_report(other, isms_office).ref == "EX-2026-0002"
+    assert not Incident.objects.filter(ref__startswith="INC-").exists()
