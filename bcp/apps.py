@@ -8,7 +8,11 @@ class BcpConfig(AppConfig):
 
     def ready(self) -> None:
         from bcp.timeline import DESCRIBERS, LABELS
+        from common import clock
         from incidents import extensions
+
+        # One clock (issue 18): a decision's page or API call runs on its exercise's clock.
+        clock.register_route_object(clock.pk_route("decision", _exercise_decision))
 
         extensions.register_fact_provider(_incident_facts)
         extensions.register_visibility(_decisions_held)
@@ -30,6 +34,14 @@ def _room(anchor: str):  # type: ignore[no-untyped-def]
         return reverse("incidents:incident_detail", args=[incident.ref]) + anchor
 
     return link
+
+
+def _exercise_decision(pk: int):  # type: ignore[no-untyped-def]
+    from bcp.models import Decision
+
+    return (
+        Decision.objects.filter(pk=pk, incident__is_exercise=True).only("id", "incident_id").first()
+    )
 
 
 def _decisions_held(user, roles):  # type: ignore[no-untyped-def]

@@ -5,6 +5,14 @@ exercise clock, and every deadline, sweep and timeline entry written inside ``us
 ``frozen_at(...)`` follows that clock instead of the wall clock. The override is a context
 variable, so it is local to the thread (or task) that set it and never leaks into a
 concurrent request that handles real incidents.
+
+One clock per object (issue 18): ``on(obj)`` runs a block on the clock the object lives on.
+Apps above this one register a resolver (training: an exercise's incident, decision, task or
+obligation → that exercise's clock, paused, scaled or stepped; None for a real object), and
+``ObjectClockMiddleware`` applies it to every page and API call whose URL names such an object
+(routes register how their URL names it), so the normal screens, the API and the exercise room
+stamp the same exercise time. An override already in force (the exercise player's frozen
+moment) wins over the resolver.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -44,6 +53,69 @@ def using(source: Source) -> Iterator[None]:
         yield
     finally:
         _source.reset(token)
+
+
+# obj, write → the clock the object lives on, or None for the wall clock. ``write`` is True when
+# the caller is about to change the object: the resolver may first play what is due (an
+# exercise's injects and deadlines up to its now) and answers a clock frozen at that moment.
+Resolver = Callable[[Any, bool], Source | None]
+# request, resolver match → the object the URL names (an incident by reference, a decision …).
+RouteObject = Callable[[Any, Any], Any]
+
+_resolvers: list[Resolver] = []
+_route_objects: list[RouteObject] = []
+
+
+def register_resolver(resolver: Resolver) -> None:
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+def register_route_object(finder: RouteObject) -> None:
+    if finder not in _route_objects:
+        _route_objects.append(finder)
+
+
+def pk_route(prefix: str, find: Callable[[int], Any]) -> RouteObject:
+    """A route finder: a URL named ``prefix…`` with an integer ``pk`` names ``find(pk)``."""
+
+    def finder(request: Any, match: Any) -> Any:
+        pk = str(match.kwargs.get("pk", ""))
+        if not (match.url_name or "").startswith(prefix) or not pk.isdigit():
+            return None
+        return find(int(pk))
+
+    return finder
+
+
+def source_for(obj: Any, *, write: bool = False) -> Source | None:
+    """The clock of ``obj`` if it lives on one of its own (an exercise object), else None."""
+    for resolver in _resolvers:
+        source = resolver(obj, write)
+        if source is not None:
+            return source
+    return None
+
+
+def route_object(request: Any, match: Any) -> Any:
+    """The first object a registered route finder sees in the URL, or None."""
+    for finder in _route_objects:
+        found = finder(request, match)
+        if found is not None:
+            return found
+    return None
+
+
+@contextmanager
+def on(obj: Any, *, write: bool = False) -> Iterator[None]:
+    """Run the block on the clock of ``obj`` (the current clock for a real object, or when an
+    override is already in force)."""
+    source = None if obj is None or is_overridden() else source_for(obj, write=write)
+    if source is None:
+        yield
+        return
+    with using(source):
+        yield
 
 
 @contextmanager

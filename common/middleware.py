@@ -2,7 +2,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+
+from common import clock
 
 
 class ContentSecurityPolicyMiddleware:
@@ -59,3 +62,28 @@ def _body_error(
         body = {"code": code, "message": message, "details": details}
         return JsonResponse(body, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class ObjectClockMiddleware:
+    """One clock (issue 18): a page or API call whose URL names an exercise object (an
+    incident by reference, a decision, an obligation, an exercise) runs on that exercise's
+    clock, so what it stamps and shows is exercise time; every other request runs on the wall
+    clock, untouched. A change (POST, PUT, PATCH, DELETE) first plays the exercise up to its
+    now, so a deadline that passed in exercise time has moved before the action."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        found = clock.route_object(request, match)
+        if found is None:
+            return self.get_response(request)
+        with clock.on(found, write=request.method not in SAFE_METHODS):
+            return self.get_response(request)

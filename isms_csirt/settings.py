@@ -178,6 +178,8 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     # After the second factor: an outside responder stays inside the incident of the invitation.
     "comms.middleware.GuestScopeMiddleware",
+    # After the user is known: a request on an exercise object runs on that exercise's clock.
+    "common.middleware.ObjectClockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",

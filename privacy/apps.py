@@ -8,10 +8,14 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from bcp import outcomes
+        from common import clock
         from incidents import extensions
         from privacy import closure
         from privacy.services import appi
         from privacy.timeline import DESCRIBERS, LABELS
+
+        # One clock (issue 18): an obligation's page or API call runs on its exercise's clock.
+        clock.register_route_object(clock.pk_route("obligation", _exercise_obligation))
 
         extensions.register_facts_listener(appi.on_facts_changed)
         extensions.register_fact_provider(closure.incident_facts)
@@ -22,3 +26,13 @@ class PrivacyConfig(AppConfig):
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
         outcomes.register(appi.APPI_DECISION, appi.appi_decided)
+
+
+def _exercise_obligation(pk: int):  # type: ignore[no-untyped-def]
+    from privacy.models import Obligation
+
+    return (
+        Obligation.objects.filter(pk=pk, incident__is_exercise=True)
+        .only("id", "incident_id")
+        .first()
+    )

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training and readiness")
+
+    def ready(self) -> None:
+        from common import clock
+        from training import clocks
+
+        # One clock (issue 18): every action on an exercise's objects, from any screen, the
+        # API or the exercise room, runs on that exercise's clock.
+        clock.register_resolver(clocks.exercise_clock)
+        clock.register_route_object(clock.pk_route("exercise", clocks.exercise_of_route))

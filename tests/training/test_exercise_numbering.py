@@ -3,13 +3,30 @@ real INC-YYYY-NNNN sequence (issue 18 item 1)."""
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 
 from incidents.models import Incident, TimelineEntry
 from incidents.services import records
-from tests.training.test_exercises import WALL, at, stepped  # noqa: F401
-from tests.training.test_exercises import cast, level2_scenario  # noqa: F401
+from tests.training.test_exercises import WALL, at
+from training import scenario
 from training.services import exercises
+
+
+@pytest.fixture
+def stepped(organisation, isms_office, csirt_lead, decision_maker, deputy, handler):
+    with time_machine.travel(WALL, tick=False):
+        return _start(organisation, isms_office)
+
+
+def _start(organisation, actor):
+    return exercises.exercise_start(
+        organisation=organisation,
+        actor=actor,
+        document=scenario.samples()["level1-isolate-to-level2-spread"],
+        mode="STEPPED",
+        starts_at=at(),
+    )
 
 
 def _play_first_report(exercise, actor):
@@ -47,16 +64,10 @@ def test_an_incident_promoted_from_an_exercise_report_is_flagged_before_it_is_de
 
 
 def test_two_exercises_number_their_incidents_one_after_the_other(
-    organisation, isms_office, stepped, level2_scenario
+    organisation, isms_office, stepped
 ):
     _play_first_report(stepped, isms_office)
     with time_machine.travel(WALL, tick=False):
-        other = exercises.exercise_start(
-            organisation=organisation,
-            actor=isms_office,
-            document=level2_scenario,
-            mode="STEPPED",
-            starts_at=at(),
-        )
+        other = _start(organisation, isms_office)
     assert _play_first_report(other, isms_office).ref == "EX-2026-0002"
     assert not Incident.objects.filter(ref__startswith="INC-").exists()

@@ -139,6 +139,16 @@ def exercise_advance(
     return exercise
 
 
+@transaction.atomic
+def exercise_catch_up(exercise: Exercise) -> datetime:
+    """Play a running or paused exercise up to its now and answer that moment: an action on
+    one of its objects from the normal screens or the API is stamped then (issue 18)."""
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if exercise.status == ExerciseStatus.FINISHED:
+        return exercise.now()
+    return _catch_up(exercise)
+
+
 def _transition(exercise: Exercise, actor: User, target: str) -> Exercise:
     exercise = _lock(exercise, actor)
     lifecycle.require(exercise.status, target)
