@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import DecisionType
 from bcp.enums import BcpActionKind, BcpState, Outcome, Scope
+from incidents.timeline_text import moment as when
 
 LABELS = {
     "decision.opened": gettext_lazy("Decision opened"),
@@ -23,6 +24,19 @@ LABELS = {
     "bcp.action_executed": gettext_lazy("BCP action done"),
     "bcp.action_restored": gettext_lazy("BCP action restored"),
 }
+# Keys of bcp in payloads and decision snapshots.
+KEY_LABELS = {
+    "bcp_state": gettext_lazy("Cyber BCP"),
+    "outcome": gettext_lazy("outcome"),
+    "scope": gettext_lazy("scope"),
+    "type": gettext_lazy("decision"),
+}
+KEY_CHOICES: dict[str, type] = {
+    "bcp_state": BcpState,
+    "outcome": Outcome,
+    "scope": Scope,
+    "type": DecisionType,
+}
 
 
 def _type(payload: dict[str, Any]) -> str:
@@ -36,7 +50,10 @@ def _choice(enum: Any, value: Any) -> str:
 
 def _opened(payload: dict[str, Any]) -> list[str]:
     line = _("Decision requested: %(type)s") % {"type": _type(payload)}
-    return [line + (f"（{payload['rule']}）" if payload.get("rule") else "")]
+    lines = [line + (f"（{payload['rule']}）" if payload.get("rule") else "")]
+    if payload.get("due_at"):
+        lines.append(_("Due by %(at)s") % {"at": when(payload["due_at"])})
+    return lines
 
 
 def _decided(payload: dict[str, Any]) -> list[str]:

@@ -26,6 +26,8 @@ _status_listeners: list[Listener] = []
 _timeline_labels: dict[str, Any] = {}
 _guard_links: dict[str, Callable[[Any], str]] = {}
 _timeline_describers: dict[str, Callable[[dict[str, Any]], list[str]]] = {}
+_timeline_keys: dict[str, Any] = {}
+_timeline_values: dict[str, type] = {}
 _sensitive_asset_sources: list[Callable[[int], Any]] = []
 _tlp_floors: list[Callable[[Any], str | None]] = []
 _visibility: list[Callable[[Any, frozenset[str]], Any]] = []
@@ -107,6 +109,17 @@ def register_timeline_describers(
 
 def timeline_describers() -> dict[str, Callable[[dict[str, Any]], list[str]]]:
     return _timeline_describers
+
+
+def register_timeline_keys(labels: dict[str, Any], choices: dict[str, type]) -> None:
+    """Payload keys another app writes (in decision snapshots …): their labels and, for codes,
+    the choices that name them, so incidents reads them without importing that app."""
+    _timeline_keys.update(labels)
+    _timeline_values.update(choices)
+
+
+def timeline_keys() -> tuple[dict[str, Any], dict[str, type]]:
+    return _timeline_keys, _timeline_values
 
 
 def register_sensitive_assets(source: Callable[[int], Any]) -> None:

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from incidents import extensions
+from incidents.models import MailDelivery
 from incidents.models import enums as e
+from incidents.models.relations import INVERSE_LABELS, RelationKind
 
 # Incident fields an edit names: their labels and, for choices, the choices.
 FIELDS: dict[str, tuple[Any, type | None]] = {
@@ -51,6 +54,9 @@ VALUE_CHOICES: dict[str, type] = {
     "matched": e.IndicatorKind,
     "tlp": e.Tlp,
     "state": e.Suspicion,
+    "problem": e.IntakeProblem,
+    "asset_kind": e.AssetKind,
+    "action": e.CustodyAction,
 }
 # Payload keys whose values are the names of the conditions that complete a task by the record.
 CONDITIONS: dict[str, Any] = {
@@ -99,10 +105,42 @@ KEY_LABELS: dict[str, Any] = {
     "state": gettext_lazy("state"),
     "rationale": gettext_lazy("reason"),
     "reason": gettext_lazy("reason"),
+    "recommended_level": gettext_lazy("recommended level"),
+    "infected_confirmed_count": gettext_lazy("infected PCs (confirmed)"),
+    "infected_effective_count": gettext_lazy("infected PCs (confirmed and suspected)"),
+    "isolated_count": gettext_lazy("isolated PCs"),
+    "external_comm_status": gettext_lazy("external communication"),
+    "leak_status": gettext_lazy("leak"),
+    "due_at": gettext_lazy("due"),
+    "step": gettext_lazy("escalation step"),
+    "problem": gettext_lazy("problem"),
+    "detail": gettext_lazy("details"),
+    "personal_data": gettext_lazy("personal data"),
+    "asset_kind": gettext_lazy("asset kind"),
+    "infection_via": gettext_lazy("route"),
+    "holder": gettext_lazy("holder"),
+    "location": gettext_lazy("location"),
+    "sender": gettext_lazy("sender"),
+    "subject": gettext_lazy("subject"),
+    "executed": gettext_lazy("removal from the mailboxes done"),
+    "new_message": gettext_lazy("another email of the campaign"),
+    "size": gettext_lazy("size (bytes)"),
+    "sha256": "SHA-256",
+    "legacy_entries": gettext_lazy("entries before the key"),
+    "legacy_head": gettext_lazy("last hash before the key"),
+    "legacy_intact": gettext_lazy("those entries intact"),
+    "note": gettext_lazy("note"),
+    "action": gettext_lazy("what was done"),
+}
+# Snapshot keys whose values are codes of these choices (apps above add theirs by registry).
+SNAPSHOT_CHOICES: dict[str, type] = {
+    "external_comm_status": e.Suspicion,
+    "leak_status": e.Suspicion,
 }
 ID_KEYS = frozenset(
-    {"task", "event", "decision", "action", "report", "asset", "affected", "indicator",
+    {"task", "event", "decision", "report", "asset", "affected", "indicator",
      "evidence", "delivery", "message", "time_to_triage_s", "reports", "params_version",
+     "relation", "obligation", "communication", "invitation", "alert",
      "c2_indicator", "assignee", "rank"}
 )  # fmt: skip
 
@@ -119,7 +157,7 @@ def _label(choices: type | None, value: Any) -> str:
     if isinstance(value, str) and value in CONDITIONS:
         return str(CONDITIONS[value])
     if isinstance(value, str) and ISO_DATETIME.match(value):
-        return _moment(value)
+        return moment(value)
     if isinstance(value, str) and re.fullmatch(r"[A-Z][A-Z0-9_]+", value):
         for fallback in FALLBACK_CHOICES:
             if value in fallback.values:
@@ -128,7 +166,7 @@ def _label(choices: type | None, value: Any) -> str:
     return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
 
 
-def _moment(value: str) -> str:
+def moment(value: str) -> str:
     """An ISO timestamp of a payload as the pages show time: YYYY/MM/DD HH:mm, local."""
     try:
         moment = datetime.fromisoformat(value)
@@ -232,6 +270,63 @@ def _level(payload: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _promoted(payload: dict[str, Any]) -> list[str]:
+    seconds = int(payload.get("time_to_triage_s") or 0)
+    values = {"n": payload.get("reports", 0), "minutes": seconds // 60}
+    return [_("%(n)s reports accepted; %(minutes)s min from the first report to triage") % values]
+
+
+def _related(payload: dict[str, Any]) -> list[str]:
+    relation = payload.get("kind")
+    other = payload.get("to") or payload.get("from") or "—"
+    if relation in RelationKind.values and payload.get("from") and not payload.get("to"):
+        name = str(INVERSE_LABELS[RelationKind(relation)])  # the link as the other side reads it
+    else:
+        name = _label(RelationKind, relation)
+    lines = [_("%(relation)s %(other)s") % {"relation": name, "other": other}]
+    return lines + ([str(payload["note"])] if payload.get("note") else [])
+
+
+def _delivery_updated(payload: dict[str, Any]) -> list[str]:
+    names = []
+    for name in payload.get("changes") or []:
+        try:
+            names.append(str(MailDelivery._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            names.append(str(name).replace("_", " "))
+    return [_("Changed: %(parts)s") % {"parts": "、".join(names) or "—"}]
+
+
+def _assigned(payload: dict[str, Any]) -> list[str]:
+    from accounts.models import User  # the names the ids stand for, read when shown
+
+    ids = [payload.get("csirt_lead"), *(payload.get("handlers") or [])]
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in ids if i])}
+    lines = []
+    if "csirt_lead" in payload:
+        lead = names.get(payload["csirt_lead"], "—")
+        lines.append(_("%(key)s: %(value)s") % {"key": FIELDS["csirt_lead"][0], "value": lead})
+    if payload.get("handlers") is not None:
+        people = "、".join(names.get(i, "—") for i in payload["handlers"]) or "—"
+        lines.append(_("%(key)s: %(value)s") % {"key": _("handlers"), "value": people})
+    return lines
+
+
+def key_label(key: str) -> str:
+    """A payload key in words: ours, then those other apps registered, then the key spaced."""
+    label = KEY_LABELS.get(key) or FIELDS.get(key, (None, None))[0]
+    return str(label or extensions.timeline_keys()[0].get(key) or key.replace("_", " "))
+
+
+def snapshot_rows(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts a decision was taken on, as (label, value) rows for a small table."""
+    snapshot = payload.get("snapshot")
+    if not isinstance(snapshot, dict):
+        return []
+    choices = {**SNAPSHOT_CHOICES, **extensions.timeline_keys()[1]}
+    return [(key_label(key), _label(choices.get(key), value)) for key, value in snapshot.items()]
+
+
 DESCRIBERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "incident.updated": _updated,
     "incident.status_changed": _status,
@@ -240,6 +335,11 @@ DESCRIBERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "asset.infection": _asset_infection,
     "level.recommended": _level,
     "level.changed": _level,
+    "event.promoted": _promoted,
+    "incident.related": _related,
+    "incident.unrelated": _related,
+    "mail.delivery_updated": _delivery_updated,
+    "incident.assigned": _assigned,
 }
 
 
@@ -248,8 +348,9 @@ def _generic(payload: dict[str, Any]) -> list[str]:
     for key, value in payload.items():
         if isinstance(value, dict) or key in ID_KEYS:
             continue  # snapshots, nested records and row ids: the API and the record have them
-        name = KEY_LABELS.get(key) or FIELDS.get(key, (None, None))[0] or key.replace("_", " ")
-        value_text = _label(VALUE_CHOICES.get(key), value)
+        name = key_label(key)
+        choices = VALUE_CHOICES.get(key) or extensions.timeline_keys()[1].get(key)
+        value_text = _label(choices, value)
         lines.append(_("%(key)s: %(value)s") % {"key": name, "value": value_text})
     return lines
 

@@ -8,11 +8,15 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from common import events
+        from incidents import extensions
         from notifications.services.routing import on_event
         from notifications.services.staff_mail import on_mailed
+        from notifications.timeline import DESCRIBERS, LABELS
 
         # Every domain event: the handler writes the outbox rows in the publisher's transaction.
         for name in events.EVENTS:
             events.subscribe(name, on_event)
         # A staff warning to the organisation's address list, over the alert transport.
         events.subscribe("communication.mailed", on_mailed)
+        extensions.register_timeline_labels(LABELS)
+        extensions.register_timeline_describers(DESCRIBERS)

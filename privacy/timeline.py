@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy.enums import LeakKind, ObligationKind, Screening
+from privacy.enums import AppiStatus, LeakKind, ObligationKind, Screening
 
 LABELS = {
     "appi.screened": gettext_lazy("Personal data screening (A-0)"),
@@ -26,6 +26,9 @@ LABELS = {
     "obligation.rescheduled": gettext_lazy("Obligation due time changed"),
     "ppc_report.saved": gettext_lazy("PPC report edited"),
 }
+# Keys of privacy in other apps' payloads (the APPI status in a decision's snapshot).
+KEY_LABELS = {"appi_status": gettext_lazy("APPI reportability")}
+KEY_CHOICES: dict[str, type] = {"appi_status": AppiStatus}
 
 
 def when(value: Any) -> str:
@@ -73,7 +76,7 @@ def _aware(p: dict[str, Any]) -> list[str]:
 
 def _categories(p: dict[str, Any]) -> list[str]:
     def text(values: Any) -> str:
-        return "、".join(str(v) for v in values or []) or _("none")
+        return "、".join(_("No. %(n)s") % {"n": v} for v in values or []) or _("none")
 
     return [_("%(old)s → %(new)s") % {"old": text(p.get("from")), "new": text(p.get("to"))}]
 

@@ -673,6 +673,22 @@ CLAUSES: tuple[Clause, ...] = (
         "    actions = corrective_actions_visible_to(user)\n",
         ("tests/dashboard/test_exercise_isolation.py",),
     ),
+    Clause(
+        "issue 19 item 1",
+        "a decision's snapshot names the Cyber BCP state by its label, not its code",
+        "bcp/timeline.py",
+        '    "bcp_state": BcpState,\n    "outcome": Outcome,',
+        '    "outcome": Outcome,',
+        ("tests/incidents/test_timeline_words_sweep.py",),
+    ),
+    Clause(
+        "issue 19 item 1",
+        "the alerts' timeline entries read as words",
+        "notifications/apps.py",
+        "        extensions.register_timeline_describers(DESCRIBERS)\n",
+        "",
+        ("tests/incidents/test_timeline_words_sweep.py",),
+    ),
 )
 
 

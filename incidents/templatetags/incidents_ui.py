@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import template
@@ -60,3 +61,15 @@ def actor_name(label: str) -> str:
 def timeline_lines(entry: Any) -> list[str]:
     """The entry in words: an edit as "field: old → new", statuses by name (timeline_text)."""
     return timeline_text.describe(entry.kind, entry.payload)
+
+
+@register.filter
+def timeline_snapshot(entry: Any) -> list[tuple[str, str]]:
+    """The facts a decision was taken on, as rows of a small table (empty for other kinds)."""
+    return timeline_text.snapshot_rows(entry.payload or {})
+
+
+@register.filter
+def timeline_json(entry: Any) -> str:
+    """The entry's payload as the chain holds it, for the toggle under the words."""
+    return json.dumps(entry.payload, ensure_ascii=False, indent=1, sort_keys=True)

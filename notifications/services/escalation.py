@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -87,7 +88,8 @@ def alert_escalate(*, pk: int, now: datetime) -> str:
         return "skipped"
     alert.refresh_from_db()
     _send_again(alert, [*notified.values(), following], now)
-    _timeline(alert, "alert.escalated", {"alert": pk, "step": step, "to": following.pk})
+    payload = {"alert": pk, "step": step, "to": following.pk, "to_name": str(following)}
+    _timeline(alert, "alert.escalated", payload)
     return "escalated"
 
 
@@ -108,6 +110,6 @@ def _recipients(alert: Alert) -> dict[int, User]:
     return {user.pk: user for user in users}
 
 
-def _timeline(alert: Alert, kind: str, payload: dict[str, int]) -> None:
+def _timeline(alert: Alert, kind: str, payload: dict[str, Any]) -> None:
     if alert.incident_id:
         timeline_append(incident=alert.incident, kind=kind, actor=None, payload=payload)
