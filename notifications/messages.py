@@ -217,6 +217,8 @@ def _subject(notification: Notification) -> str:
             "step": notification.step,
             "subject": subject,
         }
+    if incident.get("exercise"):  # an exercise's alert never reads as a real one (issue 18)
+        subject = _("[EXERCISE] %(subject)s") % {"subject": subject}
     return subject
 
 

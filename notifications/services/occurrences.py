@@ -53,6 +53,8 @@ def _base(event: str, organisation: Organisation, incident: Incident | None) -> 
     payload: dict[str, Any] = {"incident": None}
     if incident is not None:
         payload["incident"] = {"id": incident.pk, "ref": incident.ref, "title": incident.title}
+        if incident.is_exercise:  # the subject says 【訓練】 (issue 18)
+            payload["incident"]["exercise"] = True
     return Occurrence(event, organisation, incident, level, payload)
 
 

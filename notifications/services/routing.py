@@ -3,10 +3,17 @@
 Alerts that need acknowledgement go to one person at a time (the assignee, or the first
 present holder of the role) and escalate along the role's chain; informational alerts go to
 every present holder at once. Recipients are resolved from the roster at this moment.
+
+An alert about an exercise's incident (issue 18) goes to the exercise's participants only
+(the people the drill addresses: its facilitator, the incident's lead, owner and handlers, and
+whoever holds one of its decisions or tasks), through their personal channels (in-app, their
+own email) and never an organisation-wide channel (Slack, Teams, webhooks); its subject says
+【訓練】. It never escalates (escalation.py leaves exercise alerts alone).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,14 +23,44 @@ from django.db import IntegrityError, transaction
 
 from accounts import roster
 from accounts.models import Organisation, User
+from bcp.models import DecisionAssignment
 from common import clock
-from incidents.models import Incident
-from notifications.enums import Audience
+from incidents.models import Incident, Task
+from notifications.enums import PERSONAL_KINDS, Audience
 from notifications.models import Alert, Channel, Subscription
 from notifications.services import quiet
 from notifications.services.defaults import channels_ensure_defaults, subscriptions_seed
 from notifications.services.occurrences import Occurrence, describe
 from notifications.services.outbox import Route, notifications_write
+
+# incident → ids of the people who take part in its exercise besides those the incident names
+# (training: the facilitator); registered by apps above notifications.
+_participant_sources: list[Callable[[Incident], set[int]]] = []
+
+
+def register_exercise_participants(source: Callable[[Incident], set[int]]) -> None:
+    if source not in _participant_sources:
+        _participant_sources.append(source)
+
+
+def exercise_participants(incident: Incident) -> set[int]:
+    """The people an exercise's alert may reach: the incident's lead, owner and handlers, the
+    holders of its decisions and tasks, and what registered sources add."""
+    people = {pk for pk in (incident.csirt_lead_id, incident.owner_id) if pk}
+    people |= set(incident.handlers.values_list("pk", flat=True))
+    people |= set(
+        DecisionAssignment.objects.filter(decision__incident=incident).values_list(
+            "person_id", flat=True
+        )
+    )
+    people |= set(
+        Task.objects.filter(incident=incident, owner__isnull=False).values_list(
+            "owner_id", flat=True
+        )
+    )
+    for source in _participant_sources:
+        people |= source(incident)
+    return people
 
 
 def on_event(
@@ -65,12 +102,27 @@ def alerts_write(*, occurrence: Occurrence) -> list[Alert]:
         return []
     channels = channels_ensure_defaults(organisation=organisation)
     send_at = quiet.release_at(organisation, now, urgent=occurrence.urgent)
+    audiences = _audiences(occurrence, subscriptions, now)
+    if occurrence.incident is not None and occurrence.incident.is_exercise:
+        channels = [c for c in channels if c.kind in PERSONAL_KINDS]
+        audiences = _participants_only(occurrence, audiences)
     alerts = []
-    for audience in _audiences(occurrence, subscriptions, now):
+    for audience in audiences:
         alert = _alert_write(occurrence, audience, channels, now, send_at)
         if alert is not None:
             alerts.append(alert)
     return alerts
+
+
+def _participants_only(occurrence: Occurrence, audiences: list[_Audience]) -> list[_Audience]:
+    """An exercise's alert: the participants among the recipients, the assignee always."""
+    assert occurrence.incident is not None
+    people = exercise_participants(occurrence.incident)
+    if occurrence.assignee is not None:
+        people.add(occurrence.assignee.pk)
+    for audience in audiences:
+        audience.recipients = {pk: r for pk, r in audience.recipients.items() if pk in people}
+    return audiences
 
 
 def alerts_resolve(*, organisation: Organisation, subject: str, at: datetime) -> int:

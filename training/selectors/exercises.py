@@ -202,3 +202,10 @@ def after_action_report(exercise: Exercise) -> AfterActionReport:
         open_tasks=[t for t in tasks if t.status == "OPEN"],
         alerts=_alerts(incidents, expected + unexpected),
     )
+
+
+def exercise_facilitators(incident: Incident) -> set[int]:
+    """Who ran the exercise of ``incident``: a participant its alerts reach (issue 18)."""
+    return set(
+        Exercise.objects.filter(links__incident=incident).values_list("started_by_id", flat=True)
+    )
