@@ -166,6 +166,13 @@ MENU = [
     ),
     Destination(
         "settings",
+        _("Emergency kit"),
+        "records:kit",
+        bcp_access.can_see_roster,
+        ("/emergency-kit/",),
+    ),
+    Destination(
+        "settings",
         _("API keys"),
         "accounts:api_keys",
         _keeps_api_keys,

@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "notifications",
     "training",
     "dashboard",
+    "records",
     "guide",
     "demo",
 ]
@@ -571,6 +572,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "exercise-clock": {"task": "training.tasks.exercises_tick", "schedule": DECISION_SWEEP_SECONDS},
     "training-reminders": {"task": "training.tasks.remind_due_training", "schedule": 24 * 3600},
+    "emergency-kit-sweep": {"task": "records.tasks.sweep_kits", "schedule": 24 * 3600},
     "timeline-anchor": {
         "task": "incidents.tasks.anchor_timelines",
         "schedule": TIMELINE_ANCHOR_SECONDS,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("comms.urls")),
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),
+    path("", include("records.urls")),
     path("training/", include("training.urls")),
     path("help/", include("guide.urls")),
     path("", include("dashboard.urls")),

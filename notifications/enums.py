@@ -25,6 +25,8 @@ EVENT_LABELS = {
     "corrective_action.due": _("Corrective action due"),
     "obligation.due": _("Obligation due"),
     "communication.mailed": _("Staff warning mailed"),
+    "plan.changed": _("Emergency kit contents changed"),
+    "kit.outdated": _("Printed emergency kit out of date"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

@@ -147,6 +147,21 @@ def _obligation(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
     return [_("%(kind)s is due now (%(due)s)") % values]
 
 
+def _kit(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {
+        "version": p.get("version"),
+        "printed": p.get("printed_version"),
+        "at": when(p.get("printed_at"), zone),
+    }
+    return [
+        _(
+            "The emergency kit is now version %(version)s; the printed copy is version "
+            "%(printed)s (printed %(at)s). Print the new version and replace the copies."
+        )
+        % values
+    ]
+
+
 LINES: dict[str, Lines] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -163,6 +178,7 @@ LINES: dict[str, Lines] = {
     "training.due": _training,
     "corrective_action.due": _corrective_action,
     "obligation.due": _obligation,
+    "kit.outdated": _kit,
 }
 
 

@@ -19,7 +19,7 @@ DOMAIN = {
     "notifications",
     "training",
 }
-PROJECT = {"common", "isms_csirt", "dashboard", "guide", "demo", *DOMAIN}
+PROJECT = {"common", "isms_csirt", "dashboard", "records", "guide", "demo", *DOMAIN}
 
 ALLOWED: dict[str, set[str]] = {
     "common": {"isms_csirt"},
@@ -43,6 +43,9 @@ ALLOWED: dict[str, set[str]] = {
         "notifications",
     },
     "dashboard": {"common", *DOMAIN},
+    # The incident report and the emergency kit read every domain app; only the project's
+    # settings and URLs name records.
+    "records": {"common", *DOMAIN},
     "demo": {"common", *DOMAIN},
     "guide": {"common", "accounts"},
 }

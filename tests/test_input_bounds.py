@@ -39,6 +39,7 @@ APPS = (
     "notifications",
     "training",
     "dashboard",
+    "records",
     "demo",
     "isms_csirt",
 )

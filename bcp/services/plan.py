@@ -16,6 +16,7 @@ from accounts.roles import Role
 from bcp import access
 from bcp.enums import BcpActionKind
 from bcp.models import BcpPlanService, CallTreeEntry
+from common import events
 from common.errors import Forbidden, InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ def call_tree_entry_add(*, organisation: Organisation, actor: User, **fields: An
     data = _clean_call(_pick(fields, CALL_FIELDS))
     entry = CallTreeEntry.objects.create(organisation=organisation, **data)
     logger.info("bcp.call_tree_added by %s: %s", actor.pk, entry.pk)
+    _call_tree_changed(organisation.pk)
     return entry
 
 
@@ -109,6 +111,7 @@ def call_tree_entry_update(
         setattr(entry, name, value)
     entry.save()
     logger.info("bcp.call_tree_changed by %s: %s", actor.pk, entry.pk)
+    _call_tree_changed(entry.organisation_id)
     return entry
 
 
@@ -117,3 +120,9 @@ def call_tree_entry_remove(*, entry: CallTreeEntry, actor: User) -> None:
     _require_keeper(actor, entry.organisation_id)
     logger.info("bcp.call_tree_removed by %s: %s", actor.pk, entry.pk)
     CallTreeEntry.objects.filter(pk=entry.pk).delete()
+    _call_tree_changed(entry.organisation_id)
+
+
+def _call_tree_changed(organisation_id: int) -> None:
+    """The emergency kit prints the call tree (records regenerates it after commit)."""
+    events.publish("plan.changed", organisation_id=organisation_id, what="call_tree")

@@ -19,6 +19,7 @@ from accounts import services as account_services
 from accounts.models import Absence, Delegation, Organisation, RoleAssignment, User
 from accounts.roles import DecisionType, Role
 from bcp import access
+from common import events
 from common.errors import Conflict, Forbidden, InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def role_assignment_add(
         organisation=organisation, role=role, user=user, priority=priority, authority_scope=scope
     )
     _audit("roster.assignment_added", actor, assignment=assignment.pk, role=role, user=user.pk)
+    _roster_changed(organisation.pk)
     return assignment
 
 
@@ -122,6 +124,7 @@ def role_assignment_update(
     _full_clean(assignment)
     assignment.save()
     _audit("roster.assignment_changed", actor, assignment=assignment.pk)
+    _roster_changed(assignment.organisation_id)
     return assignment
 
 
@@ -143,6 +146,12 @@ def role_assignment_remove(*, assignment: RoleAssignment, actor: User) -> None:
         user=assignment.user_id,
     )
     RoleAssignment.objects.filter(pk=assignment.pk).delete()
+    _roster_changed(assignment.organisation_id)
+
+
+def _roster_changed(organisation_id: int) -> None:
+    """The chains the emergency kit prints moved (records regenerates it after commit)."""
+    events.publish("plan.changed", organisation_id=organisation_id, what="roster")
 
 
 def _full_clean(instance: Any) -> None:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from common import events
 from common.errors import InvalidInput
 from comms import access
 from comms.enums import ContactKind
@@ -91,11 +92,13 @@ def contact_create(*, organisation: Organisation, actor: User, **values: Any) ->
     if unknown:
         raise InvalidInput("field_not_editable", _("Unknown fields."), fields=sorted(unknown))
     _check({"name": "", **values})
-    return ExternalContact.objects.create(
+    contact = ExternalContact.objects.create(
         organisation=organisation,
         updated_by=actor,
         **{k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()},
     )
+    _contacts_changed(organisation.pk)
+    return contact
 
 
 @transaction.atomic
@@ -113,4 +116,10 @@ def contact_update(
         setattr(contact, name, value.strip() if isinstance(value, str) else value)
     contact.updated_by = actor
     contact.save()
+    _contacts_changed(contact.organisation_id)
     return contact
+
+
+def _contacts_changed(organisation_id: int) -> None:
+    """The emergency kit prints the external contacts (records regenerates it after commit)."""
+    events.publish("plan.changed", organisation_id=organisation_id, what="contacts")

@@ -93,6 +93,7 @@ class ChainStatus:
     check: str = ""
     anchored_seq: int | None = None  # the head of the last checkpoint, when there is one
     anchored_at: datetime | None = None
+    head_hash: str = ""  # the last entry's hash when the chain holds (printed on reports)
 
     @classmethod
     def broken(
@@ -153,4 +154,4 @@ def timeline_verify(
     if legacy_from is not None:
         # Only unkeyed entries: a keyed chain rewritten without the key, or keyed entries removed.
         return ChainStatus.broken(Check.UNKEYED_ENTRY, count, legacy_from, anchor)
-    return ChainStatus(True, count, None, "", "", *_anchor_fields(anchor))
+    return ChainStatus(True, count, None, "", "", *_anchor_fields(anchor), head_hash=prev)

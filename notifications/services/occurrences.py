@@ -193,6 +193,20 @@ def _obligation(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _kit(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """The printed emergency kit is older than the roster: the ISMS office reprints it, once
+    per new version."""
+    kit, printed = data["kit"], data["printed"]
+    occ.subject = f"kit:{kit.organisation_id}"
+    occ.dedupe_key = f"kit.outdated:{kit.organisation_id}:{kit.version}"
+    occ.payload.update(
+        version=kit.version,
+        printed_version=printed.version,
+        printed_at=printed.printed_at.isoformat(),
+    )
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -211,6 +225,9 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "obligation.due": _obligation,
     # Not an alert to people of a role: notifications.services.staff_mail delivers it.
     "communication.mailed": lambda occ, data: None,
+    # Not an alert: records regenerates the emergency kit.
+    "plan.changed": lambda occ, data: None,
+    "kit.outdated": _kit,
 }
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from common import events
 from common.errors import Conflict, InvalidInput
 from risklevels import evaluator, seed
 from risklevels.models import ChecklistTemplate, EscalationParams, LevelDefinition
@@ -106,6 +107,8 @@ def checklist_template_save(*, template: ChecklistTemplate, actor: User) -> Chec
             template.save()
     except IntegrityError:  # the same code saved at the same moment
         raise _code_exists(template) from None
+    # The emergency kit prints the checklists (records regenerates it after commit).
+    events.publish("plan.changed", organisation_id=template.organisation_id, what="checklists")
     return template
 
 

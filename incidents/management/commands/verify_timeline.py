@@ -75,7 +75,7 @@ class Command(BaseCommand):
     def _describe(self, status: ChainStatus) -> str:
         anchored = f", anchored up to {status.anchored_seq}" if status.anchored_seq else ""
         if status.ok:
-            return f"ok ({status.entries} entries{anchored})"
+            return f"ok ({status.entries} entries{anchored}, head {status.head_hash})"
         return (
             f"BROKEN at entry {status.first_broken_seq}: {status.check} ({status.reason}{anchored})"
         )
