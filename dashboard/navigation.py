@@ -168,7 +168,7 @@ MENU = [
         "settings",
         _("Emergency kit"),
         "records:kit",
-        bcp_access.can_see_roster,
+        bcp_access.can_manage_roster,
         ("/emergency-kit/",),
     ),
     Destination(

@@ -133,11 +133,9 @@ def _localised(row: dict[str, Any], field: str, language: str) -> str:
 def kit_sheet(content: dict[str, Any], language: str) -> dict[str, Any]:
     """The stored content with labels in ``language`` (``ja`` or ``en``), for the templates."""
     lang = "en" if language == "en" else "ja"
-    roles = [
-        {"label": Role(code).label, "people": people}
-        for code, people in content.get("roles", {}).items()
-        if code in Role.values
-    ]
+    chains = content.get("roles", {})
+    # In the kit's own order: the stored JSON (jsonb) does not keep the keys' order.
+    roles = [{"label": Role(code).label, "people": chains.get(code, [])} for code in KIT_ROLES]
     decisions = [
         {
             "label": DecisionType(row["type"]).label,

@@ -23,7 +23,15 @@ def test_the_isms_office_has_every_group(isms_office):
         "respond": ["Triage", "Incidents", "Statistics", "Corrective actions"],
         "decide": ["Decisions waiting", "Roster", "BCP plan"],
         "training": ["Overview", "Coverage", "Exercises"],
-        "settings": ["People", "Departments", "Intake", "Escalation", "Data sets", "API keys"],
+        "settings": [
+            "People",
+            "Departments",
+            "Intake",
+            "Escalation",
+            "Data sets",
+            "Emergency kit",
+            "API keys",
+        ],
     }
 
 
