@@ -689,6 +689,40 @@ CLAUSES: tuple[Clause, ...] = (
         "",
         ("tests/incidents/test_timeline_words_sweep.py",),
     ),
+    Clause(
+        "issue 19 item 2",
+        "the report leaves out the indicators above the chosen TLP",
+        "records/report.py",
+        "    shown = [row for row in rows if within_ceiling(row.tlp, tlp)]",
+        "    shown = rows",
+        ("tests/records/test_report.py::test_indicators_above_the_chosen_tlp_are_left_out",),
+    ),
+    Clause(
+        "issue 19 item 2",
+        "each PDF download is written on the incident's timeline",
+        "records/views.py",
+        "    services.report_download_record(\n",
+        "    (lambda **kw: None)(\n",
+        ("tests/records/test_report.py::test_each_download_is_written_on_the_incident_timeline",),
+    ),
+    Clause(
+        "issue 19 item 4",
+        "a kit version is made only when its content changed",
+        "records/services.py",
+        "    if latest is not None and latest.fingerprint == digest:",
+        "    if False:",
+        ("tests/records/test_kit.py::test_nothing_changed_makes_no_new_version",),
+    ),
+    Clause(
+        "issue 19 item 4",
+        "a printed copy older than the newest version alerts the ISMS office",
+        "records/services.py",
+        "    if printed is not None:\n        events.publish(",
+        "    if False:\n        events.publish(",
+        (
+            "tests/records/test_kit.py::test_a_printed_copy_older_than_the_roster_reminds_the_isms_office",
+        ),
+    ),
 )
 
 
