@@ -10,6 +10,6 @@ register = template.Library()
 
 
 @register.filter
-def snapshot_lines(snapshot: dict[str, Any] | None) -> list[str]:
-    """A decision's facts when it was taken, in words (the timeline's labels)."""
-    return timeline_text.describe("decision.snapshot", snapshot or {})
+def snapshot_rows(snapshot: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A decision's facts when it was taken, as (label, value) rows (the timeline's words)."""
+    return timeline_text.snapshot_rows({"snapshot": snapshot or {}})

@@ -17,7 +17,7 @@ from incidents.templatetags.incidents_ui import TIMELINE_KINDS, timeline_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "bcp", "comms", "common", "incidents", "isms", "notifications", "privacy",
-        "risklevels", "training", "dashboard")  # fmt: skip
+        "risklevels", "training", "dashboard", "records")  # fmt: skip
 WRITERS = {"timeline_append", "_timeline"}  # the append and the alerts' one-line wrapper
 AT = "2026-11-14 01:40:00+00:00"
 
@@ -37,6 +37,7 @@ SAMPLES: dict[str, dict] = {
     "report.intake_problem": {"report": "R-2026-000006", "problem": "MAIL_RECORDS",
                               "detail": "転送で添付が落ちた"},
     "report.details_added": {"report": "R-2026-000007"},
+    "report.downloaded": {"tlp": "AMBER_STRICT", "language": "ja"},
     "event.promoted": {"event": 1, "reports": 3, "time_to_triage_s": 840},
     "event.attached": {"event": 2, "reports": 4, "new_message": True},
     "asset.added": {"asset": "PC-12", "infection_state": "SUSPECTED", "containment_state":
@@ -238,7 +239,7 @@ def test_the_kind_reads_as_words_without_codes_none_reprs_or_utc(kind, language,
 
 LABEL_LIKE = {"URL", "AMBER", "GREEN", "RED", "CLEAR"}  # codes whose label is the code itself
 ASCII_TERMS = {"TLP", "IoC", "BCP", "IRT", "CSIRT", "SHA", "Message", "PPC", "STRICT", "AMBER",
-               "GREEN", "RED", "CLEAR", "URL"}  # fmt: skip
+               "GREEN", "RED", "CLEAR", "URL", "PDF"}  # fmt: skip
 
 
 def _strings(value) -> list[str]:
