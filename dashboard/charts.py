@@ -129,6 +129,30 @@ class ColumnChart:
     x_labels: list[Tick]
     y_ticks: list[Tick]
     totals: list[tuple[float, float, str]] = field(default_factory=list)
+    unit: str = ""  # what the y-axis counts, written above it ("件", "時間", "%")
+    x_groups: list[Tick] = field(default_factory=list)  # the year under its first month
+
+    @property
+    def label_y(self) -> float:
+        return self.frame.baseline + TICK_FONT + 4
+
+    @property
+    def group_y(self) -> float:
+        return self.label_y + TICK_FONT + 6
+
+
+TICK_FONT = 14  # px in the viewBox: the larger of the stylesheet's .tick sizes (narrow screens)
+
+
+def text_width(text: str, size: float = TICK_FONT) -> float:
+    """About how wide a label draws: a CJK character is a full em, anything else about 0.6."""
+    return sum(size if ord(char) >= 0x2E80 else size * 0.6 for char in text)
+
+
+def _every(labels: Sequence[str], slot: float) -> int:
+    """Show every n-th label so that neighbours keep a gap of at least half an em."""
+    widest = max((text_width(label) for label in labels), default=0.0) + TICK_FONT / 2
+    return max(1, math.ceil(widest / max(slot, 1.0)))
 
 
 def column_chart(
@@ -136,18 +160,53 @@ def column_chart(
     series: Sequence[tuple[str, str, Sequence[Number]]],
     *,
     fmt: Callable[[float], str] = _fmt,
+    unit: str = "",
+    groups: Sequence[str] = (),
     width: int = 420,
-    height: int = 210,
+    height: int = 220,
 ) -> ColumnChart:
-    """Stacked columns, one per label; ``series`` is (css class, name, values)."""
-    frame = Frame(width, height, left=32, right=6, top=18, bottom=26)
-    totals = [sum(values[i] for _, _, values in series) for i in range(len(labels))]
-    top, step = nice_max(max(totals, default=0))
+    """Stacked columns, one per label; ``series`` is (css class, name, values). ``groups``
+    (the year of each month) is written under the first label of each group."""
+    top, step = nice_max(max(_totals(labels, series), default=0))
+    ticks = [fmt(i * step) for i in range(round(top / step) + 1)]
+    left = max(32, math.ceil(max(text_width(t) for t in ticks)) + 10)
+    bottom = 44 if groups else 26
+    frame = Frame(width, height, left=left, right=6, top=28, bottom=bottom)
     slot = frame.plot_width / max(len(labels), 1)
+    columns, tops = _columns(frame, labels, series, fmt, top, slot)
+    every = _every(labels, slot)
+    x_labels = [
+        Tick(round(frame.left + i * slot + slot / 2, 1), label)
+        for i, label in enumerate(labels)
+        if i % every == 0
+    ]
+    return ColumnChart(
+        frame,
+        columns,
+        x_labels,
+        y_ticks(frame, top, step),
+        tops,
+        unit,
+        _groups(frame, groups, slot),
+    )
+
+
+def _totals(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[Number]]]) -> list:
+    return [sum(values[i] for _, _, values in series) for i in range(len(labels))]
+
+
+def _columns(
+    frame: Frame,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[Number]]],
+    fmt: Callable[[float], str],
+    top: float,
+    slot: float,
+) -> tuple[list[Column], list[tuple[float, float, str]]]:
     bar = max(slot * 0.7, 1.0)
     columns: list[Column] = []
     tops: list[tuple[float, float, str]] = []
-    for i, label in enumerate(labels):
+    for i, (label, total) in enumerate(zip(labels, _totals(labels, series), strict=True)):
         x = round(frame.left + i * slot + (slot - bar) / 2, 1)
         stacked = 0.0
         for css, name, values in series:
@@ -159,15 +218,23 @@ def column_chart(
                 height_px = round(y_bottom - y_top, 1)
                 columns.append(Column(x, y_top, round(bar, 1), height_px, css, title))
                 stacked += value
-        if totals[i]:
-            tops.append((round(x + bar / 2, 1), frame.y_of(totals[i], top) - 4, fmt(totals[i])))
-    every = max(1, math.ceil(len(labels) / 12))
-    x_labels = [
-        Tick(round(frame.left + i * slot + slot / 2, 1), label)
-        for i, label in enumerate(labels)
-        if i % every == 0
-    ]
-    return ColumnChart(frame, columns, x_labels, y_ticks(frame, top, step), tops)
+        if total:
+            tops.append((round(x + bar / 2, 1), frame.y_of(total, top) - 4, fmt(total)))
+    return columns, tops
+
+
+def _groups(frame: Frame, groups: Sequence[str], slot: float) -> list[Tick]:
+    """A group's name (the year) under the first of its labels, left-aligned to that column;
+    a group too short to hold its name gives way to the next one."""
+    kept: list[Tick] = []
+    for i, group in enumerate(groups):
+        if i and groups[i - 1] == group:
+            continue
+        tick = Tick(round(frame.left + i * slot, 1), group)
+        if kept and kept[-1].at + text_width(kept[-1].label) + TICK_FONT / 2 > tick.at:
+            kept.pop()
+        kept.append(tick)
+    return kept
 
 
 # --- Horizontal bars (incidents by category) ----------------------------------------------------
@@ -191,9 +258,12 @@ class BarChart:
     row: int
 
 
-def bar_chart(items: Sequence[tuple[str, Number]], *, width: int = 480, row: int = 26) -> BarChart:
-    """One labelled bar per item (label left, value right of the bar)."""
-    frame = Frame(width, row * max(len(items), 1) + 8, left=180, right=40, top=4, bottom=4)
+def bar_chart(items: Sequence[tuple[str, Number]], *, width: int = 400, row: int = 28) -> BarChart:
+    """One labelled bar per item (label left, value right of the bar); narrow enough that the
+    labels stay legible when a phone scales it down."""
+    widest = max((text_width(label, 15) for label, _ in items), default=0.0)
+    left = int(min(max(widest + 12, 80), width * 0.5))
+    frame = Frame(width, row * max(len(items), 1) + 8, left=left, right=40, top=4, bottom=4)
     top = max((value for _, value in items), default=0) or 1
     bars = []
     for i, (label, value) in enumerate(items):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from dashboard import charts
 from dashboard.selectors.statistics import Month, Statistics
@@ -34,7 +35,12 @@ def _month(month: Month) -> str:
 
 
 def _short(month: Month) -> str:
-    return f"{month.month:%y/%m}"
+    """The month under its column: "1月" in Japanese, "Jan" in English; the year goes below."""
+    return date_format(month.month, "M")
+
+
+def _years(stats: Statistics) -> list[str]:
+    return [f"{m.month:%Y}" for m in stats.months]
 
 
 def _hours(value: float | None) -> str:
@@ -57,7 +63,12 @@ def _by_level(stats: Statistics) -> Figure:
     return Figure(
         id="by-level",
         title=_("Incidents per month by peak level"),
-        chart=charts.column_chart([_short(m) for m in stats.months], series),
+        chart=charts.column_chart(
+            [_short(m) for m in stats.months],
+            series,
+            unit=pgettext("chart unit", "incidents"),
+            groups=_years(stats),
+        ),
         head=[_("Month"), *(name for _css, name, _level in levels), _("Total")],
         rows=rows,
         legend=[(css, name) for css, name, _level in levels],
@@ -87,7 +98,9 @@ def _timed(stats: Statistics, attribute: str, figure_id: str, title: str) -> Fig
         chart=charts.column_chart(
             [_short(m) for m in stats.months],
             [("hours", _("hours"), hours)],
-            fmt=lambda value: f"{value:.1f}",
+            fmt=lambda value: f"{value:g}",
+            unit=pgettext("chart unit", "hours"),
+            groups=_years(stats),
         ),
         head=[_("Month"), _("Mean (hours)"), _("Cases")],
         rows=[
@@ -106,6 +119,8 @@ def _false_positives(stats: Statistics) -> Figure:
             [_short(m) for m in stats.months],
             [("ratio", "%", percents)],
             fmt=lambda value: f"{value:.0f}",
+            unit="%",
+            groups=_years(stats),
         ),
         head=[_("Month"), _("Not an incident"), _("Closed triage items"), _("Ratio (%)")],
         rows=[

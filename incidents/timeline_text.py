@@ -297,11 +297,16 @@ def _delivery_updated(payload: dict[str, Any]) -> list[str]:
     return [_("Changed: %(parts)s") % {"parts": "、".join(names) or "—"}]
 
 
-def _assigned(payload: dict[str, Any]) -> list[str]:
-    from accounts.models import User  # the names the ids stand for, read when shown
+def _names(payload: dict[str, Any], ids: list[Any]) -> dict[Any, str]:
+    if "names" in payload:  # written with the entry since issue 19
+        return {int(pk): name for pk, name in payload["names"].items()}
+    from accounts.models import User  # older entries: the names the ids stand for, read now
 
-    ids = [payload.get("csirt_lead"), *(payload.get("handlers") or [])]
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in ids if i])}
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=[i for i in ids if i])}
+
+
+def _assigned(payload: dict[str, Any]) -> list[str]:
+    names = _names(payload, [payload.get("csirt_lead"), *(payload.get("handlers") or [])])
     lines = []
     if "csirt_lead" in payload:
         lead = names.get(payload["csirt_lead"], "—")

@@ -415,6 +415,8 @@ def incident_assign(
         payload={
             "csirt_lead": csirt_lead.pk if csirt_lead else None,
             "handlers": [h.pk for h in handlers] if handlers is not None else None,
+            # The names as they were, so the record reads without looking people up.
+            "names": {str(p.pk): str(p) for p in people},
         },
     )
     return incident

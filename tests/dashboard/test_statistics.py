@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -186,3 +187,15 @@ def test_the_statistics_read_a_fixed_number_of_queries(
 
 # session, user, organisation, roles; five grouped reads; the bell.
 QUERIES_STATISTICS = 10
+
+
+def test_each_column_chart_names_its_unit_and_its_months_in_japanese(as_user, isms_office, history):
+    with time_machine.travel(NOW, tick=False):
+        text = as_user(isms_office).get("/statistics/?months=3", HTTP_ACCEPT_LANGUAGE="ja").text
+    units = re.findall(r'<text class="axis-unit"[^>]*>([^<]*)</text>', text)
+    assert units == ["件", "時間", "時間", "時間", "時間", "%"]
+    months = re.findall(
+        r'<text class="tick" x="[^"]*" y="[^"]*" text-anchor="middle">([^<]*)<', text
+    )
+    assert months[:3] == ["4月", "5月", "6月"]
+    assert '<text class="tick axis-group"' in text and ">2026</text>" in text

@@ -27,7 +27,8 @@ SAMPLES: dict[str, dict] = {
                           "level": 1},
     "incident.updated": {"field": "attack_vector", "from": "", "to": "EMAIL", "from_label": "",
                          "to_label": ""},
-    "incident.assigned": {"csirt_lead": 3, "handlers": [4, 5]},
+    "incident.assigned": {"csirt_lead": 3, "handlers": [4, 5],
+                          "names": {"3": "鈴木 CSIRT責任者", "4": "田中", "5": "伊藤"}},
     "incident.status_changed": {"from": "MONITORING", "to": "CLOSED", "reason": "収束",
                                 "waived_tasks": 2, "waive_reason": "対象外"},
     "incident.related": {"relation": 3, "kind": "DUPLICATE_OF", "note": "同じメール",
@@ -222,9 +223,7 @@ def _words(kind: str) -> str:
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_the_kind_reads_as_words_without_codes_none_reprs_or_utc(kind, language, settings, request):
-    if kind == "incident.assigned":
-        request.getfixturevalue("db")  # the names of the people it assigned are read
+def test_the_kind_reads_as_words_without_codes_none_reprs_or_utc(kind, language, settings):
     settings.TIME_ZONE = "Asia/Tokyo"
     with translation.override(language):
         text = _words(kind)
@@ -262,3 +261,11 @@ def test_the_checker_catches_each_kind_of_raw_text():
     raw = ["CUT_ALL_EXTERNAL_NETWORK", "alert.acknowledged", "time_to_triage_s", "None",
            "{'a': 1}", "['x']", "2026-11-14 01:40", "10:40:00"]  # fmt: skip
     assert all(_problems(text) for text in raw)
+
+
+def test_an_older_assignment_without_names_reads_them_from_the_people(handler):
+    with translation.override("ja"):
+        lines = timeline_text.describe(
+            "incident.assigned", {"csirt_lead": None, "handlers": [handler.pk]}
+        )
+    assert lines == ["CSIRT責任者：—", f"対応担当者：{handler}"]
