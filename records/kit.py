@@ -130,6 +130,11 @@ def _localised(row: dict[str, Any], field: str, language: str) -> str:
     return str(row.get(f"{field}_{language}") or row.get(f"{field}_ja") or "")
 
 
+def _hours(minutes: int | None) -> int | None:
+    """A deadline of whole hours reads as hours (24時間, not 1440分)."""
+    return minutes // 60 if minutes and minutes >= 120 and minutes % 60 == 0 else None
+
+
 def kit_sheet(content: dict[str, Any], language: str) -> dict[str, Any]:
     """The stored content with labels in ``language`` (``ja`` or ``en``), for the templates."""
     lang = "en" if language == "en" else "ja"
@@ -141,6 +146,7 @@ def kit_sheet(content: dict[str, Any], language: str) -> dict[str, Any]:
             "label": DecisionType(row["type"]).label,
             "role": Role(row["role"]).label,
             "minutes": row.get("minutes"),
+            "hours": _hours(row.get("minutes")),
         }
         for row in content.get("decisions", [])
         if row.get("type") in DecisionType.values and row.get("role") in Role.values
