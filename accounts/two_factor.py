@@ -3,6 +3,9 @@
 The factors themselves — TOTP, WebAuthn security keys and passkeys, recovery codes — and their
 pages are django-allauth's MFA; this module only decides. The policy is global (settings):
 holders of ``TWO_FACTOR_REQUIRED_ROLES`` and, with ``TWO_FACTOR_REQUIRED_FOR_STAFF``, staff users.
+Apps above accounts add people who need the factor at once, with no grace period
+(``register_immediate_requirement``: comms asks it of outside responders when
+``TWO_FACTOR_REQUIRED_FOR_GUESTS`` is on) — accounts never imports them.
 """
 
 from __future__ import annotations
@@ -29,9 +32,25 @@ from common import clock
 
 FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
+# user → True when the person must have a second factor before any page, without the grace
+# period (registered at start-up by the apps above accounts).
+_immediate: list[Callable[[User], bool]] = []
+
+
+def register_immediate_requirement(check: Callable[[User], bool]) -> None:
+    if check not in _immediate:
+        _immediate.append(check)
+
+
+def is_required_now(user: User) -> bool:
+    """True when the policy asks this person for the factor before anything else."""
+    return any(check(user) for check in _immediate)
+
 
 def is_required(user: User) -> bool:
     """True when the policy asks this person for a second factor."""
+    if is_required_now(user):
+        return True
     if user.is_staff and settings.TWO_FACTOR_REQUIRED_FOR_STAFF:
         return True
     roles = settings.TWO_FACTOR_REQUIRED_ROLES
@@ -84,13 +103,16 @@ def gate(request: HttpRequest) -> HttpResponse | None:
 
     Enrolled but not verified in this session (a sign-in that skipped allauth's step, such as
     the admin's login): verify. Not enrolled past the grace period: enrol. Within the grace
-    period ``request.two_factor_deadline`` is set for the banner.
+    period ``request.two_factor_deadline`` is set for the banner; someone required now (an
+    outside responder) has none.
     """
     user = request.user
     if request.path.startswith(OPEN_PREFIXES) or not is_required(user):
         return None
     if is_enrolled(user):
         return None if has_passed(request) else _stop(request, verify_url(_back(request)))
+    if is_required_now(user):
+        return _stop(request, enrol_url())
     deadline = enrolment_deadline(user)
     if clock.wall_now() < deadline:
         request.two_factor_deadline = deadline  # type: ignore[attr-defined]

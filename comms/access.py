@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from accounts.roles import Role
+from comms.enums import PUBLIC, Audience
 from incidents import access as incident_access
 
 WRITERS = frozenset(
@@ -25,6 +26,15 @@ WRITERS = frozenset(
 )
 # Who approves what is said (a public message also needs the PUBLIC_ANNOUNCEMENT decision).
 APPROVERS = frozenset({Role.CSIRT_LEAD, Role.DECISION_MAKER, Role.ISMS_OFFICE})
+# Who marks a message sent (or cancels it): sending speaks for the organisation, so the ISMS
+# office and the CSIRT lead for every audience, PR for the public audiences (the media, the
+# public, customers at large), legal and privacy for the PPC and the people whose data leaked.
+# Decision makers approve the text and the announcement; they do not send.
+SENDERS = frozenset({Role.ISMS_OFFICE, Role.CSIRT_LEAD})
+AUDIENCE_SENDERS: dict[str, frozenset[str]] = {
+    Role.PR: PUBLIC,
+    Role.LEGAL_PRIVACY: frozenset({Audience.PPC, Audience.INDIVIDUALS}),
+}
 # Who keeps the organisation's templates and external contacts.
 KEEPERS = frozenset({Role.ISMS_OFFICE, Role.CSIRT_LEAD, Role.PR})
 
@@ -47,6 +57,14 @@ def can_write(user: User) -> bool:
 
 def can_approve(user: User) -> bool:
     return _has(user, APPROVERS)
+
+
+def can_send(user: User, audience: str) -> bool:
+    """Whether the user may mark a message to ``audience`` sent, or cancel it."""
+    if _has(user, SENDERS):
+        return True
+    roles = incident_access.roles_of(user) if _person(user) else set()
+    return any(audience in AUDIENCE_SENDERS.get(role, ()) for role in roles)
 
 
 def can_keep(user: User) -> bool:

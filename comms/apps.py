@@ -21,6 +21,10 @@ class CommsConfig(AppConfig):
         extensions.register_visibility_limit(guests.visibility_limit)
         extensions.register_contributor(guests.contributes_to)
 
+        from accounts import two_factor
+
+        two_factor.register_immediate_requirement(guests.needs_second_factor)
+
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(guests.remember_at_sign_in, dispatch_uid="comms_guest_session")

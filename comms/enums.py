@@ -78,4 +78,7 @@ class GuestRole(models.TextChoices):
     """What an outside responder may do in the one incident they are invited to."""
 
     READ = "READ", pgettext_lazy("guest", "Read")
-    CONTRIBUTE = "CONTRIBUTE", pgettext_lazy("guest", "Read and add evidence")
+    CONTRIBUTE = (
+        "CONTRIBUTE",
+        pgettext_lazy("guest", "Read and add evidence, findings and comments"),
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common import clock, prg
-from common.errors import DomainError
+from common.errors import DomainError, Forbidden
 from comms import access, selectors
 from comms.enums import GuestRole
 from comms.forms import GuestAcceptForm, GuestCommentForm, GuestInviteForm
@@ -27,6 +28,7 @@ from comms.services import guests
 from incidents.forms.records import EvidenceUploadForm
 from incidents.models import EvidenceItem
 from incidents.services import evidence
+from risklevels.forms import FindingForm
 
 
 def _incident_for_lead(request: HttpRequest, ref: str):  # type: ignore[no-untyped-def]
@@ -98,6 +100,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             error = str(refused.message)
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+            # The password was set this minute: allauth need not ask for it again before the
+            # guest adds a second factor (TWO_FACTOR_REQUIRED_FOR_GUESTS sends them there next).
+            record_authentication(request, user, method="password", reauthenticated=True)
             return HttpResponseRedirect(reverse("comms:guest_room"))
     context = {"invitation": invitation, "form": form, "error": error}
     return render(request, "comms/guest_accept.html", context, status=400 if error else 200)
@@ -131,6 +136,11 @@ def room(request: HttpRequest) -> HttpResponse:
             if refused is not None and refused.key == "evidence"
             else EvidenceUploadForm(auto_id="evidence_%s")
         ),
+        "fact_form": (
+            refused.bind(FindingForm(refused.data, auto_id="fact_%s"))
+            if refused is not None and refused.key == "fact"
+            else FindingForm(auto_id="fact_%s")
+        ),
         "comment_form": (
             refused.bind(GuestCommentForm(refused.data, auto_id="comment_%s"))
             if refused is not None and refused.key == "comment"
@@ -140,8 +150,18 @@ def room(request: HttpRequest) -> HttpResponse:
     return render(request, "comms/guest_room.html", context)
 
 
+def _refused(request: HttpRequest, error: Forbidden) -> HttpResponse:
+    """A guest's write the invitation does not allow: 403 with its code; nothing written."""
+    context = {"error": error.message, "code": error.code}
+    return render(request, "comms/guest_ended.html", context, status=403)
+
+
 def _add_evidence(request: HttpRequest, invitation: GuestInvitation) -> HttpResponse:
     to = reverse("comms:guest_room")
+    try:
+        guests.require_contributor(request.user, invitation.incident)
+    except Forbidden as error:
+        return _refused(request, error)
     form = EvidenceUploadForm(request.POST, request.FILES, auto_id="evidence_%s")
     if not form.is_valid():
         return prg.refuse(request, to=to, key="evidence")
@@ -187,6 +207,10 @@ def comment(request: HttpRequest) -> HttpResponse:
     """A CONTRIBUTE guest's comment, on the incident's timeline."""
     invitation = _invitation(request)
     to = reverse("comms:guest_room")
+    try:
+        guests.require_contributor(request.user, invitation.incident)
+    except Forbidden as error:
+        return _refused(request, error)
     form = GuestCommentForm(request.POST, auto_id="comment_%s")
     if not form.is_valid():
         return prg.refuse(request, to=to, key="comment")
@@ -194,7 +218,34 @@ def comment(request: HttpRequest) -> HttpResponse:
         guests.guest_comment(
             user=request.user, incident=invitation.incident, text=form.cleaned_data["text"]
         )
+    except Forbidden as error:
+        return _refused(request, error)
     except DomainError as error:
         return prg.refuse_error(request, to=to, key="comment", error=error)
     messages.success(request, _("The comment is on the incident's timeline."))
+    return HttpResponseRedirect(to)
+
+
+@login_required
+@require_POST
+def fact(request: HttpRequest) -> HttpResponse:
+    """A CONTRIBUTE guest's finding, through the responders' service (rules re-run)."""
+    invitation = _invitation(request)
+    to = reverse("comms:guest_room")
+    try:
+        guests.require_contributor(request.user, invitation.incident)
+    except Forbidden as error:
+        return _refused(request, error)
+    form = FindingForm(request.POST, auto_id="fact_%s")
+    if not form.is_valid():
+        return prg.refuse(request, to=to, key="fact")
+    try:
+        guests.guest_fact_record(
+            user=request.user, incident=invitation.incident, **form.as_kwargs()
+        )
+    except Forbidden as error:
+        return _refused(request, error)
+    except DomainError as error:
+        return prg.refuse_error(request, to=to, key="fact", error=error)
+    messages.success(request, _("The finding is on the incident's record."))
     return HttpResponseRedirect(to)

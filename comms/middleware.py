@@ -1,8 +1,8 @@
 """Keeps an outside responder (a guest, issue 17 item 4) inside the one incident of the
 invitation: on every request the invitation is read again (expiry and revocation take effect at
 the second); a guest without an active invitation is signed out; any page but the guest pages
-(and signing out, the language, two-factor set-up, the static files) answers 404; the home page
-leads to the guest page."""
+(and signing out, the language, two-factor set-up with allauth's password check before it, the
+static files) answers 404; the home page leads to the guest page."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ GUEST_PATHS = (
     "/accounts/logout/",
     "/accounts/language/",
     "/accounts/2fa/",
+    "/accounts/reauthenticate/",
     "/jsi18n/",
     "/static/",
 )

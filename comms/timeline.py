@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from comms.enums import Audience, GuestRole, Status
+from risklevels.forms import KIND_CHOICES
+
+FINDINGS = dict(KIND_CHOICES)
 
 LABELS = {
     "communication.drafted": gettext_lazy("Communication drafted"),
@@ -19,6 +22,7 @@ LABELS = {
     "guest.viewed": gettext_lazy("Outside responder viewed the incident"),
     "guest.downloaded": gettext_lazy("Outside responder downloaded evidence"),
     "guest.commented": gettext_lazy("Comment from an outside responder"),
+    "guest.fact_added": gettext_lazy("Finding from an outside responder"),
 }
 PARTS = {
     "audience": pgettext_lazy("comms", "audience"),
@@ -77,6 +81,8 @@ def _guest(payload: dict[str, Any]) -> list[str]:
     lines = [_("%(email)s (%(role)s, up to %(tlp)s)") % values]
     if payload.get("text"):
         lines.append(str(payload["text"]))
+    if payload.get("fact") in FINDINGS:
+        lines.append(str(FINDINGS[payload["fact"]]))
     if payload.get("evidence"):
         lines.append(
             _("Evidence #%(n)s (SHA-256 %(sha)s)")
@@ -95,4 +101,5 @@ DESCRIBERS = {
     "guest.viewed": _guest,
     "guest.downloaded": _guest,
     "guest.commented": _guest,
+    "guest.fact_added": _guest,
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("incidents/<str:ref>/guests/<int:pk>/revoke/", guest_views.revoke, name="guest_revoke"),
     path("guest/", guest_views.room, name="guest_room"),
     path("guest/comment/", guest_views.comment, name="guest_comment"),
+    path("guest/fact/", guest_views.fact, name="guest_fact"),
     path("guest/evidence/<int:pk>/", guest_views.download, name="guest_download"),
     path("guest/accept/<str:token>/", guest_views.accept, name="guest_accept"),
     path("communications/staff-addresses/", views.staff_list, name="staff_list"),

@@ -144,6 +144,7 @@ def detail(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
         "editable": editable,
         "can_write": access.can_write(request.user),
         "can_approve": access.can_approve(request.user),
+        "can_send": access.can_send(request.user, communication.audience),
         "public": communication.audience in PUBLIC,
         "announcement": communications.approved_announcement(incident),
         "gaps": "【要記入" in communication.body or "[TO FILL" in communication.body,

@@ -50,6 +50,10 @@ INCIDENT_EDITORS = frozenset(
 TRIAGERS = frozenset({Role.ISMS_OFFICE, Role.POC, Role.CSIRT_LEAD})
 TRANSITIONERS = frozenset({Role.ISMS_OFFICE, Role.INCIDENT_HANDLER, Role.CSIRT_LEAD})
 INTAKE_ADMINS = frozenset({Role.ISMS_OFFICE})
+# Roles held by people from outside the organisation (the IT vendor under contract): a task
+# addressed to the role opens no incident to them; they see the incidents they are assigned to
+# by name (a task owned by them, handler, CSIRT lead), and only those.
+ASSIGNED_ONLY = frozenset({Role.EXTERNAL_RESPONDER})
 # Reopening a closed incident undoes a management act: the CSIRT lead's call (issue 14).
 REOPENERS = frozenset({Role.CSIRT_LEAD})
 
@@ -96,6 +100,12 @@ def can_edit_incidents(user: User) -> bool:
 
 def can_add_evidence(user: User, incident: object) -> bool:
     """Editors, and an outside responder invited to this incident to contribute (comms)."""
+    return can_edit_incidents(user) or extensions.contributes_to(user, incident)
+
+
+def can_record_facts(user: User, incident: object) -> bool:
+    """Editors, and an outside responder invited to this incident to contribute (comms): the
+    same findings the responders record (an infection, external communication, a leak)."""
     return can_edit_incidents(user) or extensions.contributes_to(user, incident)
 
 

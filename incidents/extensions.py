@@ -163,8 +163,8 @@ def visibility_limits(user: Any) -> list[Any]:
 
 
 def register_contributor(check: Callable[[Any, Any], bool]) -> None:
-    """(user, incident) → True when the user may add evidence to this one incident without
-    being an incident editor (comms: a CONTRIBUTE guest of the incident)."""
+    """(user, incident) → True when the user may add evidence and facts to this one incident
+    without being an incident editor (comms: a CONTRIBUTE guest of the incident)."""
     _add(_contributors, check)
 
 

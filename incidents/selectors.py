@@ -45,10 +45,11 @@ def incidents_visible_to(user: User) -> QuerySet[Incident]:
         return base.filter(*limits)
     if access.sees_all_incidents(user):
         return base
-    # Assigned handlers and leads (e.g. an external responder) see only their incidents; the
-    # other roles (legal/privacy, PR, department managers) see the incidents where they hold a
-    # task, a decision or an obligation (issue 16), and only those.
-    roles = access.roles_of(user)
+    # Assigned handlers and leads see only their incidents; the other roles (legal/privacy, PR,
+    # department managers) see the incidents where they hold a task, a decision or an
+    # obligation (issue 16), and only those. An external responder's role opens nothing: only
+    # what they are assigned to by name (access.ASSIGNED_ONLY).
+    roles = access.roles_of(user) - access.ASSIGNED_ONLY
     tasks = Task.objects.filter(incident=OuterRef("pk")).filter(
         Q(owner=user) | Q(owner_role__in=roles)
     )

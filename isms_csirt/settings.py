@@ -284,6 +284,9 @@ TWO_FACTOR_REQUIRED_ROLES = env_list(
 )
 TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
 TWO_FACTOR_GRACE_DAYS = env_int("TWO_FACTOR_GRACE_DAYS", 7)
+# An outside responder (comms guest) enrols a factor right after setting the password on the
+# one-time link, before seeing the incident (no grace period): on unless turned off.
+TWO_FACTOR_REQUIRED_FOR_GUESTS = env_bool("TWO_FACTOR_REQUIRED_FOR_GUESTS", True)
 ACCOUNT_ADAPTER = "accounts.allauth.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]

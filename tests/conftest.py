@@ -82,6 +82,7 @@ def _two_factor_policy_off(settings):
     journey put the real policy (decision makers, the ISMS office, the CSIRT lead, staff) back."""
     settings.TWO_FACTOR_REQUIRED_ROLES = []
     settings.TWO_FACTOR_REQUIRED_FOR_STAFF = False
+    settings.TWO_FACTOR_REQUIRED_FOR_GUESTS = False
 
 
 @pytest.fixture(autouse=True)

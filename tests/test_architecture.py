@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "risklevels": {"common", "accounts", "incidents", "bcp"},
     "isms": {"common", "accounts", "incidents", "bcp"},
     # Above privacy once it lands (the PPC report, obligations); nothing below imports comms.
-    "comms": {"common", "accounts", "incidents", "bcp"},
+    "comms": {"common", "accounts", "incidents", "bcp", "risklevels"},
     "privacy": {"common", "accounts", "incidents", "bcp", "risklevels"},
     "notifications": {"common", "accounts", "incidents", "bcp", "risklevels"},
     "training": {

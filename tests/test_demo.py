@@ -112,3 +112,38 @@ def test_the_seeded_training_pages_show_overdue_people_a_drill_and_an_exercise_r
         f"/training/exercises/{exercise.pk}/report/",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_seed_demo_invites_an_outside_responder_to_the_demo_incident_and_prints_its_link(
+    db, settings, tmp_path, client
+):
+    import re
+    from datetime import timedelta
+
+    from common import clock
+    from comms.models import GuestInvitation
+
+    settings.VAR_DIR = tmp_path
+    printed, again = StringIO(), StringIO()
+    call_command("seed_demo", stdout=printed)
+    call_command("seed_demo", stdout=again)
+    invitation = GuestInvitation.objects.get()
+    incident = Incident.objects.get(is_exercise=False)
+    assert (invitation.incident, invitation.role, invitation.email) == (
+        incident,
+        "CONTRIBUTE",
+        "forensics@example.com",
+    )
+    assert abs(invitation.expires_at - (clock.now() + timedelta(days=7))) < timedelta(minutes=5)
+    link = re.search(r"http://\S+/guest/accept/\S+/", printed.getvalue()).group(0)
+    assert link in again.getvalue()  # the same one-time link until it is used
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    password = "demo-guest-pass-42!"
+    opened = client.post(f"/{path}", {"password": password, "password_again": password})
+    assert opened.status_code == 302
+    settings.TWO_FACTOR_REQUIRED_FOR_GUESTS = False
+    assert incident.title in client.get("/guest/").text
+    third = StringIO()
+    call_command("seed_demo", stdout=third)
+    assert "/guest/accept/" not in third.getvalue() and "forensics@example.com" in third.getvalue()
+    assert GuestInvitation.objects.count() == 1

@@ -210,9 +210,11 @@ def approved_announcement(incident: Incident) -> Decision | None:
     )
 
 
-def _allowed(actor: User, target: str) -> bool:
+def _allowed(actor: User, target: str, audience: str) -> bool:
     if target == Status.APPROVED:
         return access.can_approve(actor)
+    if target in (Status.SENT, Status.CANCELLED):
+        return access.can_send(actor, audience)
     return access.can_write(actor) or access.can_approve(actor)
 
 
@@ -227,8 +229,10 @@ def communication_move(
 ) -> Communication:
     """DRAFT → APPROVED (approvers) → SENT (with the reference: how it went and where it is
     kept), APPROVED → DRAFT, or CANCELLED with a reason."""
-    incident_access.require(_allowed(actor, status), "change the status of communications")
     communication = _lock(communication)
+    incident_access.require(
+        _allowed(actor, status, communication.audience), "change the status of communications"
+    )
     _check_open(communication.incident)
     if status not in MOVES.get(communication.status, frozenset()):
         raise Conflict(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
@@ -32,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services as account_services
 from accounts.models import User
 from common import clock
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, Forbidden, InvalidInput
 from comms import access
 from comms.enums import GuestRole
 from comms.models import GuestInvitation
@@ -40,6 +41,7 @@ from incidents import access as incident_access
 from incidents.models import EvidenceItem, Incident
 from incidents.models.enums import Tlp
 from incidents.services.timeline import timeline_append
+from risklevels.services import facts as fact_services
 
 TLP_ORDER = [Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED]
 MAX_DAYS = 90
@@ -94,6 +96,12 @@ def remember_at_sign_in(sender: object, request: object, user: User, **kwargs: o
     if session is not None and user is not None:
         user.__dict__.pop("_is_guest", None)
         session[SESSION_KEY] = is_guest(user)
+
+
+def needs_second_factor(user: User) -> bool:
+    """accounts.two_factor hook: with TWO_FACTOR_REQUIRED_FOR_GUESTS, a guest enrols a second
+    factor before seeing the incident."""
+    return bool(settings.TWO_FACTOR_REQUIRED_FOR_GUESTS) and is_guest(user)
 
 
 def integration(user: User) -> bool:
@@ -350,6 +358,34 @@ def guest_access_record(
     )
 
 
+def require_contributor(user: User, incident: Incident) -> GuestInvitation:
+    """The guest's active CONTRIBUTE invitation to this incident within the ceiling, or 403
+    ``GUEST_READ_ONLY`` (a READ guest, or the incident above the ceiling)."""
+    found = active_invitation(user)
+    if found is None or not contributes_to(user, incident):
+        raise Forbidden(
+            "GUEST_READ_ONLY",
+            _("Your access to this incident is read only: ask the CSIRT lead."),
+        )
+    return found
+
+
+@transaction.atomic
+def guest_fact_record(*, user: User, incident: Incident, **finding: Any) -> Incident:
+    """A CONTRIBUTE guest's finding (an infection, external communication, a leak): through
+    the responders' own service, so the facts, the timeline entries (attributed to the guest)
+    and the level re-evaluation are theirs; the guest's addition is also on the audit trail."""
+    found = require_contributor(user, incident)
+    incident = fact_services.fact_record(incident=incident, actor=user, **finding)
+    timeline_append(
+        incident=incident,
+        kind="guest.fact_added",
+        actor=user,
+        payload=_payload(found, fact=str(finding.get("kind", ""))[:20]),
+    )
+    return incident
+
+
 COMMENT_MAX = 2000
 
 
@@ -357,7 +393,7 @@ COMMENT_MAX = 2000
 def guest_comment(*, user: User, incident: Incident, text: str) -> None:
     """A CONTRIBUTE guest's comment on their incident: an entry on its timeline, read by the
     CSIRT with the rest of the record."""
-    incident_access.require(contributes_to(user, incident), "comment on the incident")
+    found = require_contributor(user, incident)
     text = (text or "").strip()
     if not text:
         raise InvalidInput("COMMENT_REQUIRED", _("Write the comment."), field="text")
@@ -367,10 +403,6 @@ def guest_comment(*, user: User, incident: Incident, text: str) -> None:
             _("At most %(n)s characters.") % {"n": COMMENT_MAX},
             field="text",
         )
-    found = active_invitation(user)
     timeline_append(
-        incident=incident,
-        kind="guest.commented",
-        actor=user,
-        payload=_payload(found, text=text) if found is not None else {"text": text},
+        incident=incident, kind="guest.commented", actor=user, payload=_payload(found, text=text)
     )

@@ -59,7 +59,7 @@ def staff_list_set(*, organisation: Organisation, actor: User, addresses: str) -
 @transaction.atomic
 def communication_mail(*, communication: Communication, actor: User) -> Communication:
     """Send an APPROVED email warning to all staff to the address list, and record it SENT."""
-    incident_access.require(access.can_write(actor), "send communications")
+    incident_access.require(access.can_send(actor, Audience.ALL_STAFF), "send communications")
     communication = (
         Communication.objects.select_for_update(of=("self",))
         .select_related("incident", "incident__organisation")

@@ -175,7 +175,7 @@ def asset_infection_set(
 ) -> AffectedAsset:
     """Set an asset's infection state (a server reaching COMPROMISED feeds rule L3-b)."""
     if actor is not None:
-        access.require(access.can_edit_incidents(actor), "record infections")
+        access.require(access.can_record_facts(actor, incident), "record infections")
     if state not in e.InfectionState.values:
         raise InvalidInput("invalid_choice", _("Unknown infection state."), field="state")
     occurred, observed = _times(occurred_at, observed_at)
@@ -271,7 +271,7 @@ def _suspicion_record(
     """X-2/X-3: raise a NONE/SUSPECTED/CONFIRMED field (never lower it), record the fact and
     the timeline entry."""
     if actor is not None and not permission_checked:
-        access.require(access.can_edit_incidents(actor), action)
+        access.require(access.can_record_facts(actor, incident), action)
     if status not in ("SUSPECTED", "CONFIRMED"):
         raise InvalidInput("invalid_choice", _("Suspected or confirmed."), field="status")
     occurred, observed = _times(occurred_at, observed_at)

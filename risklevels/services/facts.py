@@ -42,7 +42,7 @@ def fact_record(
     **_: Any,
 ) -> Incident:
     """Record the finding; the re-evaluation runs inside, so the answer is current."""
-    access.require(access.can_edit_incidents(actor), "record findings")
+    access.require(access.can_record_facts(actor, incident), "record findings")
     asset = (
         asset_services.asset_upsert(
             organisation_id=incident.organisation_id,

@@ -214,7 +214,7 @@ def test_a_contributing_guest_adds_evidence_and_a_reading_guest_cannot(incident,
     reader = _signed_in(token)
     refused = reader.post("/guest/", {"kind": "OTHER", "file": SimpleUploadedFile("n.bin", b"x")})
     assert EvidenceItem.objects.filter(incident=incident).count() == 1
-    assert refused.status_code == 302
+    assert refused.status_code == 403 and 'data-code="GUEST_READ_ONLY"' in refused.text
 
 
 def test_a_second_organisation_is_never_reachable(incident, csirt_lead, client):
@@ -315,7 +315,8 @@ def test_a_contributing_guest_comments_on_the_timeline_and_a_reading_guest_canno
     assert entry.payload["text"] == "C2への通信を確認しました。"
     _reader, token = _invite(incident, csirt_lead, role="READ", email="ito@vendor.example")
     reader = _signed_in(token)
-    reader.post("/guest/comment/", {"text": "読むだけ"})
+    refused = reader.post("/guest/comment/", {"text": "読むだけ"})
+    assert refused.status_code == 403 and 'data-code="GUEST_READ_ONLY"' in refused.text
     assert TimelineEntry.objects.filter(incident=incident, kind="guest.commented").count() == 1
     empty = guest.post("/guest/comment/", {"text": ""})
     assert empty.status_code == 302

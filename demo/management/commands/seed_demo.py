@@ -6,7 +6,7 @@ from django.utils import translation
 
 from accounts.models import Organisation
 from accounts.roles import Role
-from demo.comms import demo_comms
+from demo.comms import demo_comms, demo_guest
 from demo.privacy import demo_data_sets
 from demo.services import DEMO_ORGANISATION, DEMO_USERS, demo_incident, demo_seed
 from demo.training import demo_training
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_comms(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_data_sets(Organisation.objects.get(name=DEMO_ORGANISATION))
+        guest_line = demo_guest(Organisation.objects.get(name=DEMO_ORGANISATION))
         if ref:
             lines.append(
                 f"デモのインシデント {ref}: 標的型攻撃メール、レベル2の判断待ち / demo incident"
@@ -48,6 +49,12 @@ class Command(BaseCommand):
             "Deciding needs a second factor: the decision makers (president, deputy) set up an"
             " authenticator app on the page the decision form leads to.",
         ]
+        if guest_line:
+            lines += [
+                guest_line,
+                "外部対応者はリンクでパスワードを設定し、続けて認証アプリを設定します"
+                "（TWO_FACTOR_REQUIRED_FOR_GUESTS）。",
+            ]
         self.stdout.write("\n".join(lines))
         path = welcome_file()
         path.write_text("\n".join(lines) + "\n")
