@@ -255,14 +255,6 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/comms/test_senders.py",),
     ),
     Clause(
-        "I17-8",
-        "the staff warning is mailed by those who may send to all staff",
-        "comms/services/mailing.py",
-        "access.can_send(actor, Audience.ALL_STAFF)",
-        "access.can_write(actor)",
-        ("tests/comms/test_senders.py",),
-    ),
-    Clause(
         "N-4",
         "to the media only TLP:CLEAR",
         "comms/rules.py",
