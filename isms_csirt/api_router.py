@@ -108,6 +108,11 @@ urlpatterns = [
     ),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
+    path(
+        "exercise-scenarios/schema/",
+        training.ScenarioSchemaView.as_view(),
+        name="exercise-scenario-schema",
+    ),
     path("training-coverage/", training.CoverageView.as_view(), name="training-coverage"),
     # Last: any other path under /api/v1/ is the API's JSON 404, not the site's HTML page.
     re_path(r"^(?P<path>.*)$", api_not_found),

@@ -87,6 +87,17 @@ class InjectKind(models.TextChoices):
     ISOLATION = "isolation", _("Terminal isolated")
     EXTERNAL_COMM = "external_comm", _("Unauthorised external communication")
     LEAK = "leak", _("Data leak")
+    DELIVERY = "delivery", _("Mail delivery to a recipient")
+    INDICATOR = "indicator", _("Indicator recorded")
+    BLOCK = "block", _("Indicator blocked")
+    DECISION_OPEN = "decision_open", _("Decision opened by hand")
+    DECIDE = "decide", _("Decision taken")
+    RATIFY = "ratify", _("Decision ratified")
+    WITHDRAW = "withdraw", _("Decision withdrawn")
+    TRANSITION = "transition", _("Incident status changed")
+    TASK = "task", _("Task finished")
+    COMMUNICATION = "communication", _("Communication")
+    OBLIGATION = "obligation", _("Obligation")
     NOTE = "note", _("Narrative (no system effect)")
 
 

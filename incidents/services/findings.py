@@ -314,10 +314,22 @@ def external_comm_record(
     blocked: bool = False,
     occurred_at: datetime | None = None,
     observed_at: datetime | None = None,
+    last_seen_at: datetime | None = None,
+    bytes_sent: int | None = None,
 ) -> Incident:
     """X-2: unauthorised communication to the outside, suspected or confirmed; ``c2`` is the
-    incident's C2 indicator it went to, if known. Confirmed traffic from a host to a C2
-    indicator makes the host suspected infected."""
+    incident's C2 indicator it went to, if known. ``occurred_at`` is the first connection seen,
+    ``last_seen_at`` the last, ``bytes_sent`` how much went out, ``blocked`` whether it was
+    stopped. Confirmed traffic from a host to a C2 indicator makes the host suspected
+    infected."""
+    if last_seen_at is not None and (
+        last_seen_at > clock.now() or (occurred_at is not None and last_seen_at < occurred_at)
+    ):
+        raise InvalidInput(
+            "last_seen_out_of_range",
+            _("The last connection falls between the first one and now."),
+            field="last_seen_at",
+        )
     if c2 is not None and (c2.incident_id != incident.pk or c2.kind not in e.C2_KINDS):
         raise InvalidInput(
             "not_a_c2_indicator",
@@ -335,6 +347,8 @@ def external_comm_record(
             "c2_indicator": c2.pk if c2 else None,
             "c2": c2.value if c2 else "",
             "blocked": blocked,
+            **({"last_seen_at": last_seen_at.isoformat()} if last_seen_at else {}),
+            **({"bytes_sent": bytes_sent} if bytes_sent is not None else {}),
         },
         action="record external communication",
         occurred_at=occurred_at,

@@ -76,7 +76,8 @@ class FactInputSerializer(serializers.Serializer):
         via="incidents.AffectedAsset.infection_via",
         status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
         c2=("incidents.Indicator.value", "incidents.Indicator.normalized"),
-        nowhere=("kind", "delivery", "c2_indicator"),
+        capability="incidents.AffectedAsset.malware_capability",
+        nowhere=("kind", "delivery", "c2_indicator", "blocked", "last_seen_at", "bytes_sent"),
     )
 
     kind = serializers.ChoiceField(choices=FACT_KINDS)
@@ -111,6 +112,28 @@ class FactInputSerializer(serializers.Serializer):
             "external_comm: the C2 domain or IP address (found among, or added to, the "
             "incident's indicators)"
         ),
+    )
+    capability = serializers.ChoiceField(
+        choices=e.MalwareCapability.choices,
+        required=False,
+        help_text=_("infection: what the malware can do"),
+    )
+    blocked = serializers.BooleanField(
+        default=False, help_text=_("external_comm: the traffic was blocked")
+    )
+    last_seen_at = MomentField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("external_comm: the last connection seen (the first is occurred_at)"),
+    )
+    bytes_sent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=2**53,
+        help_text=_("external_comm: how many bytes went out"),
     )
     personal_data = serializers.BooleanField(default=False)
     delivery = serializers.IntegerField(required=False)

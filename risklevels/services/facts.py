@@ -32,11 +32,15 @@ def fact_record(
     holds_confidential_data: bool | None = None,
     state: str = "",
     via: str | None = None,
+    capability: str | None = None,
     status: str = "",
     c2_indicator: int | None = None,
     c2: str = "",
     personal_data: bool = False,
     delivery: int | None = None,
+    blocked: bool = False,
+    last_seen_at: datetime | None = None,
+    bytes_sent: int | None = None,
     occurred_at: datetime | None = None,
     observed_at: datetime | None = None,
     **_: Any,
@@ -58,7 +62,13 @@ def fact_record(
     times = {"occurred_at": occurred_at, "observed_at": observed_at}
     if kind == "infection":
         findings.asset_infection_set(
-            incident=incident, actor=actor, asset=asset, state=state, via=via or None, **times
+            incident=incident,
+            actor=actor,
+            asset=asset,
+            state=state,
+            via=via or None,
+            capability=capability or None,
+            **times,
         )
     elif kind == "external_comm":
         findings.external_comm_record(
@@ -67,6 +77,9 @@ def fact_record(
             status=status,
             asset=asset,
             c2=_c2(incident, actor, c2_indicator, c2),
+            blocked=blocked,
+            last_seen_at=last_seen_at,
+            bytes_sent=bytes_sent,
             **times,
         )
     elif kind == "leak":

@@ -108,7 +108,11 @@ def test_people_without_the_role_cannot_start_and_outsiders_see_nothing(
 def test_the_samples_are_listed(api, isms_office):
     api.force_authenticate(isms_office)
     names = {s["name"] for s in api.get("/api/v1/exercise-scenarios/").json()}
-    assert names == {"level1-isolate-to-level2-spread", "level3-leak"}
+    assert names == {
+        "level1-isolate-to-level2-spread",
+        "level3-leak",
+        "late-infection-blocked-c2-second-incident",
+    }
 
 
 def test_a_scenario_can_be_posted_inline(api, isms_office):

@@ -6,10 +6,12 @@ a time, post what happens then, read the state, repeat."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
@@ -112,8 +114,12 @@ class ExerciseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     )
     @action(detail=True, methods=["post"])
     def inject(self, request: Request, pk: str) -> Response:
-        """Post a fact as of exercise time now (a report, an infection, an isolation,
-        external communication, a leak, or a note)."""
+        """Post an inject as of exercise time now, played at once as the poster through the
+        service the normal screen calls: a report, a fact (infection, isolation, external
+        communication, leak), a mail delivery, an indicator or a block, a decision opened,
+        decided, ratified or withdrawn, a transition, a task finished, a communication, an
+        obligation, or a note. The fields each kind takes are the scenario schema's
+        (``GET /api/v1/exercise-scenarios/schema/``)."""
         exercise = self._exercise()
         body = s.ExerciseInjectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -205,3 +211,16 @@ class ScenarioSamplesView(APIView):
             for name, doc in scenario.samples().items()
         ]
         return Response(s.ScenarioSampleSerializer(rows, many=True).data)
+
+
+class ScenarioSchemaView(APIView):
+    """The published JSON Schema of exercise scenarios (``training/schema/scenario.schema.json``):
+    what an outside tool checks a scenario file, or an inject it posts, against."""
+
+    permission_classes = (permissions.IsAuthenticated, ApiKeyScopePermission)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **errors(403)})
+    def get(self, request: Request) -> Response:
+        if not access.can_read(request.user):
+            raise PermissionDenied
+        return Response(json.loads(scenario.SCHEMA_PATH.read_text(encoding="utf-8")))

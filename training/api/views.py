@@ -1,6 +1,6 @@
 """The viewsets of the training API, as the router registers them."""
 
-from training.api.exercise_views import ExerciseViewSet, ScenarioSamplesView
+from training.api.exercise_views import ExerciseViewSet, ScenarioSamplesView, ScenarioSchemaView
 from training.api.record_views import (
     CompletionViewSet,
     CourseViewSet,
@@ -23,6 +23,7 @@ __all__ = [
     "PersonViewSet",
     "PhishingDrillViewSet",
     "ScenarioSamplesView",
+    "ScenarioSchemaView",
     "TrainingAssignmentViewSet",
     "TrainingSessionViewSet",
 ]

@@ -17,8 +17,9 @@ from bcp.models import Decision, DecisionAssignment
 from bcp.services.decisions import deadline_minutes
 from incidents.models import Incident, Task
 from notifications.models import Alert
+from privacy.models import Obligation
 from risklevels.models import LevelChange
-from training import access
+from training import access, scenario
 from training.models import Exercise, ExerciseInject
 
 
@@ -67,8 +68,19 @@ def exercise_injects(exercise: Exercise) -> QuerySet[ExerciseInject]:
 # --- After-action report ---------------------------------------------------------------------
 
 
+def _within(expected: dict[str, Any]) -> timedelta | None:
+    """The scenario's target for an expectation (``within: "+0:30"``), if it sets one."""
+    if expected.get("within") in (None, ""):
+        return None
+    return scenario.parse_offset(expected["within"])
+
+
 @dataclass
 class DecisionRow:
+    """An expected decision against what was done: the exercise-time deadline (``first_due_at``,
+    the organisation's deadline from when it opened) and the scenario's target (``within``,
+    the deadline when it sets none)."""
+
     expected: dict[str, Any]
     decision: Decision | None
     first_due_at: datetime | None = None
@@ -76,6 +88,19 @@ class DecisionRow:
     late_by: timedelta | None = None
     reassignments: list[DecisionAssignment] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def target(self) -> timedelta | None:
+        within = _within(self.expected)
+        if within is not None or self.decision is None or self.first_due_at is None:
+            return within
+        return self.first_due_at - self.decision.opened_at
+
+    @property
+    def met_target(self) -> bool | None:
+        if self.took is None or self.target is None:
+            return None
+        return self.took <= self.target
 
     @property
     def on_time(self) -> bool | None:
@@ -89,6 +114,44 @@ class DecisionRow:
         if not wanted or self.decision is None or not self.decision.outcome:
             return None
         return self.decision.outcome == wanted
+
+
+@dataclass
+class ObligationRow:
+    """An expected obligation against what was done: when its clock started, when it was due
+    and done (exercise time), the time taken against the scenario's target (``within``, from
+    the clock's start) and whether it ended as expected."""
+
+    expected: dict[str, Any]
+    obligation: Obligation | None
+
+    @property
+    def took(self) -> timedelta | None:
+        ob = self.obligation
+        if ob is None or ob.done_at is None or ob.clock_start is None:
+            return None
+        return ob.done_at - ob.clock_start
+
+    @property
+    def target(self) -> timedelta | None:
+        within = _within(self.expected)
+        ob = self.obligation
+        if within is not None or ob is None or ob.due_at is None or ob.clock_start is None:
+            return within
+        return ob.due_at - ob.clock_start
+
+    @property
+    def met_target(self) -> bool | None:
+        if self.took is None or self.target is None:
+            return None
+        return self.took <= self.target
+
+    @property
+    def matched_status(self) -> bool | None:
+        wanted = self.expected.get("status")
+        if not wanted or self.obligation is None:
+            return None
+        return self.obligation.status == wanted
 
 
 @dataclass
@@ -112,6 +175,8 @@ class AfterActionReport:
     tasks_done: int
     open_tasks: list[Task]
     alerts: AlertSummary
+    obligations: list[ObligationRow] = field(default_factory=list)
+    other_obligations: list[Obligation] = field(default_factory=list)
 
     @property
     def decided_on_time(self) -> int:
@@ -122,8 +187,20 @@ class AfterActionReport:
         return sum(1 for row in self.expected if row.decision and row.decision.decided_at)
 
 
-def _matches(expected: dict[str, Any], decision: Decision) -> bool:
+def incident_keys(exercise: Exercise) -> dict[str, int]:
+    """The scenario's incident keys and the incidents their first reports started."""
+    keys: dict[str, int] = {}
+    results = exercise.injects.filter(kind="report").exclude(applied_at__isnull=True)
+    for result in results.order_by("at", "seq").values_list("result", flat=True):
+        if result.get("key") and result.get("incident_id"):
+            keys.setdefault(result["key"], result["incident_id"])
+    return keys
+
+
+def _matches(expected: dict[str, Any], decision: Decision, keys: dict[str, int]) -> bool:
     if decision.type != expected.get("type"):
+        return False
+    if expected.get("incident") and keys.get(expected["incident"]) != decision.incident_id:
         return False
     target = expected.get("target_level")
     return target is None or decision.target_level == target
@@ -145,9 +222,9 @@ def _row(exercise: Exercise, expected: dict[str, Any], decision: Decision | None
     return row
 
 
-def _pick(expected: dict[str, Any], pool: list[Decision]) -> Decision | None:
+def _pick(expected: dict[str, Any], pool: list[Decision], keys: dict[str, int]) -> Decision | None:
     """The decision that answered an expectation: the decided one if any, else the latest."""
-    candidates = [d for d in pool if _matches(expected, d)]
+    candidates = [d for d in pool if _matches(expected, d, keys)]
     decided = [d for d in candidates if d.status == DecisionStatus.DECIDED]
     chosen = (decided or candidates or [None])[0]
     if chosen is not None:
@@ -180,10 +257,28 @@ def _alerts(incidents: list[Incident], rows: list[DecisionRow]) -> AlertSummary:
 def after_action_report(exercise: Exercise) -> AfterActionReport:
     incidents = list(exercise_incidents(exercise))
     pool = list(exercise_decisions(exercise))
+    keys = incident_keys(exercise)
     expected = [
-        _row(exercise, item, _pick(item, pool))
+        _row(exercise, item, _pick(item, pool, keys))
         for item in exercise.scenario.get("expected_decisions") or []
     ]
+    obligations = list(
+        Obligation.objects.filter(incident__in=incidents).order_by("clock_start", "id")
+    )
+    obligation_rows = []
+    for item in exercise.scenario.get("expected_obligations") or []:
+        found = next(
+            (
+                o
+                for o in obligations
+                if o.kind == item.get("kind")
+                and (not item.get("incident") or keys.get(item["incident"]) == o.incident_id)
+            ),
+            None,
+        )
+        if found is not None:
+            obligations.remove(found)
+        obligation_rows.append(ObligationRow(expected=item, obligation=found))
     unexpected = [_row(exercise, {"type": d.type}, d) for d in pool]
     tasks = list(exercise_tasks(exercise))
     return AfterActionReport(
@@ -201,6 +296,8 @@ def after_action_report(exercise: Exercise) -> AfterActionReport:
         tasks_done=sum(1 for t in tasks if t.status != "OPEN"),
         open_tasks=[t for t in tasks if t.status == "OPEN"],
         alerts=_alerts(incidents, expected + unexpected),
+        obligations=obligation_rows,
+        other_obligations=obligations,
     )
 
 

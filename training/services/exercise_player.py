@@ -22,17 +22,17 @@ from bcp.models import Decision
 from bcp.services import sweep
 from common import clock
 from common.errors import Conflict, DomainError, InvalidInput
-from incidents.models import AffectedAsset, Asset, Incident, Indicator
-from incidents.services import assets, findings, indicators, intake, triage
+from incidents.models import AffectedAsset, Asset, Incident, RelationKind
+from incidents.services import assets, intake, relations, triage
 from privacy.models import DataSet, Obligation
 from privacy.services import leaks as privacy_leaks
 from privacy.services import reminders as obligation_reminders
-from training import scenario
 from training.enums import InjectKind
 from training.models import Exercise, ExerciseIncident, ExerciseInject
+from training.services import inject_players as players
+from training.services.inject_players import DRILL_DOMAIN
 
 MAX_STEPS = 2000
-DRILL_DOMAIN = "drill.invalid"  # RFC 2606: never a real address, never a real indicator
 
 
 def exercise_decisions(exercise: Exercise):  # type: ignore[no-untyped-def]
@@ -92,48 +92,63 @@ def _sweep(exercise: Exercise, now: datetime) -> None:
         raise Conflict("exercise_busy", _("Another sweep is playing this exercise; try again."))
 
 
-def apply_inject(exercise: Exercise, inject: ExerciseInject) -> None:
-    """Play one inject through the real services; a refusal is recorded, not raised."""
+def apply_inject(exercise: Exercise, inject: ExerciseInject) -> DomainError | None:
+    """Play one inject through the real services; a refusal is recorded (and returned), not
+    raised."""
     inject.applied_at = clock.now()
+    refused = None
     try:
         with transaction.atomic():
             inject.result = APPLIERS[inject.kind](exercise, inject)
     except DomainError as error:
         inject.error = str(error.message)[:500]
+        refused = error
     inject.save(update_fields=["applied_at", "result", "error"])
+    return refused
 
 
 # --- Appliers: one per inject kind -----------------------------------------------------------
 
 
-def tag(exercise: Exercise, name: str) -> str:
-    """Exercise assets are the exercise's own: real inventory rows are never touched."""
-    return f"EX{exercise.pk}-{name}"[:64]
+tag = players.tag
 
 
 def _asset(exercise: Exercise, name: str) -> Asset:
-    spec = next((a for a in exercise.scenario.get("assets") or [] if a.get("tag") == name), {})
+    fields = players.asset_fields(exercise, name)
     return assets.asset_upsert(
         organisation_id=exercise.organisation_id,
-        asset_tag=tag(exercise, name),
-        kind=spec.get("kind", "PC"),
-        holds_personal_data=spec.get("holds_personal_data"),
-        holds_confidential_data=spec.get("holds_confidential_data"),
+        asset_tag=fields["asset_tag"],
+        kind=fields["asset_kind"],
+        holds_personal_data=fields["holds_personal_data"],
+        holds_confidential_data=fields["holds_confidential_data"],
     )
 
 
-def incident_of(exercise: Exercise) -> Incident:
-    link = exercise.links.select_related("incident").order_by("id").first()
+def incident_of(exercise: Exercise, key: str | None = None) -> Incident:
+    """The exercise's incident: the first one, or the one a report started under ``key``."""
+    if key:
+        started = (
+            exercise.injects.filter(kind=InjectKind.REPORT, payload__incident=key)
+            .exclude(applied_at__isnull=True)
+            .filter(error="")
+            .order_by("at", "seq")
+            .values_list("result", flat=True)
+        )
+        pk = next((r.get("incident_id") for r in started if r.get("incident_id")), None)
+        link = exercise.links.select_related("incident").filter(incident_id=pk).first()
+    else:
+        link = exercise.links.select_related("incident").order_by("id").first()
     if link is None:
         raise InvalidInput("no_exercise_incident", _("No report has started the incident yet."))
     return link.incident
 
 
-def _mail(exercise: Exercise) -> dict[str, str]:
-    """The scenario's email, made unique to this exercise so its reports never group with a
-    real incident's (or another exercise's) and real reports never join the exercise."""
+def _mail(exercise: Exercise, key: str = "") -> dict[str, str]:
+    """The scenario's email, made unique to this exercise (and to the incident ``key``) so its
+    reports never group with a real incident's (or another exercise's, or another incident's
+    of the same exercise) and real reports never join the exercise."""
     mail = exercise.scenario.get("mail") or {}
-    label = f"EX{exercise.pk}"
+    label = f"EX{exercise.pk}" + (f"-{key}" if key else "")
     digest = hashlib.sha256(f"{label}:{mail.get('url', '')}".encode()).hexdigest()
     display = str(mail.get("sender") or "").split("<")[0].strip().strip('"') or "訓練"
     return {
@@ -147,6 +162,7 @@ def _mail(exercise: Exercise) -> dict[str, str]:
 
 def _report(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
+    key = str(payload.get("incident") or "")
     reporter = str(payload["reporter"])
     now = clock.now()
     data = intake.ReportInput(
@@ -159,20 +175,33 @@ def _report(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
         description=inject.text,
         reporter_name=f"{reporter}（訓練）",
         reporter_email=f"{_slug(reporter)}@ex{exercise.pk}.{DRILL_DOMAIN}",
-        **_mail(exercise),
+        **_mail(exercise, key),
     )
     if payload.get("asset"):
         _asset(exercise, payload["asset"])
     report = intake.report_submit(organisation=exercise.organisation, actor=None, data=data)
     if report.incident_id is None and report.event_id is not None:
-        _start_incident(exercise, report.event)
+        incident = _start_incident(exercise, report.event)
+        if payload.get("caused_by"):
+            relations.incident_relate(
+                incident=incident,
+                related=incident_of(exercise, str(payload["caused_by"])),
+                kind=RelationKind.CAUSED_BY,
+                actor=players.actor(exercise, inject),
+                note=inject.text,
+            )
     report.refresh_from_db()
-    return {"report": report.number, "incident": report.incident.ref if report.incident else None}
+    incident = report.incident
+    return {
+        "report": report.number,
+        "incident": incident.ref if incident else None,
+        "incident_id": incident.pk if incident else None,
+        "key": key,
+    }
 
 
 def _slug(name: str) -> str:
-    ascii_name = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())
-    return ascii_name or hashlib.sha256(name.encode()).hexdigest()[:8]
+    return players.slug(name)
 
 
 def _start_incident(exercise: Exercise, event: Any) -> Incident:
@@ -191,82 +220,95 @@ def _start_incident(exercise: Exercise, event: Any) -> Incident:
 
 def _observed(exercise: Exercise, inject: ExerciseInject) -> datetime | None:
     """When the organisation learned the inject's fact, if earlier than it was entered."""
-    offset = inject.payload.get("observed")
-    if offset in (None, ""):
-        return None
-    return exercise.starts_at + scenario.parse_offset(offset)
+    return players.at_offset(exercise, inject.payload.get("observed"))
 
 
-def _c2(exercise: Exercise, incident: Incident, payload: dict[str, Any]) -> Indicator | None:
+def _c2_name(payload: dict[str, Any]) -> str:
     """X-2: the drill's C2 domain (``c2`` names one, ``to_c2`` takes the exercise's own)."""
-    name = payload.get("c2") or ("c2" if payload.get("to_c2") else "")
-    if not name:
-        return None
-    value = f"{_slug(str(name))}.ex{exercise.pk}.{DRILL_DOMAIN}"
-    return indicators.c2_indicator_for(incident=incident, actor=None, value=value)
+    return str(payload.get("c2") or ("c2" if payload.get("to_c2") else ""))
+
+
+def _incident(exercise: Exercise, inject: ExerciseInject) -> Incident:
+    return incident_of(exercise, inject.payload.get("incident"))
 
 
 def _infection(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
-    affected = findings.asset_infection_set(
-        incident=incident_of(exercise),
-        actor=None,
-        asset=_asset(exercise, payload["asset"]),
+    incident = _incident(exercise, inject)
+    players.record_fact(
+        exercise,
+        inject,
+        incident,
+        "infection",
         state=payload["state"],
         via=payload.get("via"),
-        observed_at=_observed(exercise, inject),
+        capability=payload.get("capability"),
     )
-    return {"asset": payload["asset"], "state": affected.infection_state}
+    affected = AffectedAsset.objects.get(
+        incident=incident, asset__asset_tag=tag(exercise, payload["asset"])
+    )
+    return {
+        "asset": payload["asset"],
+        "state": affected.infection_state,
+        "capability": affected.malware_capability,
+    }
 
 
 def _isolation(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
-    incident = incident_of(exercise)
+    """The asset isolated (``method``, default LAN_UNPLUG) as the affected-asset form does."""
+    incident = _incident(exercise, inject)
     asset = _asset(exercise, inject.payload["asset"])
+    actor = players.actor(exercise, inject)
     affected = AffectedAsset.objects.filter(incident=incident, asset=asset).first()
-    changes = {"containment_state": "ISOLATED", "isolation_method": "LAN_UNPLUG"}
+    method = inject.payload.get("method") or "LAN_UNPLUG"
+    changes = {"containment_state": "ISOLATED", "isolation_method": method}
     observed = _observed(exercise, inject)
     if affected is None:
         assets.affected_asset_add(
-            incident=incident,
-            actor=exercise.started_by,
-            asset=asset,
-            observed_at=observed,
-            **changes,
+            incident=incident, actor=actor, asset=asset, observed_at=observed, **changes
         )
     else:
         assets.affected_asset_update(
-            affected=affected, actor=exercise.started_by, changes=changes, observed_at=observed
+            affected=affected, actor=actor, changes=changes, observed_at=observed
         )
-    return {"asset": inject.payload["asset"], "containment_state": "ISOLATED"}
+    return {
+        "asset": inject.payload["asset"],
+        "containment_state": "ISOLATED",
+        "isolation_method": method,
+    }
 
 
 def _external_comm(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
-    asset = _asset(exercise, payload["asset"]) if payload.get("asset") else None
-    incident = incident_of(exercise)
-    incident = findings.external_comm_record(
-        incident=incident,
-        actor=None,
+    name = _c2_name(payload)
+    incident = players.record_fact(
+        exercise,
+        inject,
+        _incident(exercise, inject),
+        "external_comm",
         status=payload["status"],
-        asset=asset,
-        c2=_c2(exercise, incident, payload),
-        observed_at=_observed(exercise, inject),
+        c2=players.drill_domain(exercise, name) if name else "",
+        blocked=bool(payload.get("blocked")),
+        last_seen_at=players.at_offset(exercise, payload.get("last")),
+        bytes_sent=payload.get("bytes"),
     )
-    return {"external_comm_status": incident.external_comm_status}
+    return {
+        "external_comm_status": incident.external_comm_status,
+        "blocked": bool(payload.get("blocked")),
+    }
 
 
 def _leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
     payload = inject.payload
     if payload.get("data_set"):
         return _data_set_leak(exercise, inject)
-    asset = _asset(exercise, payload["asset"]) if payload.get("asset") else None
-    incident = findings.leak_record(
-        incident=incident_of(exercise),
-        actor=None,
+    incident = players.record_fact(
+        exercise,
+        inject,
+        _incident(exercise, inject),
+        "leak",
         status=payload["status"],
-        asset=asset,
         personal_data=bool(payload.get("personal_data")),
-        observed_at=_observed(exercise, inject),
     )
     return {"leak_status": incident.leak_status}
 
@@ -279,7 +321,7 @@ def _data_set_leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]
     """A leak of a data set of the inventory (A-1 a, d, e): the APPI assessment and its
     obligations follow, on the exercise clock."""
     payload = inject.payload
-    incident = incident_of(exercise)
+    incident = _incident(exercise, inject)
     data_set = DataSet.objects.filter(
         organisation_id=exercise.organisation_id, name=payload["data_set"]
     ).first()
@@ -287,13 +329,21 @@ def _data_set_leak(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]
         raise InvalidInput("unknown_data_set", _("No data set of this name."), field="data_set")
     leak = privacy_leaks.data_leak_record(
         incident=incident,
-        actor=None,
+        actor=players.actor(exercise, inject),
         data_set=data_set,
         kind=payload.get("leak_kind") or "EXFIL_SUSPECTED",
-        observed_at=_observed(exercise, inject),
+        individuals=payload.get("individuals"),
+        **players.fact_times(exercise, inject),
     )
     incident.refresh_from_db()
     return {"leak_status": incident.leak_status, "data_set": data_set.name, "kind": leak.kind}
+
+
+def _on_incident(play: Any) -> Any:
+    def applier(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
+        return play(exercise, inject, _incident(exercise, inject))
+
+    return applier
 
 
 APPLIERS = {
@@ -302,5 +352,16 @@ APPLIERS = {
     InjectKind.ISOLATION: _isolation,
     InjectKind.EXTERNAL_COMM: _external_comm,
     InjectKind.LEAK: _leak,
+    InjectKind.DELIVERY: _on_incident(players.play_delivery),
+    InjectKind.INDICATOR: _on_incident(players.play_indicator),
+    InjectKind.BLOCK: _on_incident(players.play_block),
+    InjectKind.DECISION_OPEN: _on_incident(players.play_decision_open),
+    InjectKind.DECIDE: _on_incident(players.play_decide),
+    InjectKind.RATIFY: _on_incident(players.play_ratify),
+    InjectKind.WITHDRAW: _on_incident(players.play_withdraw),
+    InjectKind.TRANSITION: _on_incident(players.play_transition),
+    InjectKind.TASK: _on_incident(players.play_task),
+    InjectKind.COMMUNICATION: _on_incident(players.play_communication),
+    InjectKind.OBLIGATION: _on_incident(players.play_obligation),
     InjectKind.NOTE: _note,
 }

@@ -13,10 +13,10 @@ from accounts.models import Organisation, User
 from bcp.models import Decision
 from bcp.services import decisions
 from common import clock
-from common.errors import Conflict, InvalidInput
+from common.errors import Conflict, Forbidden, InvalidInput
 from incidents import access as incident_access
 from training import access, lifecycle, scenario
-from training.enums import ClockMode, ExerciseStatus, InjectKind
+from training.enums import ClockMode, ExerciseStatus
 from training.models import Exercise, ExerciseInject
 from training.services import exercise_player
 
@@ -193,8 +193,15 @@ def exercise_findings_set(*, exercise: Exercise, actor: User, findings: str) -> 
 def exercise_inject(
     *, exercise: Exercise, actor: User, kind: str, payload: dict[str, Any], text: str = ""
 ) -> ExerciseInject:
-    """A fact posted now (exercise time) by a participant or a harness, played at once."""
+    """An inject posted now (exercise time) by a participant or a harness, played at once as
+    the poster, through the service the normal screen calls. Only the facilitator may play
+    another participant (``by``). A refusal is the service's own error; nothing is kept."""
     exercise = _lock(exercise, actor, participant=True)
+    if payload.get("by") and not access.can_run_exercises(actor):
+        raise Forbidden(
+            "only_facilitator_plays_others",
+            _("Only the ISMS office and the CSIRT lead act for another participant."),
+        )
     now = _catch_up(exercise)
     try:
         item = scenario.validate_inject(
@@ -215,9 +222,9 @@ def exercise_inject(
         posted_by=actor,
     )
     with clock.frozen_at(now):
-        exercise_player.apply_inject(exercise, inject)
-    if inject.error and kind != InjectKind.NOTE:
-        raise InvalidInput("inject_refused", inject.error)
+        refused = exercise_player.apply_inject(exercise, inject)
+    if refused is not None:
+        raise refused
     return inject
 
 

@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import DecisionType
 from bcp.enums import Outcome
+from privacy.enums import ObligationKind, ObligationStatus
 from training.enums import DeliveryMode, Population, Topic
 from training.selectors.readiness import person_readiness
 from training.services import drills, people_plan
@@ -81,6 +82,25 @@ def offset_from(at: datetime | None, start: datetime) -> str:
     minutes = int((at - start).total_seconds() // 60)
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
+
+
+@register.filter
+def exercise_time(at: datetime | None, start: datetime) -> str:
+    """Local clock time of an exercise moment and its offset from the start: 10:05（+1:05）."""
+    if at is None:
+        return "—"
+    local = timezone.localtime(at)
+    return f"{local:%H:%M}{_('(')}{offset_from(at, start)}{_(')')}"
+
+
+@register.filter
+def obligation_kind_label(code: str) -> str:
+    return str(dict(ObligationKind.choices).get(code, code))
+
+
+@register.filter
+def obligation_status_label(code: str) -> str:
+    return str(dict(ObligationStatus.choices).get(code, code))
 
 
 @register.filter
