@@ -781,6 +781,45 @@ CLAUSES: tuple[Clause, ...] = (
             "tests/records/test_kit.py::test_a_printed_copy_older_than_the_roster_reminds_the_isms_office",
         ),
     ),
+    Clause(
+        "issue 18 item 4",
+        "a fact cannot have happened after it was learned (scenario time rules)",
+        "training/scenario.py",
+        '    if raw.get("occurred") not in (None, "")'
+        ' and parse_offset(raw["occurred"]) > observed:',
+        "    if False:",
+        ("tests/training/test_scenario_schema.py::test_time_rules_name_the_inject_s_line",),
+    ),
+    Clause(
+        "issue 18 item 4",
+        "a second incident is caused by one started before it",
+        "training/scenario.py",
+        "            if cause is not None and (cause not in started or cause == key):",
+        "            if False:",
+        (
+            "tests/training/test_scenario_schema.py::test_a_second_incident_must_be_caused_by_one_started_before",
+        ),
+    ),
+    Clause(
+        "issue 18 item 4",
+        "only the facilitator may play another participant",
+        "training/services/exercises.py",
+        '    if payload.get("by") and not access.can_run_exercises(actor):',
+        "    if False:",
+        (
+            "tests/training/test_exercise_injects.py::test_only_the_facilitator_may_act_for_another_participant",
+        ),
+    ),
+    Clause(
+        "issue 18 item 4",
+        "the last C2 connection falls between the first one and now",
+        "incidents/services/findings.py",
+        "    if last_seen_at is not None and (",
+        "    if False and (",
+        (
+            "tests/training/test_exercise_injects.py::test_a_last_connection_before_the_first_is_refused",
+        ),
+    ),
 )
 
 

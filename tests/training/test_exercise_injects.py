@@ -226,6 +226,23 @@ def test_a_blocked_c2_connection_inject_keeps_indicator_times_bytes_and_blocked(
     assert comm[1]["last_seen_at"] == _at(35).isoformat()
 
 
+def test_a_last_connection_before_the_first_is_refused(api, exercise):
+    refused = api.post(
+        f"/api/v1/exercises/{exercise.pk}/inject/",
+        {
+            "kind": "external_comm",
+            "status": "CONFIRMED",
+            "c2": "x",
+            "occurred": "+0:55",
+            "last": "+0:50",
+        },
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "last_seen_out_of_range"
+    assert not Fact.objects.filter(kind="EXTERNAL_COMM").exists()
+
+
 def test_a_leak_inject_is_the_fact_form_s_record(api, exercise, isms_office):
     main, _second = _incidents(exercise)
     _post(api, exercise, kind="leak", asset="PC-2", status="SUSPECTED", personal_data=True)
