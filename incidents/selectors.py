@@ -294,6 +294,15 @@ def reporting_link_by_token(*, token: str) -> ReportingLink | None:
     )
 
 
+def reporting_link_replaced(*, token: str) -> ReportingLink | None:
+    """The revoked link with this token: its holder is told where the new one comes from."""
+    return (
+        ReportingLink.objects.select_related("organisation")
+        .filter(token=token, revoked_at__isnull=False)
+        .first()
+    )
+
+
 def intake_settings_of(*, organisation_id: int) -> IntakeSettings | None:
     return IntakeSettings.objects.filter(organisation_id=organisation_id).first()
 

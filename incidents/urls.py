@@ -75,4 +75,5 @@ urlpatterns = [
     path("incidents/<str:ref>/evidence/", incident_actions.evidence_upload, name="evidence_upload"),
     path("intake/settings/", intake_admin.intake_settings, name="intake_settings"),
     path("intake/settings/link/rotate/", intake_admin.link_rotate, name="link_rotate"),
+    path("intake/settings/link/qr.<str:kind>", intake_admin.link_qr, name="link_qr"),
 ]

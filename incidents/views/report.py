@@ -84,10 +84,28 @@ def _staff_desk(request: HttpRequest) -> Desk:
 def _on_link(request: HttpRequest, token: str, step: Callable[..., HttpResponse]) -> HttpResponse:
     link = selectors.reporting_link_by_token(token=token)
     if link is None:
-        return render(request, "incidents/report/link_invalid.html", status=404)
+        return _link_not_active(request, token)
     organisation = link.organisation
     with timezone.override(zoneinfo.ZoneInfo(organisation.time_zone or "Asia/Tokyo")):
         return step(request, Desk(organisation=organisation, link=link))
+
+
+def _link_not_active(request: HttpRequest, token: str) -> HttpResponse:
+    """An old poster's link says where the new one comes from, and how to report meanwhile.
+
+    Only a link that once existed names its organisation's desk: an unknown token learns nothing.
+    """
+    replaced = selectors.reporting_link_replaced(token=token)
+    if replaced is None:
+        return render(request, "incidents/report/link_invalid.html", status=404)
+    organisation = replaced.organisation
+    with timezone.override(zoneinfo.ZoneInfo(organisation.time_zone or "Asia/Tokyo")):
+        return render(
+            request,
+            "incidents/report/link_replaced.html",
+            {"organisation": organisation, "replaced_at": replaced.revoked_at},
+            status=410,
+        )
 
 
 # --- screen 1: the big button --------------------------------------------------------------

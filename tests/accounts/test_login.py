@@ -26,6 +26,15 @@ def test_lang_parameter_shows_the_login_page_in_english(client, db):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
 
 
+def test_the_login_page_leads_to_the_report_path_and_says_how_workers_without_an_account_report(
+    client, db
+):
+    response = client.get(LOGIN)
+    assert 'href="/report/"' in response.text
+    assert "不審なメールを開いてしまったら" in response.text
+    assert "掲示板のポスターのQRコード" in response.text
+
+
 def test_valid_credentials_log_in_and_reach_the_dashboard(client, reporter):
     response = _login(client, "reporter", PASSWORD, follow=True)
     assert response.status_code == 200

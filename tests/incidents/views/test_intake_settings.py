@@ -59,3 +59,35 @@ def test_rotating_the_link_revokes_the_old_one_and_shows_the_new_url(as_user, is
 
 def test_rotating_needs_a_post(as_user, isms_office):
     assert as_user(isms_office).get("/intake/settings/link/rotate/").status_code == 405
+
+
+def test_the_settings_page_shows_the_link_as_a_qr_code_with_downloads(as_user, isms_office, link):
+    page = as_user(isms_office).get("/intake/settings/")
+    assert "<svg" in page.text and "<path" in page.text
+    assert "/intake/settings/link/qr.png" in page.text
+    assert "/intake/settings/link/qr.svg" in page.text
+
+
+def test_the_qr_code_downloads_encode_the_current_link(as_user, isms_office, link):
+    client = as_user(isms_office)
+    png = client.get("/intake/settings/link/qr.png")
+    assert png.status_code == 200
+    assert png["Content-Type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
+    svg = client.get("/intake/settings/link/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in svg.content
+    # A rotated link gives another code: the file follows the link, not a cached picture.
+    client.post("/intake/settings/link/rotate/")
+    assert client.get("/intake/settings/link/qr.svg").content != svg.content
+
+
+def test_the_qr_code_is_for_the_isms_office_only_and_needs_a_link(
+    as_user, handler, isms_office, organisation
+):
+    assert as_user(handler).get("/intake/settings/link/qr.png").status_code == 403
+    # No link issued yet, or a format we do not draw: nothing to download.
+    assert as_user(isms_office).get("/intake/settings/link/qr.png").status_code == 404
+    intake_link = ReportingLink.objects.create(organisation=organisation, token="t" * 40)
+    assert intake_link.revoked_at is None
+    assert as_user(isms_office).get("/intake/settings/link/qr.gif").status_code == 404

@@ -69,8 +69,35 @@ def test_an_unknown_token_is_a_404_with_a_clear_message(client, db, step):
 def test_a_revoked_token_no_longer_files_reports(client, link, organisation, isms_office):
     intake_admin.reporting_link_rotate(organisation=organisation, actor=isms_office)
     response = client.post(_url(link, "form/"), REPORT)
-    assert response.status_code == 404
+    assert response.status_code == 410
     assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("step", ["", "tap/", "first-aid/", "form/", "done/"])
+def test_an_old_link_says_it_was_replaced_and_how_to_report_meanwhile(
+    client, link, organisation, isms_office, step
+):
+    organisation.desk_phone = "03-1234-5678"
+    organisation.desk_email = "isms@example.com"
+    organisation.save()
+    intake_admin.reporting_link_rotate(organisation=organisation, actor=isms_office)
+    send = client.post if step == "tap/" else client.get  # the tap is a POST only
+    response = send(_url(link, step), HTTP_ACCEPT_LANGUAGE="ja")
+    assert response.status_code == 410
+    assert "新しい報告用リンク" in response.text
+    assert organisation.name in response.text
+    assert 'href="tel:03-1234-5678"' in response.text
+    assert "電話：03-1234-5678" in response.text
+    assert "isms@example.com" in response.text
+
+
+def test_an_unknown_token_names_no_organisation(client, link, organisation):
+    organisation.desk_phone = "03-1234-5678"
+    organisation.save()
+    response = client.get("/r/not-a-token/")
+    assert response.status_code == 404
+    assert organisation.name not in response.text
+    assert "03-1234-5678" not in response.text
 
 
 def test_the_confirmation_of_one_link_is_not_shown_on_another(client, link, organisation):
