@@ -69,7 +69,6 @@ class OrganisationTimezoneMiddleware:
 
 SIGNED_IN_AT = "_signed_in_at"
 SEEN_AT = "_seen_at"
-SEEN_RESOLUTION_SECONDS = 60  # write the session at most once a minute for activity
 
 
 def stamp_session_start(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
@@ -112,7 +111,10 @@ class SessionLifetimeMiddleware:
             messages.info(request, _("Your session has ended. Please log in again."))
             return
         is_poll = request.method == "GET" and request.headers.get("HX-Request") == "true"
-        if (not is_poll and now - seen >= SEEN_RESOLUTION_SECONDS) or SEEN_AT not in session:
+        # The activity mark is written at most once per SESSION_SEEN_RESOLUTION_SECONDS (a minute):
+        # one session write per minute of work, not one per request.
+        resolution = settings.SESSION_SEEN_RESOLUTION_SECONDS
+        if (not is_poll and now - seen >= resolution) or SEEN_AT not in session:
             session[SEEN_AT] = now
 
 

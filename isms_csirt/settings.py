@@ -310,6 +310,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # the activity (accounts.middleware.SessionLifetimeMiddleware); the cookie lasts no longer.
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 8 * 3600)
 SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 3600)
+# How often a request marks the session as active (one session write per period at most).
+SESSION_SEEN_RESOLUTION_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_SECONDS
 # How many reverse proxies in front of the app append to X-Forwarded-For (0 = none; the
 # compose file's TLS proxy is 1). Login throttling and rate limits key on the client address.

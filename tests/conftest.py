@@ -70,10 +70,15 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _sessions_outlive_time_travel(settings):
     """Tests move the clock by days around a signed-in client; a real person would sign in
-    again. Only tests/accounts/test_sessions.py puts the real lifetimes back."""
+    again. Only tests/accounts/test_sessions.py puts the real lifetimes back.
+
+    The activity mark is written once per session too: otherwise a request more than a minute
+    after the previous one (a slow machine building 100 rows between them) writes the session,
+    and a test that counts a request's queries would count that write."""
     lifetime = 10**9
     settings.SESSION_IDLE_TIMEOUT_SECONDS = settings.SESSION_MAX_AGE_SECONDS = lifetime
     settings.SESSION_COOKIE_AGE = lifetime
+    settings.SESSION_SEEN_RESOLUTION_SECONDS = lifetime
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ def _real_lifetimes(settings):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = project_settings.SESSION_IDLE_TIMEOUT_SECONDS
     settings.SESSION_MAX_AGE_SECONDS = project_settings.SESSION_MAX_AGE_SECONDS
     settings.SESSION_COOKIE_AGE = project_settings.SESSION_COOKIE_AGE
+    settings.SESSION_SEEN_RESOLUTION_SECONDS = project_settings.SESSION_SEEN_RESOLUTION_SECONDS
 
 
 def test_the_default_lifetimes_are_eight_hours_idle_and_twelve_in_all():
@@ -74,3 +75,19 @@ def test_the_timeouts_come_from_the_settings(signed_in, time_machine, settings):
 def test_the_session_cookie_lasts_no_longer_than_the_absolute_lifetime(client, reporter):
     response = client.post("/accounts/login/", {"username": "reporter", "password": PASSWORD})
     assert response.cookies["sessionid"]["max-age"] == 12 * 3600
+
+
+def test_activity_is_written_to_the_session_at_most_once_a_minute(signed_in, time_machine):
+    from django.contrib.sessions.models import Session
+
+    def stored_seen() -> int:
+        (session,) = Session.objects.all()
+        return session.get_decoded()["_seen_at"]
+
+    first = stored_seen()
+    time_machine.shift(timedelta(seconds=30))
+    assert _still_signed_in(signed_in)
+    assert stored_seen() == first
+    time_machine.shift(timedelta(seconds=31))
+    assert _still_signed_in(signed_in)
+    assert stored_seen() == first + 61
