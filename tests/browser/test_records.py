@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from records import services
-from tests.browser.conftest import _page, log_in, shoot
+from tests.browser.conftest import SCREENSHOTS, _page, log_in, shoot
 from tests.incidents.conftest import file_report, incident  # noqa: F401
 from tests.records.conftest import level3  # noqa: F401
 
@@ -40,7 +40,10 @@ def test_the_report_print_page_fits_and_reads_in_japanese(screen, handler, level
     name, page = screen
     log_in(page, handler.username)
     page.goto(f"/incidents/{level3.ref}/")
-    page.get_by_role("link", name="報告書（印刷・PDF）").click()
+    link = page.get_by_role("link", name="報告書（印刷・PDF）")
+    link.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"records-room-{name}.png"))
+    link.click()
     page.wait_for_url(f"**/incidents/{level3.ref}/report/")
     assert page.locator("h2", has_text="タイムラインの検証").count() == 1
     assert _fits(page)
