@@ -45,6 +45,12 @@ def is_overridden() -> bool:
     return _source.get() is not None
 
 
+def reading() -> Reading | None:
+    """The object clock this context runs on (an exercise's, read once), or None."""
+    source = _source.get()
+    return source if isinstance(source, Reading) else None
+
+
 @contextmanager
 def using(source: Source) -> Iterator[None]:
     """Run the block on another clock: ``now()`` asks ``source`` until the block ends."""
@@ -125,6 +131,19 @@ def frozen_at(at: datetime) -> Iterator[None]:
         raise ValueError("frozen_at needs an aware datetime")
     with using(lambda: at):
         yield
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A clock read once, for one request or action: it stays at ``at``; ``speed`` says how
+    fast the clock it was read from runs (0 when paused or stepped), so a page's countdown can
+    keep ticking in exercise time in the browser."""
+
+    at: datetime
+    speed: float = 1.0
+
+    def __call__(self) -> datetime:
+        return self.at
 
 
 @dataclass(frozen=True)

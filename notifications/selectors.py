@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from incidents.selectors import exercise_scope
 from notifications import access
 from notifications.enums import ChannelKind
 from notifications.models import Alert, Channel, DeliveryAttempt, Notification
@@ -28,9 +29,11 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 
 def awaiting_ack_count(user: User) -> int:
-    """The bell: alerts sent to the user that still wait for an acknowledgement."""
+    """The bell: alerts sent to the user that still wait for an acknowledgement; an
+    exercise's alerts never ring it (issue 18: real screens look as without the exercise)."""
     return (
         Alert.objects.filter(
+            exercise_scope(prefix="incident__"),
             notifications__recipient=user,
             needs_ack=True,
             acknowledged_at__isnull=True,
@@ -66,12 +69,13 @@ def alert_to_acknowledge(user: User, pk: int) -> Alert:
 
 
 def unacknowledged(user: User) -> QuerySet[Alert]:
-    """Alerts escalated to the end of their chain without acknowledgement (ISMS office)."""
+    """Alerts escalated to the end of their chain without acknowledgement (ISMS office);
+    never an exercise's (issue 18)."""
     if not access.can_manage_alerts(user):
         return Alert.objects.none()
     return (
         Alert.objects.unacknowledged()
-        .filter(organisation_id=user.organisation_id)
+        .filter(exercise_scope(prefix="incident__"), organisation_id=user.organisation_id)
         .select_related("incident", "last_holder")
         .order_by("-exhausted_at")
     )

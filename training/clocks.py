@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from common.clock import Source
+from common.clock import Reading, Source
 from incidents.models import Incident
 from training.enums import ExerciseStatus
 from training.models import Exercise
@@ -46,7 +46,8 @@ def exercise_clock(obj: Any, write: bool) -> Source | None:
     else:
         # The exercise room's own actions play the exercise themselves.
         at = exercise.now()
-    return lambda: at
+    running = exercise.status == ExerciseStatus.RUNNING
+    return Reading(at, exercise.speed if running else 0.0)
 
 
 def exercise_of_route(pk: int) -> Exercise | None:

@@ -51,13 +51,22 @@ def remaining(due_at: datetime | None, now: datetime | None = None) -> str:
 
 
 @register.inclusion_tag("bcp/partials/countdown.html")
-def countdown(due_at: datetime | None, now: datetime | None = None) -> dict[str, Any]:
+def countdown(
+    due_at: datetime | None, now: datetime | None = None, speed: float | str | None = None
+) -> dict[str, Any]:
     """A server-rendered countdown that static/js/countdown.js keeps ticking (no inline script).
 
-    The wording templates travel in data attributes, so the script needs no catalogue.
+    The wording templates travel in data attributes, so the script needs no catalogue. An
+    exercise's countdown (``speed`` given) carries its clock's reading and speed, so the
+    script ticks it in exercise time (paused, scaled or stepped), not the wall's.
     """
     now = now or clock.now()
+    on_object_clock = clock.reading()
+    if speed in (None, "") and on_object_clock is not None:  # a page on an exercise object
+        speed = on_object_clock.speed
     return {
+        "exercise_now": now if speed not in (None, "") else None,
+        "speed": speed,
         "due_at": due_at,
         "text": remaining(due_at, now),
         "past": due_at is not None and due_at < now,

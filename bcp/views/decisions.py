@@ -37,7 +37,11 @@ BCP_DECISIONS = {"ACTIVATE_CYBER_BCP", "CUT_ALL_EXTERNAL_NETWORK", "BCP_STAND_DO
 def inbox(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     items = selectors.decision_inbox(user=request.user, at=now)
-    drills = selectors.decision_inbox(user=request.user, at=now, exercise=True)
+    drills = list(selectors.decision_inbox(user=request.user, at=now, exercise=True))
+    for drill in drills:  # each counts down on its exercise's clock (issue 18)
+        reading = clock.source_for(drill)
+        drill.clock_now = reading() if reading else now
+        drill.clock_speed = getattr(reading, "speed", 1.0)
     context = {"decisions": items, "exercise_decisions": drills, "now": now}
     return render(request, "bcp/decision_inbox.html", context)
 

@@ -80,6 +80,8 @@ class ReportInput:
     # The one tap (services/report_first.py): its idempotency key and the triage item's title.
     tap_key: str = ""
     summary: str = ""
+    # An exercise's report (training's player): its triage item alerts nobody real (issue 18).
+    exercise: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ def _place(
         _join_incident(report, incident, keys, matched_kind, actor)
         count = Report.objects.filter(incident=incident).count()
         _announce(report, incident=incident, event=None, count=count, new_item=False)
+        return
+    if data.exercise:  # the exercise declares its incident at once; nobody real is told
+        event, matched_kind = _new_event_or_match(organisation, data, report, keys)
+        _join_event(report, event, keys, matched_kind)
         return
     event, matched_kind = _match_event(organisation, keys)
     if event is None:

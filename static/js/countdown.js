@@ -27,10 +27,23 @@
     element.classList.toggle("overdue", seconds < 0);
   }
 
+  var loaded = Date.now();
+
+  // An exercise's countdown runs on its clock: read at data-now, running data-speed times
+  // the wall (0 while paused or stepped).
+  function clockOf(element, wall) {
+    var read = Date.parse(element.dataset.now || "");
+    if (isNaN(read)) {
+      return wall;
+    }
+    var speed = parseFloat(element.dataset.speed || "1");
+    return read + (wall - loaded) * (isNaN(speed) ? 1 : speed);
+  }
+
   function tick() {
     var now = Date.now();
     document.querySelectorAll("[data-countdown]").forEach(function (element) {
-      render(element, now);
+      render(element, clockOf(element, now));
     });
   }
 

@@ -175,3 +175,18 @@ def test_a_real_object_has_no_clock_of_its_own(organisation, csirt_lead, acceler
         with clock.on(drill):
             assert clock.now() == at(hours=2)
         assert clock.now() == clock.wall_now()
+
+
+def test_the_inbox_counts_an_exercise_decision_down_on_the_exercise_clock(
+    accelerated, client, csirt_lead
+):
+    escalate = _open(accelerated, "ESCALATE_LEVEL")  # due at +1:25
+    client.force_login(csirt_lead)
+    with time_machine.travel(wall_for(hours=1, minutes=20), tick=False):
+        page = client.get("/decisions/", HTTP_ACCEPT_LANGUAGE="en")
+    drills = page.context["exercise_decisions"]
+    assert [d.pk for d in drills] == [escalate.pk]
+    assert drills[0].clock_now == at(hours=1, minutes=20)
+    text = page.content.decode().split("exercise-section")[1]
+    assert "5 min left" in text
+    assert 'data-speed="60"' in text  # the browser keeps it ticking 60 times as fast

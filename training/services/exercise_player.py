@@ -175,6 +175,7 @@ def _report(exercise: Exercise, inject: ExerciseInject) -> dict[str, Any]:
         description=inject.text,
         reporter_name=f"{reporter}（訓練）",
         reporter_email=f"{_slug(reporter)}@ex{exercise.pk}.{DRILL_DOMAIN}",
+        exercise=True,
         **_mail(exercise, key),
     )
     if payload.get("asset"):
