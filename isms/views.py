@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bcp.selectors import people_of
-from common import clock
+from common import clock, csvexport
 from common.errors import DomainError
 from incidents import selectors as incident_selectors
 from incidents.models import Incident
 from incidents.models.enums import IncidentStatus
 from incidents.services import transitions
-from isms import access, selectors
+from isms import access, registers, selectors
 from isms.forms import ActionFilterForm, ActionStatusForm, CorrectiveActionForm, ReviewForm
 from isms.models import CorrectiveAction, PostIncidentReview
 from isms.services import actions, reviews
@@ -124,6 +124,12 @@ def action_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.corrective_action_list(
         user=request.user, view=view, today=today, control=control
     )
+    if request.GET.get("format") == "csv":  # the register of corrective actions, same filters
+        return csvexport.csv_response(
+            csvexport.register_rows(registers.CORRECTIVE_ACTIONS, rows),
+            filename=f"corrective-actions-{today:%Y%m%d}.csv",
+            encoding=request.GET.get("encoding", ""),
+        )
     context = {"actions": rows, "view": view, "filters": filters, "today": today}
     return render(request, "isms/action_list.html", context)
 

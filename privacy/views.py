@@ -141,14 +141,10 @@ def data_set_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def data_set_export(request: HttpRequest) -> HttpResponse:
     _forbid_unless(access.can_read_inventory(request.user))
-    encoding = "cp932" if request.GET.get("encoding") == "shift_jis" else "utf-8"
     rows = datasets.export_rows(selectors.data_sets_of(request.user))
-    charset = "shift_jis" if encoding == "cp932" else "utf-8"
-    response = HttpResponse(
-        csvexport.csv_bytes(rows, encoding=encoding), content_type=f"text/csv; charset={charset}"
+    return csvexport.csv_response(
+        rows, filename="data-sets.csv", encoding=request.GET.get("encoding", "")
     )
-    response["Content-Disposition"] = 'attachment; filename="data-sets.csv"'
-    return response
 
 
 # --- An incident's personal data and obligations ----------------------------------------------

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from common import clock
-from dashboard import forms, keyset
+from common import clock, csvexport
+from dashboard import forms, keyset, registers
 from dashboard.selectors import lists
 
 
@@ -26,6 +26,13 @@ def _list(
 ) -> HttpResponse:
     form = form_class(request.GET, user=request.user)
     queryset = rows(request.user, **extra, **form.filters())
+    if request.GET.get("format") == "csv":  # the register: the same rows, every page of them
+        ordered = queryset.order_by(*ordering.order_by())
+        return csvexport.csv_response(
+            csvexport.register_rows(registers.REGISTERS[name], ordered),
+            filename=f"{name}-{clock.now():%Y%m%d}.csv",
+            encoding=request.GET.get("encoding", ""),
+        )
     page = keyset.paginate(queryset, ordering=ordering, cursor=request.GET.get("after", ""))
     context = {"form": form, "page": page, "tab": name, "now": clock.now()}
     return render(request, f"dashboard/lists/{name}.html", context)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from common import clock
+from common import clock, csvexport
 from dashboard import forms
 from dashboard.figures import statistics_figures
 from dashboard.selectors import statistics as stats
@@ -35,6 +35,4 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     form, figures = _read(request)
     name = f"isms-csirt-statistics-{figures.since:%Y-%m}-{form.period()}m.csv"
-    response = HttpResponse(stats.statistics_csv(figures), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csvexport.csv_download(stats.statistics_csv(figures), filename=name)

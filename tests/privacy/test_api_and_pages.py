@@ -173,7 +173,11 @@ def test_the_pages_answer_in_japanese_without_raw_codes(case, customers, isms_of
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        text = re.sub(r"<[^>]+>", " ", response.content.decode())  # what the page shows
+        # What the page shows; the timeline's stored JSON stays behind its toggle (issue 19).
+        page = re.sub(
+            r'<details class="raw">.*?</details>', "", response.content.decode(), flags=re.S
+        )
+        text = re.sub(r"<[^>]+>", " ", page)
         for code in ("PPC_SOKUHO", "LIKELY_REPORTABLE", "EXFIL_SUSPECTED", " None ", "UTC"):
             assert code not in text, (url, code)
     privacy = client.get(f"/incidents/{case.ref}/privacy/").content.decode()

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from common import csvexport
 from common.errors import DomainError
 
 
@@ -22,10 +23,7 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
 
 
 def csv_download(content: bytes, filename: str, *, encoding: str = "utf-8") -> HttpResponse:
-    charset = "shift_jis" if encoding == "cp932" else "utf-8"
-    response = HttpResponse(content, content_type=f"text/csv; charset={charset}")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csvexport.csv_download(content, filename=filename, codec=encoding)
 
 
 def querystring(request: HttpRequest) -> str:
