@@ -75,6 +75,10 @@ def test_an_exercise_alert_says_exercise_in_its_subject_in_both_languages(
 def test_every_alert_of_a_played_exercise_reaches_only_its_participants_in_person(
     organisation, isms_office, csirt_lead, decision_maker, deputy, handler, slack_too
 ):
+    from tests.conftest import _holder
+
+    # A second ISMS office holder takes no part: real reports would inform them too.
+    bystander = _holder(organisation, "ISMS_OFFICE", "isms2", priority=2)
     wall = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
     with time_machine.travel(wall, tick=False):
         exercise = exercises.exercise_start(
@@ -94,6 +98,7 @@ def test_every_alert_of_a_played_exercise_reaches_only_its_participants_in_perso
     people = exercise_participants(drill)
     assert isms_office.pk in people  # the facilitator
     assert set(rows.values_list("recipient_id", flat=True)) <= people
+    assert bystander.pk not in people
     assert set(rows.values_list("channel__kind", flat=True)) <= {"EMAIL", "IN_APP"}
     assert all(
         messages.render(row).subject.startswith(("【訓練】", "[EXERCISE]"))
