@@ -148,7 +148,14 @@ MENU = [
         pgettext_lazy("menu", "Intake"),
         "incidents:intake_settings",
         incident_access.can_manage_intake,
-        ("/intake/",),
+        ("/intake/settings/",),
+    ),
+    Destination(
+        "settings",
+        pgettext_lazy("menu", "Alert sources"),
+        "incidents:alert_sources",
+        incident_access.can_manage_intake,
+        ("/intake/sources/",),
     ),
     Destination(
         "settings",

@@ -16,6 +16,7 @@ from incidents import access, extensions
 from incidents.facts import messages_with_counters
 from incidents.models import (
     AffectedAsset,
+    AlertSource,
     Event,
     EvidenceItem,
     Incident,
@@ -419,3 +420,31 @@ def relation_get(*, incident: Incident, pk: str | int) -> IncidentRelation:
     if found is None:
         raise Http404
     return found
+
+
+# --- Security-tool alert sources (issue 21) ---------------------------------------------------
+
+
+def alert_source_by_token(*, token: str) -> AlertSource | None:
+    """The source a webhook address names (enabled or not: the service says which)."""
+    if not token or len(token) > 64:
+        return None
+    return AlertSource.objects.select_related("organisation").filter(token=token).first()
+
+
+def alert_sources_of(*, user: User) -> QuerySet[AlertSource]:
+    """The sources of the user's organisation, with how many alerts each has received."""
+    from django.db.models import Count, Max
+
+    return (
+        AlertSource.objects.filter(organisation_id=user.organisation_id)
+        .annotate(alerts=Count("receipts"), last_alert_at=Max("receipts__last_seen_at"))
+        .order_by("disabled_at", "name")
+    )
+
+
+def alert_source_get(*, user: User, pk: int) -> AlertSource:
+    source = AlertSource.objects.filter(organisation_id=user.organisation_id, pk=pk).first()
+    if source is None:
+        raise Http404
+    return source

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from incidents.views import (
+    channels,
     closing,
     incident_actions,
     incidents,
@@ -76,4 +77,12 @@ urlpatterns = [
     path("intake/settings/", intake_admin.intake_settings, name="intake_settings"),
     path("intake/settings/link/rotate/", intake_admin.link_rotate, name="link_rotate"),
     path("intake/settings/link/qr.<str:kind>", intake_admin.link_qr, name="link_qr"),
+    path("intake/sources/", channels.alert_sources, name="alert_sources"),
+    path(
+        "intake/sources/<int:pk>/disable/",
+        channels.alert_source_disable,
+        name="alert_source_disable",
+    ),
+    # A security tool posts its signed alerts here (docs/api.md, "Security-tool alerts").
+    path("hooks/alerts/<str:token>/", channels.alert_hook, name="alert_hook"),
 ]

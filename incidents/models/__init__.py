@@ -1,6 +1,7 @@
 """The incident record: intake, incidents, assets, mail, indicators, tasks, evidence, timeline."""
 
 from incidents.models.assets import AffectedAsset, Asset
+from incidents.models.channels import AlertFormat, AlertReceipt, AlertSource
 from incidents.models.evidence import CustodyEvent, EvidenceItem
 from incidents.models.facts import Fact, FactKind
 from incidents.models.incident import Incident, IncidentCounter
@@ -21,6 +22,9 @@ from incidents.models.work import Task
 
 __all__ = [
     "AffectedAsset",
+    "AlertFormat",
+    "AlertReceipt",
+    "AlertSource",
     "Asset",
     "CustodyEvent",
     "Event",

@@ -22,6 +22,7 @@ TIMELINE_KINDS = {
     "report.attached": _("Report attached"),
     "report.intake_problem": _("Not recorded from a report"),
     "report.details_added": _("Report details added"),
+    "alert.repeated": _("Security-tool alert received again"),
     "event.promoted": _("Accepted from triage"),
     "event.attached": _("Triage item attached"),
     "asset.added": _("Affected asset recorded"),
