@@ -130,6 +130,7 @@ KEY_LABELS: dict[str, Any] = {
     "legacy_head": gettext_lazy("last hash before the key"),
     "legacy_intact": gettext_lazy("those entries intact"),
     "note": gettext_lazy("note"),
+    "times_received": gettext_lazy("times received"),
     "action": gettext_lazy("what was done"),
 }
 # Snapshot keys whose values are codes of these choices (apps above add theirs by registry).

@@ -910,6 +910,36 @@ CLAUSES: tuple[Clause, ...] = (
         "        drill.clock_now = now",
         ("tests/training/test_exercise_one_clock.py",),
     ),
+    Clause(
+        "issue 21 item 2",
+        "a security-tool alert whose signature does not match is refused",
+        "incidents/channels/signing.py",
+        "    if not hmac.compare_digest(sign(secret, timestamp, body), signature.strip().lower()):",
+        "    if False:",
+        (
+            "tests/incidents/channels/test_alert_hook.py::test_a_wrong_signature_gets_401_and_stores_nothing",
+        ),
+    ),
+    Clause(
+        "issue 21 item 2",
+        "a signed alert outside the source's replay window is refused",
+        "incidents/channels/signing.py",
+        "    if abs(now.timestamp() - sent) > window:",
+        "    if False:",
+        (
+            "tests/incidents/channels/test_alert_hook.py::test_a_timestamp_outside_the_replay_window_is_refused",
+        ),
+    ),
+    Clause(
+        "issue 21 item 2",
+        "a repeat of an alert within the repeat window is counted, not filed again",
+        "incidents/services/channels.py",
+        "        if now - current.first_seen_at <= window:",
+        "        if False:",
+        (
+            "tests/incidents/channels/test_alert_hook.py::test_a_defender_alert_posted_twice_makes_one_report_with_a_repeat_count_of_two",
+        ),
+    ),
 )
 
 

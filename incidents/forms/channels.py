@@ -5,10 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import AlertFormat
+from common.columns import ends_in
+from incidents.models import AlertFormat, AlertSource
 
 
 class AlertSourceForm(forms.Form):
+    # The windows are converted to seconds; the service bounds them (30 s–1 h, 0–30 days).
+    stores = ends_in(AlertSource, nowhere=("replay_window_minutes", "repeat_window_hours"))
+
     name = forms.CharField(label=_("Name"), max_length=100)
     format = forms.ChoiceField(label=_("Alert format"), choices=AlertFormat.choices)
     replay_window_minutes = forms.IntegerField(

@@ -149,7 +149,8 @@ def _file_or_count(source: AlertSource, mapped: mapping.MappedAlert, alert: dict
         .first()
     )
     if current is not None:
-        if now - current.first_seen_at <= timedelta(seconds=source.repeat_window_seconds):
+        window = timedelta(seconds=source.repeat_window_seconds)
+        if now - current.first_seen_at <= window:
             return Received(_count_repeat(current, now), new_report=False)
         current.open = False
         current.save(update_fields=["open"])
@@ -179,7 +180,7 @@ def _count_repeat(receipt: AlertReceipt, now) -> AlertReceipt:  # type: ignore[n
             incident=report.incident,
             kind="alert.repeated",
             actor_label=receipt.source.name,
-            payload={"report": report.number, "count": receipt.repeat_count},
+            payload={"report": report.number, "times_received": receipt.repeat_count},
         )
     return receipt
 

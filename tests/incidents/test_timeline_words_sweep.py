@@ -35,7 +35,7 @@ SAMPLES: dict[str, dict] = {
                          "to": "INC-2026-0002"},
     "incident.unrelated": {"relation": 3, "kind": "CAUSED_BY", "from": "INC-2026-0002"},
     "report.attached": {"report": "R-2026-000005", "matched": "MESSAGE_ID"},
-    "alert.repeated": {"report": "R-2026-000007", "count": 3},
+    "alert.repeated": {"report": "R-2026-000007", "times_received": 3},
     "report.intake_problem": {"report": "R-2026-000006", "problem": "MAIL_RECORDS",
                               "detail": "転送で添付が落ちた"},
     "report.details_added": {"report": "R-2026-000007"},

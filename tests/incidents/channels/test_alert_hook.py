@@ -177,4 +177,4 @@ def test_a_repeat_of_an_alert_already_in_an_incident_is_on_its_timeline(
     incident = triage.event_promote(event=Report.objects.get().event, actor=isms_office)
     signed_post(client, source, sample("defender"))
     entry = TimelineEntry.objects.filter(incident=incident, kind="alert.repeated").get()
-    assert entry.payload["count"] == 2
+    assert entry.payload["times_received"] == 2
