@@ -27,6 +27,7 @@ def test_the_isms_office_has_every_group(isms_office):
             "People",
             "Departments",
             "Intake",
+            "Alert sources",
             "Escalation",
             "Data sets",
             "Emergency kit",
