@@ -748,6 +748,22 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/test_timeline_words_sweep.py",),
     ),
     Clause(
+        "issue 19 item 3",
+        "a register asked for in Shift_JIS is written in Shift_JIS",
+        "common/csvexport.py",
+        'ENCODINGS = {"utf-8": "utf-8", "shift_jis": "cp932"}',
+        'ENCODINGS = {"utf-8": "utf-8"}',
+        ("tests/dashboard/test_registers.py",),
+    ),
+    Clause(
+        "issue 19 item 3",
+        "the list's filters apply to its register",
+        "dashboard/views/lists.py",
+        "        ordered = queryset.order_by(*ordering.order_by())",
+        "        ordered = rows(request.user, **extra).order_by(*ordering.order_by())",
+        ("tests/dashboard/test_registers.py",),
+    ),
+    Clause(
         "issue 19 item 2",
         "the report leaves out the indicators above the chosen TLP",
         "records/report.py",
