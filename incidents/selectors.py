@@ -16,6 +16,7 @@ from incidents import access, extensions
 from incidents.facts import messages_with_counters
 from incidents.models import (
     AffectedAsset,
+    AlertReceipt,
     AlertSource,
     Event,
     EvidenceItem,
@@ -448,3 +449,19 @@ def alert_source_get(*, user: User, pk: int) -> AlertSource:
     if source is None:
         raise Http404
     return source
+
+
+def report_alert(report: Report) -> dict[str, object] | None:
+    """The security-tool alert a report came from: its source, count and original JSON."""
+    import json
+
+    receipt = (
+        AlertReceipt.objects.filter(report=report)
+        .select_related("source")
+        .order_by("-last_seen_at")
+        .first()
+    )
+    if receipt is None:
+        return None
+    original = json.dumps(receipt.payload, ensure_ascii=False, indent=2)
+    return {"receipt": receipt, "original": original}

@@ -48,6 +48,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mail": _mail_view(report),
         "can_keep": bool(report.eml and report.incident_id and access.can_edit_incidents(user)),
         "evidence": selectors.report_evidence(report),
+        "alert": selectors.report_alert(report),
     }
     return render(request, "incidents/report_detail.html", context)
 

@@ -178,3 +178,18 @@ def test_a_repeat_of_an_alert_already_in_an_incident_is_on_its_timeline(
     signed_post(client, source, sample("defender"))
     entry = TimelineEntry.objects.filter(incident=incident, kind="alert.repeated").get()
     assert entry.payload["times_received"] == 2
+
+
+def test_the_report_page_shows_the_alerts_source_count_and_original_json(
+    client, register, isms_office
+):
+    source = register("DEFENDER", name="EDR 東京本社")
+    signed_post(client, source, sample("defender"))
+    signed_post(client, source, sample("defender"))
+    client.force_login(isms_office)
+    page = client.get(f"/reports/{Report.objects.get().pk}/", headers={"accept-language": "ja"})
+    assert page.status_code == 200
+    assert "EDR 東京本社" in page.text
+    assert "受信回数" in page.text
+    assert "pc-soumu-012.corp.example.co.jp" in page.text
+    assert "5b2b1d7a9e3c4f8a91c3f0e2d4b6a8c0e1f2a3b4" in page.text  # machineId, only in the JSON
