@@ -38,9 +38,10 @@ def _incident_of_route(request, match):  # type: ignore[no-untyped-def]
     """The exercise incident a URL names by reference (``ref``, or ``incident_ref`` in the
     API), in the user's organisation; None for a real one (it runs on the wall clock)."""
     from incidents.models import Incident
+    from incidents.services.refs import may_be_exercise_ref
 
     ref = match.kwargs.get("ref") or match.kwargs.get("incident_ref")
-    if not ref:
+    if not ref or not may_be_exercise_ref(str(ref)):
         return None
     rows = Incident.objects.filter(ref=str(ref)[:32], is_exercise=True)
     user = getattr(request, "user", None)

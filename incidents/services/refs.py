@@ -32,5 +32,14 @@ def incident_next_seq(*, organisation: Organisation, year: int, exercise: bool =
     return counter.last
 
 
+EXERCISE_PREFIX, REAL_PREFIX = "EX", "INC"
+
+
 def format_ref(year: int, seq: int, *, exercise: bool = False) -> str:
-    return f"{'EX' if exercise else 'INC'}-{year}-{seq:04d}"
+    return f"{EXERCISE_PREFIX if exercise else REAL_PREFIX}-{year}-{seq:04d}"
+
+
+def may_be_exercise_ref(ref: str) -> bool:
+    """Whether a reference can name an exercise's incident: a real one (INC-…) cannot, so the
+    pages of real incidents ask the database nothing about exercises."""
+    return ref.startswith(f"{EXERCISE_PREFIX}-")
