@@ -116,7 +116,7 @@ def alert_source_disable(*, source: AlertSource, actor: User) -> AlertSource:
 def alert_receive(*, source: AlertSource, body: bytes, timestamp: str, signature: str) -> Received:
     """Check the signature, map the alert, and file it or count it as a repeat."""
     signing.verify(
-        secret=crypto.decrypt(source.secret_encrypted, purpose=PURPOSE),
+        secret=_secret(source),
         timestamp=timestamp,
         signature=signature,
         body=body,
@@ -125,10 +125,7 @@ def alert_receive(*, source: AlertSource, body: bytes, timestamp: str, signature
     )
     if source.disabled_at is not None:
         raise signing.Unauthenticated("source_disabled", _("This alert source is disabled."))
-    try:
-        alert = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("malformed_json", _("The body is not valid JSON.")) from None
+    alert = _parse(body)
     mapped = mapping.map_alert(source.format, alert)
     for _attempt in range(RETRIES):
         try:
@@ -137,6 +134,33 @@ def alert_receive(*, source: AlertSource, body: bytes, timestamp: str, signature
         except IntegrityError:
             continue  # a concurrent post of the same alert won: count on its receipt
     raise InvalidInput("alert_busy", _("The alert could not be recorded; send it again."))
+
+
+def _secret(source: AlertSource) -> str:
+    try:
+        return crypto.decrypt(source.secret_encrypted, purpose=PURPOSE)
+    except ValueError:  # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS
+        logger.error("alert source %s: its secret no longer decrypts", source.pk)
+        raise signing.Unauthenticated(
+            "signature_invalid", _("The signature does not match.")
+        ) from None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(name)  # NaN and Infinity: valid Python, not JSON, and not for PostgreSQL
+
+
+def _parse(body: bytes) -> object:
+    """JSON that PostgreSQL can store: no NaN/Infinity, no NUL, no lone surrogate, not too deep."""
+    try:
+        alert = json.loads(body, parse_constant=_refuse_constant)
+        text = json.dumps(alert, ensure_ascii=False)
+        text.encode("utf-8")  # a lone surrogate (\ud800) fails here
+    except (ValueError, UnicodeError, RecursionError):
+        raise InvalidInput("malformed_json", _("The body is not valid JSON.")) from None
+    if "\x00" in text or "\\u0000" in text:
+        raise InvalidInput("malformed_json", _("The body is not valid JSON.")) from None
+    return alert
 
 
 def _file_or_count(source: AlertSource, mapped: mapping.MappedAlert, alert: dict) -> Received:

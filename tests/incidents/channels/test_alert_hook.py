@@ -5,7 +5,15 @@ import time
 import pytest
 import time_machine
 
-from incidents.models import AlertReceipt, Asset, Event, Report, ReportKey, TimelineEntry
+from incidents.models import (
+    AlertReceipt,
+    AlertSource,
+    Asset,
+    Event,
+    Report,
+    ReportKey,
+    TimelineEntry,
+)
 from incidents.models.enums import Channel, Impact, IndicatorKind
 from incidents.services import channels, triage
 from tests.incidents.channels.conftest import sample, signed_post
@@ -95,6 +103,10 @@ def test_an_unknown_address_is_404(client, register):
     [
         (b"{not json", "malformed_json"),
         (b"\xff\xfe", "malformed_json"),
+        (b'{"title": "x\\u0000", "severity": "High"}', "malformed_json"),
+        (b'{"title": "\\ud800", "severity": "High"}', "malformed_json"),
+        (b'{"title": "x", "severity": "High", "n": NaN}', "malformed_json"),
+        (b"[" * 5000 + b"]" * 5000, "malformed_json"),
         (b"[1, 2]", "alert_unmappable"),
         (b'{"severity": "High"}', "alert_unmappable"),
         (b'{"title": "x", "severity": "apocalyptic"}', "alert_unmappable"),
@@ -193,3 +205,11 @@ def test_the_report_page_shows_the_alerts_source_count_and_original_json(
     assert "受信回数" in page.text
     assert "pc-soumu-012.corp.example.co.jp" in page.text
     assert "5b2b1d7a9e3c4f8a91c3f0e2d4b6a8c0e1f2a3b4" in page.text  # machineId, only in the JSON
+
+
+def test_a_secret_that_no_longer_decrypts_is_a_401_not_a_500(client, register):
+    source = register("DEFENDER")
+    AlertSource.objects.filter(pk=source.source.pk).update(secret_encrypted="gAAAA-garbage")
+    response = signed_post(client, source, sample("defender"))
+    assert response.status_code == 401
+    _nothing_stored()
