@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from incidents.models.enums import Suspicion
 from risklevels.evaluator import FiredRule
@@ -41,3 +42,9 @@ def explain(rule: FiredRule) -> str:
 
 def explain_all(rules: tuple[FiredRule, ...] | list[FiredRule]) -> list[str]:
     return [explain(rule) for rule in rules]
+
+
+def join_reasons(texts: list[str]) -> str:
+    """Several reasons in one line, with the reader's language's separator (full-width in
+    Japanese, where an ASCII "; " would be a seam)."""
+    return pgettext("separator between reasons", "; ").join(texts)

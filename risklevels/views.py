@@ -15,7 +15,7 @@ from common import prg
 from common.errors import DomainError
 from incidents import access
 from incidents import selectors as incident_selectors
-from risklevels import forms, selectors
+from risklevels import explain, forms, selectors
 from risklevels.models import ChecklistTemplate
 from risklevels.services import facts, levels, setup
 
@@ -42,7 +42,9 @@ def record_finding(request: HttpRequest, ref: str) -> HttpResponse:
         return prg.refuse_error(request, to=_page(ref), key="finding", error=error)
     summary = selectors.escalation_summary(incident)
     if incident.recommended_level > incident.level:
-        reasons = "; ".join(r.text for r in summary["reasons"] if r.target > incident.level)
+        reasons = explain.join_reasons(
+            [r.text for r in summary["reasons"] if r.target > incident.level]
+        )
         messages.warning(
             request,
             _("Level %(level)s is recommended: %(reasons)s")

@@ -259,7 +259,7 @@ def _open_decisions(
     incident: Incident, result: evaluator.Evaluation, firings: Firings, actor: User | None
 ) -> None:
     """L-E, and the level gates D-1 / D-1b with their checklists, each dated at its "t"."""
-    reason = "; ".join(explain.explain_all(result.fired))
+    reason = explain.join_reasons(explain.explain_all(result.fired))
     if result.recommended_level > incident.level:
         at = firings.first() or firings.at
         _escalate_decision(incident, result.recommended_level, reason, actor, at)
