@@ -59,6 +59,7 @@ test-stress: $(VENV)/.installed-dev
 ## make mutation: remove each rule clause of scripts/mutation.py in turn; every one must be killed.
 mutation: $(VENV)/.installed-dev
 	$(BIN)/python scripts/ensure_services.py
+	$(TEST_ENV) $(MANAGE) compiletranslations
 	$(TEST_ENV) $(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 lint: $(VENV)/.installed-dev
