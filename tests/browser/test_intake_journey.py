@@ -145,6 +145,12 @@ def test_a_revoked_link_shows_a_clear_page(phone, organisation, isms_office):
     old = intake_admin.reporting_link_rotate(organisation=organisation, actor=isms_office)
     intake_admin.reporting_link_rotate(organisation=organisation, actor=isms_office)
     response = phone.goto(f"/r/{old.token}/")
+    assert response.status == 410
+    expect(
+        phone.get_by_role("heading", name="この報告用リンクは新しいものに変わりました")
+    ).to_be_visible()
+    shoot(phone, "c-5-link-replaced")
+    response = phone.goto("/r/not-a-token/")
     assert response.status == 404
     expect(phone.get_by_role("heading", name="この報告用リンクは無効です")).to_be_visible()
     shoot(phone, "c-5-link-invalid")

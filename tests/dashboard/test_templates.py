@@ -83,7 +83,16 @@ def test_the_extraction_finds_the_dashboard_strings():
     assert "Time to isolate" in messages
 
 
-@pytest.mark.parametrize("message", _messages(), ids=lambda m: m[0][:40])
+# Names written the same way in Japanese (an encoding, the protocol's own label): no translation
+# can differ from them.
+SAME_IN_JAPANESE = {"Shift_JIS", "TLP"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [m for m in _messages() if m[0] not in SAME_IN_JAPANESE],
+    ids=lambda m: m[0][:40],
+)
 def test_every_dashboard_string_has_a_japanese_translation(message):
     single, plural = message
     with translation.override("ja"):
