@@ -5,6 +5,7 @@ comms.middleware keeps the guest inside these pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from allauth.account.internal.flows.login import record_authentication
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -201,51 +203,53 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
-@require_POST
-def comment(request: HttpRequest) -> HttpResponse:
-    """A CONTRIBUTE guest's comment, on the incident's timeline."""
+def _contribute(
+    request: HttpRequest, key: str, form: Form, save: Callable[[Form], object], done: str
+) -> HttpResponse:
+    """A CONTRIBUTE guest's write: refused (403, nothing written) unless the invitation allows
+    it, back to the form on bad input, on the incident's record otherwise."""
     invitation = _invitation(request)
     to = reverse("comms:guest_room")
     try:
         guests.require_contributor(request.user, invitation.incident)
     except Forbidden as error:
         return _refused(request, error)
-    form = GuestCommentForm(request.POST, auto_id="comment_%s")
     if not form.is_valid():
-        return prg.refuse(request, to=to, key="comment")
+        return prg.refuse(request, to=to, key=key)
     try:
-        guests.guest_comment(
-            user=request.user, incident=invitation.incident, text=form.cleaned_data["text"]
-        )
+        save(form)
     except Forbidden as error:
         return _refused(request, error)
     except DomainError as error:
-        return prg.refuse_error(request, to=to, key="comment", error=error)
-    messages.success(request, _("The comment is on the incident's timeline."))
+        return prg.refuse_error(request, to=to, key=key, error=error)
+    messages.success(request, done)
     return HttpResponseRedirect(to)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest) -> HttpResponse:
+    """A CONTRIBUTE guest's comment, on the incident's timeline."""
+
+    def save(form: Form) -> object:
+        incident = _invitation(request).incident
+        text = form.cleaned_data["text"]
+        return guests.guest_comment(user=request.user, incident=incident, text=text)
+
+    form = GuestCommentForm(request.POST, auto_id="comment_%s")
+    done = _("The comment is on the incident's timeline.")
+    return _contribute(request, "comment", form, save, done)
 
 
 @login_required
 @require_POST
 def fact(request: HttpRequest) -> HttpResponse:
     """A CONTRIBUTE guest's finding, through the responders' service (rules re-run)."""
-    invitation = _invitation(request)
-    to = reverse("comms:guest_room")
-    try:
-        guests.require_contributor(request.user, invitation.incident)
-    except Forbidden as error:
-        return _refused(request, error)
+
+    def save(form: Form) -> object:
+        incident = _invitation(request).incident
+        return guests.guest_fact_record(user=request.user, incident=incident, **form.as_kwargs())
+
     form = FindingForm(request.POST, auto_id="fact_%s")
-    if not form.is_valid():
-        return prg.refuse(request, to=to, key="fact")
-    try:
-        guests.guest_fact_record(
-            user=request.user, incident=invitation.incident, **form.as_kwargs()
-        )
-    except Forbidden as error:
-        return _refused(request, error)
-    except DomainError as error:
-        return prg.refuse_error(request, to=to, key="fact", error=error)
-    messages.success(request, _("The finding is on the incident's record."))
-    return HttpResponseRedirect(to)
+    done = _("The finding is on the incident's record.")
+    return _contribute(request, "fact", form, save, done)
