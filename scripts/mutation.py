@@ -956,6 +956,16 @@ CLAUSES: tuple[Clause, ...] = (
             "tests/incidents/channels/test_alert_hook.py::test_a_defender_alert_posted_twice_makes_one_report_with_a_repeat_count_of_two",
         ),
     ),
+    Clause(
+        "issue 20 item 1",
+        "the intake's incident match looks indicators up by kind and digest (the ind_match index)",
+        "incidents/services/intake.py",
+        "        kind__in=sorted({k.kind for k in mail_keys_}),\n        digest__in=",
+        "        digest__in=",
+        (
+            "tests/incidents/api/test_intake_scale.py::test_the_incident_match_finds_indicators_by_kind_and_digest_in_an_index",
+        ),
+    ),
 )
 
 

@@ -323,8 +323,11 @@ def _match_incident(organisation: Organisation, keys: list[MailKey]) -> tuple[In
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
         return None, ""
+    # The kinds too, so the lookup is an index scan of ind_match (organisation, kind, digest),
+    # not a scan of every indicator of the organisation (issue 20).
     rows = Indicator.objects.filter(
         organisation=organisation,
+        kind__in=sorted({k.kind for k in mail_keys_}),
         digest__in=[k.digest for k in mail_keys_],
         incident__status__in=records.OPEN_STATUSES,
     ).values_list("incident_id", "kind")
@@ -340,7 +343,10 @@ def _match_event(
         return None, ""
     rows = (
         EventKey.objects.filter(
-            organisation=organisation, open=True, digest__in=[k.digest for k in mail_keys_]
+            organisation=organisation,
+            open=True,
+            kind__in=sorted({k.kind for k in mail_keys_}),
+            digest__in=[k.digest for k in mail_keys_],
         )
         .exclude(event_id=exclude)
         .values_list("event_id", "kind")
