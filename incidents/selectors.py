@@ -465,3 +465,25 @@ def report_alert(report: Report) -> dict[str, object] | None:
         return None
     original = json.dumps(receipt.payload, ensure_ascii=False, indent=2)
     return {"receipt": receipt, "original": original}
+
+
+def reporting_mailbox_status(*, organisation_id: int) -> dict[str, object] | None:
+    """The reporting mailbox and what its polls took, by outcome (the intake settings page)."""
+    from django.db.models import Count
+
+    from incidents.models import MailOutcome, ReportingMailbox
+
+    box = ReportingMailbox.objects.filter(organisation_id=organisation_id).first()
+    if box is None:
+        return None
+    counts = dict(
+        box.receipts.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
+    )
+    return {
+        "box": box,
+        "counts": [(label, counts.get(value, 0)) for value, label in MailOutcome.choices],
+        "taken": sum(counts.values()),
+        "replies_failed": box.receipts.filter(reply_due=True, reply_sent_at__isnull=True)
+        .exclude(reply_attempts=0)
+        .count(),
+    }

@@ -6,6 +6,7 @@ from incidents.views import (
     incident_actions,
     incidents,
     intake_admin,
+    mailbox,
     report,
     reports,
     responder,
@@ -78,6 +79,7 @@ urlpatterns = [
     path("intake/settings/link/rotate/", intake_admin.link_rotate, name="link_rotate"),
     path("intake/settings/link/qr.<str:kind>", intake_admin.link_qr, name="link_qr"),
     path("intake/sources/", channels.alert_sources, name="alert_sources"),
+    path("intake/mailbox/", mailbox.report_mailbox, name="report_mailbox"),
     path(
         "intake/sources/<int:pk>/disable/",
         channels.alert_source_disable,

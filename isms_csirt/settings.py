@@ -550,10 +550,18 @@ WORKER_HEARTBEAT_SECONDS = 30
 WORKER_HEARTBEAT_STALE_SECONDS = 120
 DECISION_SWEEP_SECONDS = env_int("DECISION_SWEEP_SECONDS", 15)
 ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 15)
+REPORT_MAILBOX_POLL_SECONDS = env_int("REPORT_MAILBOX_POLL_SECONDS", 60)
+# A forwarded message larger than this is quarantined, not read (the forwarder is told).
+REPORT_MAILBOX_MAX_BYTES = env_int("REPORT_MAILBOX_MAX_BYTES", 10 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "common.tasks.worker_heartbeat",
         "schedule": WORKER_HEARTBEAT_SECONDS,
+    },
+    # The reporting mailbox (phishing@): forwarded mail becomes reports (issue 21).
+    "report-mailbox-poll": {
+        "task": "incidents.tasks.poll_report_mailboxes",
+        "schedule": REPORT_MAILBOX_POLL_SECONDS,
     },
     "idempotency-records-purge": {
         "task": "incidents.tasks.purge_idempotency_records",

@@ -16,6 +16,7 @@ from incidents.models.intake import (
     ReportKey,
 )
 from incidents.models.mail import MailDelivery, MailMessage
+from incidents.models.mailbox import MailOutcome, MailReceipt, MailSecurity, ReportingMailbox
 from incidents.models.relations import IncidentRelation, RelationKind
 from incidents.models.timeline import TimelineEntry
 from incidents.models.work import Task
@@ -40,10 +41,14 @@ __all__ = [
     "IntakeSettings",
     "MailDelivery",
     "MailMessage",
+    "MailOutcome",
+    "MailReceipt",
+    "MailSecurity",
     "RelationKind",
     "Report",
     "ReportKey",
     "ReportingLink",
+    "ReportingMailbox",
     "Task",
     "TimelineEntry",
 ]

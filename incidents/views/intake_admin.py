@@ -19,6 +19,7 @@ from incidents import access, selectors
 from incidents.forms.intake_admin import IntakeSettingsForm
 from incidents.models.enums import Impact
 from incidents.services import intake_admin
+from incidents.views import mailbox
 from incidents.views.common import add_domain_error, require_role
 
 
@@ -42,6 +43,7 @@ def _page(request: HttpRequest, form: IntakeSettingsForm, status: int = 200) -> 
         if link_url
         else "",
         "impacts": Impact.choices,
+        **mailbox.status_context(request.user.organisation_id),
     }
     return render(request, "incidents/intake_settings.html", context, status=status)
 
