@@ -134,3 +134,31 @@ def demo_incident() -> str | None:
         asset=asset_upsert(organisation_id=org.pk, asset_tag="PC-27", hostname="PC-27"),
     )
     return incident.ref
+
+
+SECOND_SUBJECT = "【再送】お支払い口座変更のお願い"
+
+
+def demo_second_incident() -> str | None:
+    """A later email from the first incident's sender (issue 22): its own incident, whose
+    sender the room shows as seen in the first. Only once."""
+    from incidents.models import Incident, Report
+    from incidents.services import intake, triage
+
+    org = Organisation.objects.get(name=DEMO_ORGANISATION)
+    first = Incident.objects.filter(organisation=org, is_exercise=False).order_by("id").first()
+    if first is None or Report.objects.filter(organisation=org, subject=SECOND_SUBJECT).exists():
+        return None
+    report = intake.report_submit(
+        organisation=org,
+        actor=User.objects.get(username="manager"),
+        data=intake.ReportInput(
+            sender="Keiri@Invoice-JP.example",
+            subject=SECOND_SUBJECT,
+            url="hxxps://invoice-jp[.]example/bank-change?utm_source=mail",
+            what_happened="RECEIVED_ONLY",
+        ),
+    )
+    if report.event is None:  # grouped into an open incident: nothing more to declare
+        return None
+    return triage.event_promote(event=report.event, actor=User.objects.get(username="isms")).ref

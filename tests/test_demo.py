@@ -11,7 +11,7 @@ def test_seed_demo_creates_one_user_per_role_and_a_wave_to_look_at_once(db, sett
     printed, again = StringIO(), StringIO()  # read back without depending on a file's flush
     call_command("seed_demo", stdout=printed)
     call_command("seed_demo", stdout=again)
-    incident = Incident.objects.get(is_exercise=False)
+    incident = Incident.objects.filter(is_exercise=False).earliest("id")
     assert (incident.level, incident.recommended_level) == (1, 2)
     assert incident.reports.count() == 3
     assert Decision.objects.filter(incident=incident, type="ESCALATE_LEVEL").count() == 1
@@ -128,7 +128,7 @@ def test_seed_demo_invites_an_outside_responder_to_the_demo_incident_and_prints_
     call_command("seed_demo", stdout=printed)
     call_command("seed_demo", stdout=again)
     invitation = GuestInvitation.objects.get()
-    incident = Incident.objects.get(is_exercise=False)
+    incident = Incident.objects.filter(is_exercise=False).earliest("id")
     assert (invitation.incident, invitation.role, invitation.email) == (
         incident,
         "CONTRIBUTE",
@@ -147,3 +147,17 @@ def test_seed_demo_invites_an_outside_responder_to_the_demo_incident_and_prints_
     call_command("seed_demo", stdout=third)
     assert "/guest/accept/" not in third.getvalue() and "forensics@example.com" in third.getvalue()
     assert GuestInvitation.objects.count() == 1
+
+
+def test_the_demo_second_incident_shows_its_sender_was_seen_in_the_first(
+    db, settings, tmp_path, client
+):
+    from accounts.models import User
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    first, second = Incident.objects.filter(is_exercise=False).order_by("id")
+    client.force_login(User.objects.get(username="isms"))
+    page = client.get(f"/incidents/{second.ref}/").content.decode()
+    assert 'class="seen-in"' in page and f'href="/incidents/{first.ref}/"' in page

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from common import prg
-from incidents import access, facts, selectors
+from incidents import access, correlation, facts, selectors
 from incidents.forms.case import IncidentEditForm
 from incidents.forms.records import (
     AffectedAssetAddForm,
@@ -150,6 +150,9 @@ def incident_page(
         "relations": selectors.relations_of(incident, request.user),
         **_sections(incident, bound),
     }
+    correlation.annotate_indicators(
+        request.user, incident, [indicator for indicator, _ in context["indicators"]]
+    )
     return render(request, "incidents/incident_detail.html", context, status=status)
 
 

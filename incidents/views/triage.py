@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from common import prg
 from common.errors import DomainError
-from incidents import access, selectors
+from incidents import access, correlation, selectors
 from incidents.forms.triage import AttachForm, CloseForm, PromoteForm
 from incidents.models import Event
 from incidents.models.enums import EventStatus, IndicatorKind
@@ -39,10 +39,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     events = list(page.object_list)
     groupings = selectors.event_groupings(events)
+    known = correlation.events_with_known_indicators(events)
     rows = [
         {
             "event": event,
             "grouped_by": [(_kind_label(k), v) for k, v in groupings.get(event.pk, [])],
+            "known_indicator": event.pk in known,
         }
         for event in events
     ]
@@ -54,11 +56,15 @@ def _item_page(
 ) -> HttpResponse:
     user = request.user
     waiting = event.status == EventStatus.RECEIVED
+    reports = list(selectors.event_reports(event).prefetch_related("keys"))
+    seen = correlation.seen_for_reports(user, reports, event_id=event.pk)
     context: dict[str, Any] = {
         "event": event,
         "error": error,
         "waiting": waiting,
-        "reports": selectors.event_reports(event),
+        "reports": reports,
+        "seen": [(_kind_label(k.kind), k) for k in seen],
+        "known": [(_kind_label(k.kind), k) for k in correlation.known_indicators(seen)],
         "grouped_by": [
             (_kind_label(k), v) for k, v in selectors.event_groupings([event]).get(event.pk, [])
         ],

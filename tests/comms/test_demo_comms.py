@@ -16,7 +16,7 @@ def test_the_demo_has_a_draft_templates_and_contacts_once(db, settings, tmp_path
     settings.VAR_DIR = tmp_path
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    incident = Incident.objects.get(is_exercise=False)
+    incident = Incident.objects.filter(is_exercise=False).earliest("id")
     draft = Communication.objects.get(incident=incident)
     assert (draft.audience, draft.status, draft.created_by.username) == ("PARTNERS", "DRAFT", "pr")
     assert MessageTemplate.objects.count() == 16

@@ -8,7 +8,13 @@ from accounts.models import Organisation
 from accounts.roles import Role
 from demo.comms import demo_comms, demo_guest
 from demo.privacy import demo_data_sets
-from demo.services import DEMO_ORGANISATION, DEMO_USERS, demo_incident, demo_seed
+from demo.services import (
+    DEMO_ORGANISATION,
+    DEMO_USERS,
+    demo_incident,
+    demo_second_incident,
+    demo_seed,
+)
 from demo.training import demo_training
 
 
@@ -35,6 +41,7 @@ class Command(BaseCommand):
         lines = ["デモのユーザー / demo users (username  password  role):"]
         lines += [f"  {u:<10} {p:<14} {roles[u]}" for u, p in passwords.items()]
         ref = demo_incident()
+        demo_second_incident()
         demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_comms(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_data_sets(Organisation.objects.get(name=DEMO_ORGANISATION))

@@ -217,7 +217,20 @@ def _valid_indicator(kind: str, value: str) -> bool:
     return True
 
 
+class SeenInSerializer(serializers.Serializer):
+    """Another incident (``INC-…``) or report (``R-…``) that holds the same value."""
+
+    stores = NOTHING  # read-only output
+
+    ref = serializers.CharField(source="label")
+    is_incident = serializers.BooleanField()
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
+    # Where else the organisation saw this value (issue 22); the views fill it for a whole
+    # page in one query (incidents.correlation).
+    seen_in = SeenInSerializer(many=True, read_only=True, default=list)
+
     class Meta:
         model = Indicator
         fields = [
@@ -231,6 +244,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "blocked_at",
             "blocked_by",
             "created_at",
+            "seen_in",
         ]
         read_only_fields = fields
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from common.pagination import TimelinePagination
 from common.parsers import JSONParser
-from incidents import access, selectors
+from incidents import access, correlation, selectors
 from incidents.api import serializers as s
 from incidents.api.views.base import IncidentChildViewSet, errors
 from incidents.api.views.files import AttachmentRenderer, attachment_response
@@ -118,6 +118,16 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Inciden
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.indicators_of(self.get_incident())
 
+    def _seen(self, rows: list[Indicator]) -> list[Indicator]:
+        return correlation.annotate_indicators(self.request.user, self.get_incident(), rows)
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        page = super().paginate_queryset(queryset)
+        return None if page is None else self._seen(list(page))
+
+    def get_object(self) -> Indicator:
+        return self._seen([super().get_object()])[0]
+
     @extend_schema(
         request=s.IndicatorCreateSerializer,
         responses={201: s.IndicatorSerializer, **errors(400, 403, 404, 409)},
@@ -129,7 +139,7 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Inciden
         indicator = indicators.indicator_add(
             incident=incident, actor=request.user, **body.validated_data
         )
-        return self.created(s.IndicatorSerializer(indicator).data)
+        return self.created(s.IndicatorSerializer(self._seen([indicator])[0]).data)
 
     @extend_schema(
         request=s.IndicatorBlockSerializer,
@@ -143,7 +153,7 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Inciden
         indicator = indicators.indicator_block(
             indicator=indicator, actor=request.user, **body.validated_data
         )
-        return Response(s.IndicatorSerializer(indicator).data)
+        return Response(s.IndicatorSerializer(self._seen([indicator])[0]).data)
 
 
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, IncidentChildViewSet):
