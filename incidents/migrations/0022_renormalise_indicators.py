@@ -41,6 +41,6 @@ def renormalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0020_alert_sources")]
+    dependencies = [("incidents", "0021_reporting_mailbox")]
 
     operations = [migrations.RunPython(renormalise, migrations.RunPython.noop)]
