@@ -32,6 +32,8 @@ EVENTS: dict[str, str] = {
     "obligation.due": "obligation (privacy.Obligation), which (soft / due), due_at",
     # An approved staff warning mailed to the organisation's staff address list (comms).
     "communication.mailed": "communication (comms.Communication), addresses (list), sender",
+    # A known exploited vulnerability (CISA KEV) on an internet-facing asset (vulns, issue 23).
+    "vulnerability.exploitable": "finding (vulns.Finding), vuln_id, asset (label), due_at",
     # What the offline emergency kit prints changed (records regenerates it; not an alert).
     "plan.changed": "what (roster / call_tree / checklists / contacts)",
     # The kit's printed copy is older than its newest version: the ISMS office reprints it.

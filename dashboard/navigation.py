@@ -22,6 +22,7 @@ from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
 from privacy import access as privacy_access
 from training import access as training_access
+from vulns import access as vulns_access
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,13 @@ MENU = [
         "isms:action_list",
         incident_access.sees_all_incidents,
         ("/corrective-actions/",),
+    ),
+    Destination(
+        "respond",
+        _("Vulnerabilities"),
+        "vulns:finding_list",
+        vulns_access.can_read,
+        ("/vulnerabilities/",),
     ),
     Destination(
         "decide", _("Decisions waiting"), "bcp:decision_inbox", _holds_a_role, ("/decisions/",)

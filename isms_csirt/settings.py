@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "privacy",
     "notifications",
     "training",
+    "vulns",
     "dashboard",
     "records",
     "guide",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("notifications.urls")),
     path("", include("records.urls")),
+    path("", include("vulns.urls")),
     path("training/", include("training.urls")),
     path("help/", include("guide.urls")),
     path("", include("dashboard.urls")),

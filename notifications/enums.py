@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "communication.mailed": _("Staff warning mailed"),
     "plan.changed": _("Emergency kit contents changed"),
     "kit.outdated": _("Printed emergency kit out of date"),
+    "vulnerability.exploitable": _("Exploited vulnerability on an internet-facing asset"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

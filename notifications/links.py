@@ -31,6 +31,8 @@ def target(alert: Alert) -> tuple[str, str]:
         return reverse("bcp:decision_detail", args=[int(key)]), _("Open the decision")
     if kind == "task" and ref:
         return _incident(ref, f"#task-{key}"), _("Open the task")
+    if kind == "finding" and key.isdigit():
+        return reverse("vulns:finding_detail", args=[int(key)]), _("Open the finding")
     if kind == "kit":
         return reverse("records:kit"), _("Open the emergency kit")
     if kind == "training":

@@ -162,6 +162,17 @@ def _kit(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
     ]
 
 
+def _vulnerability(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {"vuln": p.get("vuln_id"), "asset": p.get("asset"), "due": when(p.get("due_at"), zone)}
+    return [
+        _(
+            "%(vuln)s is being exploited (CISA KEV) and %(asset)s faces the internet. "
+            "Fix or mitigate it by %(due)s, and consider opening an incident."
+        )
+        % values
+    ]
+
+
 LINES: dict[str, Lines] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -179,6 +190,7 @@ LINES: dict[str, Lines] = {
     "corrective_action.due": _corrective_action,
     "obligation.due": _obligation,
     "kit.outdated": _kit,
+    "vulnerability.exploitable": _vulnerability,
 }
 
 
@@ -214,6 +226,8 @@ def _what(event: str, p: dict[str, Any]) -> str:
         return str(p.get("evidence_label") or "")
     if event == "obligation.due":
         return label(p.get("kind_label"))
+    if event == "vulnerability.exploitable":
+        return f"{p.get('vuln_id')} — {p.get('asset')}"
     return ""
 
 

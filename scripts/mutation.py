@@ -966,6 +966,22 @@ CLAUSES: tuple[Clause, ...] = (
             "tests/incidents/api/test_intake_scale.py::test_the_incident_match_finds_indicators_by_kind_and_digest_in_an_index",
         ),
     ),
+    Clause(
+        "I23-1",
+        "a known exploited vulnerability on an internet-facing asset is due within 72 hours",
+        "vulns/policy.py",
+        "    if kev_listed and internet_facing:\n        periods.append(",
+        "    if False:\n        periods.append(",
+        ("tests/vulns/test_policy.py",),
+    ),
+    Clause(
+        "I23-2",
+        "marking a finding not affected needs a justification",
+        "vulns/lifecycle.py",
+        "if target == S.NOT_AFFECTED and not justification:",
+        "if False:",
+        ("tests/vulns/test_findings.py",),
+    ),
 )
 
 

@@ -18,6 +18,7 @@ DOMAIN = {
     "privacy",
     "notifications",
     "training",
+    "vulns",
 }
 PROJECT = {"common", "isms_csirt", "dashboard", "records", "guide", "demo", *DOMAIN}
 
@@ -45,6 +46,9 @@ ALLOWED: dict[str, set[str]] = {
         # comms never imports training.
         "comms",
     },
+    # Vulnerability information (issue 23): findings link to assets and incidents, alert
+    # through the notifications outbox; nothing below imports vulns.
+    "vulns": {"common", "accounts", "incidents", "bcp", "risklevels", "notifications"},
     "dashboard": {"common", *DOMAIN},
     # The incident report and the emergency kit read every domain app; only the project's
     # settings and URLs name records.

@@ -38,6 +38,7 @@ APPS = (
     "privacy",
     "notifications",
     "training",
+    "vulns",
     "dashboard",
     "records",
     "demo",

@@ -33,6 +33,7 @@ LAYOUTS: dict[str, list[str]] = {
         "incidents",
         "bcp",
         "readiness",
+        "vulns",
         "roles",
         "my_decisions",
         "obligations",
@@ -52,6 +53,7 @@ LAYOUTS: dict[str, list[str]] = {
     ],
     Role.CSIRT_LEAD: [
         "my_decisions",
+        "vulns",
         "incidents",
         "tasks",
         "decisions",
@@ -70,6 +72,7 @@ LAYOUTS: dict[str, list[str]] = {
         "bcp",
         "my_decisions",
         "alerts",
+        "vulns",
         "readiness",
         "roles",
         "my_training",

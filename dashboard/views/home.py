@@ -18,6 +18,7 @@ from common import clock
 from dashboard.selectors import home, tiles, trend
 from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
+from vulns import selectors as vulns_selectors
 
 
 def _role_gaps(user: User) -> tuple[list[str], list[str]]:
@@ -51,6 +52,8 @@ def tiles_context(user: User) -> dict[str, Any]:
         "my_decisions": home.my_decisions(user=user, at=now),
         "my_training": home.my_training(user=user),
         "obligations": home.my_obligations(user=user),
+        # Open critical or KEV-listed vulnerability findings, and those past due (issue 23).
+        "vulns": vulns_selectors.tile(user, now),
         "report": user.organisation_id is not None,
         "trend": None,
     }

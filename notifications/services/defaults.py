@@ -49,6 +49,8 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     ("obligation.due", ASSIGNEE, "", 1, True, False),
     ("obligation.due", ROLE, Role.CSIRT_LEAD, 1, False, False),
     ("obligation.due", ROLE, Role.ISMS_OFFICE, 1, False, False),
+    # A known exploited vulnerability on an internet-facing asset wakes the CSIRT lead (vulns).
+    ("vulnerability.exploitable", ROLE, Role.CSIRT_LEAD, 1, True, True),
     # The printed emergency kit is older than the roster: the office reprints it.
     ("kit.outdated", ROLE, Role.ISMS_OFFICE, 1, False, False),
 ]

@@ -207,6 +207,22 @@ def _kit(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _vulnerability(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """A known exploited vulnerability on an internet-facing asset: the CSIRT lead at once,
+    once per finding (vulns, issue 23)."""
+    finding = data["finding"]
+    occ.subject = f"finding:{finding.pk}"
+    occ.dedupe_key = f"vulnerability.exploitable:{finding.pk}"
+    occ.urgent = True
+    occ.payload.update(
+        finding=finding.pk,
+        vuln_id=str(data["vuln_id"]),
+        asset=str(data["asset"]),
+        due_at=data["due_at"].isoformat(),
+    )
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -228,6 +244,7 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     # Not an alert: records regenerates the emergency kit.
     "plan.changed": lambda occ, data: None,
     "kit.outdated": _kit,
+    "vulnerability.exploitable": _vulnerability,
 }
 
 

@@ -20,7 +20,7 @@ def _menu(user, path="/"):
 
 def test_the_isms_office_has_every_group(isms_office):
     assert _menu(isms_office) == {
-        "respond": ["Triage", "Incidents", "Statistics", "Corrective actions"],
+        "respond": ["Triage", "Incidents", "Statistics", "Corrective actions", "Vulnerabilities"],
         "decide": ["Decisions waiting", "Roster", "BCP plan"],
         "training": ["Overview", "Coverage", "Exercises"],
         "settings": [

@@ -16,6 +16,7 @@ from demo.services import (
     demo_seed,
 )
 from demo.training import demo_training
+from demo.vulns import demo_vulns
 
 
 def welcome_file() -> Path:
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_comms(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_data_sets(Organisation.objects.get(name=DEMO_ORGANISATION))
+        demo_vulns(Organisation.objects.get(name=DEMO_ORGANISATION))
         guest_line = demo_guest(Organisation.objects.get(name=DEMO_ORGANISATION))
         if ref:
             lines.append(

@@ -1,0 +1,63 @@
+"""Forms of the vulnerability pages: parse only; services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.columns import ends_in
+from vulns.enums import ExposureRole, FeedKind, FindingStatus, Justification
+from vulns.models import Finding, Software
+
+
+class FindingStatusForm(forms.Form):
+    stores = ends_in(Finding)
+
+    status = forms.ChoiceField(label=_("New status"), choices=FindingStatus.choices)
+    justification = forms.ChoiceField(
+        label=_("Justification (required for “not affected”)"),
+        choices=[("", "—"), *Justification.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, targets: list[str] | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["status"].choices = [
+                (value, label) for value, label in FindingStatus.choices if value in targets
+            ]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("status") == FindingStatus.NOT_AFFECTED and not data.get("justification"):
+            self.add_error(
+                "justification", _("Say why the asset is not affected: choose a justification.")
+            )
+        return data
+
+
+class FeedUploadForm(forms.Form):
+    stores = ends_in(nowhere=("kind", "file"))
+
+    kind = forms.ChoiceField(label=_("Kind of feed"), choices=FeedKind.choices)
+    file = forms.FileField(label=_("File"))
+
+
+class SoftwareForm(forms.Form):
+    stores = ends_in(Software)
+
+    vendor = forms.CharField(label=_("Vendor"), max_length=120)
+    product = forms.CharField(label=_("Product"), max_length=120)
+    version = forms.CharField(label=_("Version"), max_length=64)
+    cpe = forms.CharField(label=_("CPE 2.3 name"), max_length=255, required=False)
+    purl = forms.CharField(label=_("Package URL"), max_length=255, required=False)
+
+
+class ExposureForm(forms.Form):
+    stores = ends_in(nowhere=("internet_facing",), role="vulns.Exposure.role")
+
+    internet_facing = forms.BooleanField(label=_("Faces the internet"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ExposureRole.choices)

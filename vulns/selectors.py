@@ -1,0 +1,94 @@
+"""Reads of vulnerability information, scoped to the reader's organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from incidents.models import Asset
+from vulns import access
+from vulns.enums import OPEN_STATUSES, Severity
+from vulns.models import Advisory, Finding, Software
+
+BY_ASSET, BY_VULNERABILITY = "asset", "vulnerability"
+
+
+def findings_of(user: User, *, open_only: bool = True) -> QuerySet[Finding]:
+    access.require_read(user)
+    rows = Finding.objects.filter(organisation_id=user.organisation_id).select_related(
+        "advisory", "asset", "software", "asset__exposure"
+    )
+    if open_only:
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    return rows
+
+
+def finding_list(user: User, *, order: str = BY_ASSET, open_only: bool = True) -> list[Finding]:
+    rows = findings_of(user, open_only=open_only)
+    if order == BY_VULNERABILITY:
+        return list(rows.order_by("advisory__vuln_id", "asset__asset_tag"))
+    return list(rows.order_by("asset__asset_tag", "due_at", "advisory__vuln_id"))
+
+
+def finding_get(user: User, pk: int) -> Finding:
+    found = findings_of(user, open_only=False).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def advisory_get(user: User, vuln_id: str) -> Advisory:
+    access.require_read(user)
+    found = Advisory.objects.filter(vuln_id=vuln_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def findings_of_advisory(user: User, advisory: Advisory) -> list[Finding]:
+    return list(
+        findings_of(user, open_only=False).filter(advisory=advisory).order_by("asset__asset_tag")
+    )
+
+
+def uncovered_assets(user: User) -> list[Asset]:
+    """The coverage of the inventory: the organisation's assets with no software recorded."""
+    access.require_read(user)
+    return list(
+        Asset.objects.filter(organisation_id=user.organisation_id)
+        .annotate(n=Count("software"))
+        .filter(n=0)
+        .order_by("asset_tag")
+    )
+
+
+def coverage(user: User) -> tuple[int, int]:
+    """(assets with software, all assets) of the organisation."""
+    access.require_read(user)
+    assets = Asset.objects.filter(organisation_id=user.organisation_id)
+    covered = Software.objects.filter(organisation_id=user.organisation_id)
+    return covered.values("asset_id").distinct().count(), assets.count()
+
+
+@dataclass(frozen=True)
+class Tile:
+    critical_or_kev: int
+    past_due: int
+
+
+def tile(user: User, now: datetime) -> Tile | None:
+    """The dashboard tile: open critical or KEV-listed findings, open findings past due."""
+    if not access.can_read(user):
+        return None
+    rows = Finding.objects.filter(organisation_id=user.organisation_id, status__in=OPEN_STATUSES)
+    counts = rows.aggregate(
+        critical_or_kev=Count(
+            "pk", filter=Q(advisory__severity=Severity.CRITICAL) | Q(advisory__kev_listed=True)
+        ),
+        past_due=Count("pk", filter=Q(due_at__lt=now)),
+    )
+    return Tile(**counts)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from vulns import views
+
+app_name = "vulns"
+
+urlpatterns = [
+    path("vulnerabilities/", views.finding_list, name="finding_list"),
+    path("vulnerabilities/findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path(
+        "vulnerabilities/findings/<int:pk>/incident/",
+        views.finding_incident,
+        name="finding_incident",
+    ),
+    path("vulnerabilities/advisories/<str:vuln_id>/", views.advisory_detail, name="advisory"),
+    path("vulnerabilities/coverage/", views.coverage, name="coverage"),
+    path("vulnerabilities/import/", views.feed_upload, name="feed_upload"),
+    path("vulnerabilities/assets/<int:pk>/", views.asset_detail, name="asset"),
+]

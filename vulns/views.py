@@ -1,0 +1,229 @@
+"""The vulnerability pages: findings by asset or by vulnerability (CSV too), a finding with its
+status form, a vulnerability, the coverage of the inventory, an asset's software, the feed
+upload. Thin: forms parse, services decide; a refusal re-renders with its message and status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common import clock, csvexport
+from common.errors import DomainError
+from incidents.models import Asset
+from vulns import access, lifecycle, registers, selectors
+from vulns.forms import ExposureForm, FeedUploadForm, FindingStatusForm, SoftwareForm
+from vulns.models import Exposure, Finding
+from vulns.services import findings as finding_services
+from vulns.services import imports, inventory
+
+
+def _require(allowed: bool) -> None:
+    """A page the user's roles do not open is a 403 page (the services check again)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def finding_list(request: HttpRequest) -> HttpResponse:
+    _require(access.can_read(request.user))
+    order = request.GET.get("by", selectors.BY_ASSET)
+    order = (
+        order if order in (selectors.BY_ASSET, selectors.BY_VULNERABILITY) else selectors.BY_ASSET
+    )
+    open_only = request.GET.get("view", "open") != "all"
+    rows = selectors.finding_list(request.user, order=order, open_only=open_only)
+    now = clock.now()
+    if request.GET.get("format") == "csv":
+        return csvexport.csv_response(
+            csvexport.register_rows(registers.FINDINGS, rows),
+            filename=f"vulnerability-findings-{now:%Y%m%d}.csv",
+            encoding=request.GET.get("encoding", ""),
+        )
+    context = {
+        "findings": rows,
+        "by": order,
+        "view": "open" if open_only else "all",
+        "now": now,
+        "can_write": access.can_write(request.user),
+    }
+    return render(request, "vulns/finding_list.html", context)
+
+
+def _finding_page(
+    request: HttpRequest,
+    finding: Finding,
+    *,
+    form: FindingStatusForm | None = None,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    targets = lifecycle.targets(finding.status)
+    context = {
+        "finding": finding,
+        "form": form or FindingStatusForm(targets=targets, auto_id="finding_%s"),
+        "targets": targets,
+        "events": finding.events.select_related("actor").all(),
+        "can_write": access.can_write(request.user),
+        "now": clock.now(),
+        "error": error,
+    }
+    return render(request, "vulns/finding_detail.html", context, status=status)
+
+
+@login_required
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(access.can_read(request.user))
+    finding = selectors.finding_get(request.user, pk)
+    if request.method != "POST":
+        return _finding_page(request, finding)
+    targets = lifecycle.targets(finding.status)
+    form = FindingStatusForm(request.POST, targets=targets, auto_id="finding_%s")
+    if not form.is_valid():
+        return _finding_page(request, finding, form=form, status=400)
+    try:
+        finding_services.finding_set_status(
+            finding=finding, actor=request.user, **form.cleaned_data
+        )
+    except DomainError as error:
+        return _finding_page(
+            request, finding, form=form, status=error.status_code, error=str(error.message)
+        )
+    messages.success(request, _("The finding's status is changed."))
+    return HttpResponseRedirect(reverse("vulns:finding_detail", args=[finding.pk]))
+
+
+@login_required
+@require_POST
+def finding_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(access.can_write(request.user))
+    finding = selectors.finding_get(request.user, pk)
+    try:
+        incident = finding_services.finding_open_incident(finding=finding, actor=request.user)
+    except DomainError as error:
+        return _finding_page(request, finding, status=error.status_code, error=str(error.message))
+    messages.success(
+        request, _("Incident %(ref)s is open for this finding.") % {"ref": incident.ref}
+    )
+    return HttpResponseRedirect(reverse("incidents:incident_detail", args=[incident.ref]))
+
+
+@login_required
+def advisory_detail(request: HttpRequest, vuln_id: str) -> HttpResponse:
+    _require(access.can_read(request.user))
+    advisory = selectors.advisory_get(request.user, vuln_id)
+    context = {
+        "advisory": advisory,
+        "findings": selectors.findings_of_advisory(request.user, advisory),
+        "ranges": advisory.ranges.all().order_by("key", "vers"),
+        "versions": advisory.versions.all().order_by("-revision"),
+    }
+    return render(request, "vulns/advisory_detail.html", context)
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    _require(access.can_read(request.user))
+    covered, total = selectors.coverage(request.user)
+    context = {
+        "uncovered": selectors.uncovered_assets(request.user),
+        "covered": covered,
+        "total": total,
+    }
+    return render(request, "vulns/coverage.html", context)
+
+
+@login_required
+def feed_upload(request: HttpRequest) -> HttpResponse:
+    _require(access.can_write(request.user))
+    form = FeedUploadForm(request.POST or None, request.FILES or None, auto_id="feed_%s")
+    context: dict[str, Any] = {"form": form, "error": "", "where": ""}
+    if request.method != "POST":
+        return render(request, "vulns/feed_upload.html", context)
+    if not form.is_valid():
+        return render(request, "vulns/feed_upload.html", context, status=400)
+    try:
+        result = imports.feed_import(
+            kind=form.cleaned_data["kind"],
+            data=form.cleaned_data["file"].read(),
+            actor=request.user,
+        )
+    except DomainError as error:
+        context.update(error=str(error.message), where=error.details.get("where", ""))
+        return render(request, "vulns/feed_upload.html", context, status=error.status_code)
+    messages.success(
+        request,
+        _(
+            "Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged; "
+            "%(findings)d new findings."
+        )
+        % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "findings": result.findings_new,
+        },
+    )
+    return HttpResponseRedirect(reverse("vulns:finding_list"))
+
+
+def _asset(request: HttpRequest, pk: int) -> Asset:
+    _require(access.can_read(request.user))
+    asset = Asset.objects.filter(pk=pk, organisation_id=request.user.organisation_id).first()
+    if asset is None:
+        raise Http404
+    return asset
+
+
+def _asset_page(
+    request: HttpRequest,
+    asset: Asset,
+    *,
+    software_form: SoftwareForm | None = None,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    exposure = Exposure.objects.filter(asset=asset).first()
+    initial = (
+        {"internet_facing": exposure.internet_facing, "role": exposure.role} if exposure else {}
+    )
+    context = {
+        "asset": asset,
+        "exposure": exposure,
+        "software": asset.software.all(),
+        "findings": asset.vuln_findings.select_related("advisory").order_by("due_at"),
+        "software_form": software_form or SoftwareForm(auto_id="software_%s"),
+        "exposure_form": ExposureForm(initial=initial, auto_id="exposure_%s"),
+        "can_write": access.can_write(request.user),
+        "error": error,
+    }
+    return render(request, "vulns/asset_detail.html", context, status=status)
+
+
+@login_required
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = _asset(request, pk)
+    if request.method != "POST":
+        return _asset_page(request, asset)
+    try:
+        if request.POST.get("action") == "exposure":
+            exposure_form = ExposureForm(request.POST)
+            if not exposure_form.is_valid():
+                return _asset_page(request, asset, status=400, error=_("Choose a role."))
+            inventory.exposure_set(asset=asset, actor=request.user, **exposure_form.cleaned_data)
+        else:
+            form = SoftwareForm(request.POST, auto_id="software_%s")
+            if not form.is_valid():
+                return _asset_page(request, asset, software_form=form, status=400)
+            inventory.software_add(asset=asset, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        return _asset_page(request, asset, status=error.status_code, error=str(error.message))
+    messages.success(request, _("The inventory is saved."))
+    return HttpResponseRedirect(reverse("vulns:asset", args=[asset.pk]))
