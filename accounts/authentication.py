@@ -22,6 +22,24 @@ KEYWORD = "Api-Key"
 _DUMMY_HASH = services.api_key_hash("")
 
 
+def key_organisation_id(request: Any) -> int | None:
+    """The organisation of a valid, live API key in the request's header, read before DRF
+    authenticates (the middleware that picks an exercise's clock runs first): no side effect
+    and no error; DRF's authentication still decides the request."""
+    header = authentication.get_authorization_header(request).decode("latin-1")
+    keyword, _sep, raw = header.partition(" ")
+    parsed = services.api_key_parse(raw) if keyword.lower() == KEYWORD.lower() else None
+    if parsed is None:
+        return None
+    prefix, secret = parsed
+    key = ApiKey.objects.select_related("service_user").filter(prefix=prefix).first()
+    if key is None or key.revoked_at is not None or not key.service_user.is_active:
+        return None
+    if not hmac.compare_digest(services.api_key_hash(secret), key.secret_hash):
+        return None
+    return key.service_user.organisation_id
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")

@@ -108,6 +108,8 @@ def _intake(org) -> None:  # type: ignore[no-untyped-def]
                 incident_id=e.incident_id,
                 channel="ONE_TAP",
                 received_at=e.received_at,
+                year=e.received_at.year,
+                seq=e.pk,
                 reporter_email=f"user{e.pk}@example.com",
                 sender="keiri@evil.example",
                 subject=f"【至急】請求書の送付 {e.pk}",

@@ -44,10 +44,21 @@ def _incident_of_route(request, match):  # type: ignore[no-untyped-def]
     if not ref or not may_be_exercise_ref(str(ref)):
         return None
     rows = Incident.objects.filter(ref=str(ref)[:32], is_exercise=True)
+    organisation_id = _caller_organisation(request)
+    if organisation_id is not None:
+        rows = rows.filter(organisation_id=organisation_id)
+    found = list(rows.only("id", "is_exercise", "organisation_id")[:2])
+    # A caller of no organisation (the request will be refused) and a reference it cannot
+    # tell apart are left to the wall clock rather than guessed.
+    return found[0] if len(found) == 1 else None
+
+
+def _caller_organisation(request):  # type: ignore[no-untyped-def]
+    """The session user's organisation, or an API key's: DRF reads the key after the
+    middleware, so the key is read here too (an exercise reference is per organisation)."""
+    from accounts.authentication import key_organisation_id
+
     user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False) and user.organisation_id:
-        rows = rows.filter(organisation_id=user.organisation_id)
-    found = list(rows.only("id", "is_exercise", "organisation_id")[:2])
-    # An API key is read after the middleware: a reference two organisations share is left
-    # to the wall clock rather than guessed.
-    return found[0] if len(found) == 1 else None
+        return user.organisation_id
+    return key_organisation_id(request)

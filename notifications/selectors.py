@@ -19,10 +19,15 @@ NOTIFICATION_RELATED = (
 )
 
 
-def inbox(user: User) -> QuerySet[Notification]:
-    """The in-app list: the user's in-app notifications, newest first."""
+def inbox(user: User, *, exercise: bool = False) -> QuerySet[Notification]:
+    """The in-app list: the user's in-app notifications, newest first; real ones, or with
+    ``exercise`` only those of exercises (their own 「訓練」 section, issue 18)."""
     return (
-        Notification.objects.filter(recipient=user, channel__kind=ChannelKind.IN_APP)
+        Notification.objects.filter(
+            exercise_scope(exercise=exercise, prefix="alert__incident__"),
+            recipient=user,
+            channel__kind=ChannelKind.IN_APP,
+        )
         .select_related(*NOTIFICATION_RELATED)
         .order_by("-id")
     )

@@ -21,6 +21,7 @@ from notifications.models import Alert
 from notifications.services.acknowledge import alert_acknowledge
 
 PAGE_SIZE = 30
+EXERCISE_SHOWN = 30
 
 
 @login_required
@@ -28,6 +29,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        # An exercise's alerts, apart and marked 「訓練」 (issue 18); the newest of them.
+        "exercise_notifications": list(
+            selectors.inbox(request.user, exercise=True)[:EXERCISE_SHOWN]
+        ),
         "unacknowledged": list(selectors.unacknowledged(request.user)[:50]),
         "manages_alerts": access.can_manage_alerts(request.user),
     }

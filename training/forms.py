@@ -11,7 +11,6 @@ from bcp.enums import Outcome, Scope
 from bcp.models import Decision
 from common.columns import NOTHING, ends_in
 from common.timestamps import CheckedDateTimeField
-from incidents.models.enums import InfectionState
 from training import scenario
 from training.enums import ClockMode, Delivery, DeliveryMode, InjectKind, Population, Topic
 from training.models import (
@@ -20,7 +19,6 @@ from training.models import (
     CsirtFunctionDelivery,
     CsvImport,
     Exercise,
-    ExerciseInject,
     PhishingDrill,
     Session,
 )
@@ -299,37 +297,134 @@ class ExerciseDecideForm(forms.Form):
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ExerciseInjectForm(forms.Form):
-    stores = ends_in(
-        ExerciseInject,
-        reporter="incidents.Report.reporter_name",
-        state="incidents.AffectedAsset.infection_state",
-        status=("incidents.Incident.external_comm_status", "incidents.Incident.leak_status"),
-        nowhere=("asset",),
+# The labels of the exercise API's inject fields on the exercise room's form (the fields, their
+# choices and bounds are the API serializer's; which kind shows which is scenario.FIELDS).
+INJECT_LABELS = {
+    "incident": _("Incident (its key in the scenario)"),
+    "by": _("Act as (a role or a user)"),
+    "reporter": _("Reporter"),
+    "what_happened": _("What happened"),
+    "caused_by": _("Caused by the incident (its key)"),
+    "asset": _("Terminal or server"),
+    "cable_pulled": _("Cable pulled"),
+    "state": _("Infection"),
+    "via": _("Infected via"),
+    "capability": _("Malware capability"),
+    "method": _("Isolation method"),
+    "status": _("Status"),
+    "to_c2": _("To a C2 server"),
+    "c2": _("Destination (C2)"),
+    "last": _("Last connection (offset, +H:MM)"),
+    "bytes": _("Bytes sent"),
+    "blocked": _("Was blocked"),
+    "personal_data": _("Personal data"),
+    "data_set": _("Data set"),
+    "leak_kind": _("Kind of leak"),
+    "individuals": _("Individuals affected"),
+    "observed": _("Learned at (offset, +H:MM)"),
+    "occurred": _("Happened at (offset, +H:MM)"),
+    "recipient": _("Recipient"),
+    "delivered": _("Delivered at (offset, +H:MM)"),
+    "reported": _("Reported at (offset, +H:MM)"),
+    "executed": _("Attachment executed"),
+    "deleted": _("Deleted at (offset, +H:MM)"),
+    "ioc_kind": _("Kind of indicator"),
+    "value": _("Indicator value"),
+    "blocked_by": _("Blocked at"),
+    "type": _("Decision"),
+    "target_level": _("Target level"),
+    "recommendation": _("Recommendation"),
+    "outcome": _("Outcome"),
+    "rationale": _("Rationale"),
+    "scope": _("Scope (BCP)"),
+    "reason": _("Reason"),
+    "to": _("New status"),
+    "code": _("Task code (L1-03 …)"),
+    "note": _("Note"),
+    "audience": _("Audience"),
+    "subject": _("Subject"),
+    "body": _("Body"),
+    "channel": _("Communication channel"),
+    "reference": _("Reference of the communication"),
+    "obligation_kind": _("Obligation"),
+    "action": _("What to do with the obligation"),
+    "due": _("Due at (offset, +H:MM)"),
+    "reference_no": _("Reference number"),
+}
+# Choices the API names by their code alone.
+INJECT_CHOICE_LABELS = {
+    "action": {"add": _("Add"), "done": _("Done"), "waive": _("Waive")},
+}
+
+
+def _inject_form_field(name: str, api_field):  # type: ignore[no-untyped-def]
+    """The browser's field for one of the exercise API's inject fields, with its bounds."""
+    from rest_framework import serializers as drf
+
+    label = INJECT_LABELS[name]
+    if isinstance(api_field, drf.ChoiceField):
+        names = INJECT_CHOICE_LABELS.get(name, {})
+        choices = [(k, names.get(k, v)) for k, v in api_field.choices.items()]
+        return forms.ChoiceField(label=label, choices=[("", "—"), *choices], required=False)
+    if isinstance(api_field, drf.BooleanField):
+        return forms.BooleanField(label=label, required=False)
+    if isinstance(api_field, drf.IntegerField):
+        return forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=api_field.min_value,
+            max_value=api_field.max_value,
+        )
+    long = (api_field.max_length or 0) > 500
+    return forms.CharField(
+        label=label,
+        max_length=api_field.max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}) if long else forms.TextInput,
     )
 
-    kind = forms.ChoiceField(label=_("What happens"), choices=InjectKind.choices)
-    text = forms.CharField(label=_("Description"), max_length=500, required=False)
-    asset = forms.CharField(label=_("Terminal or server"), max_length=50, required=False)
-    state = forms.ChoiceField(
-        label=_("Infection"),
-        choices=[("", "—")] + [c for c in InfectionState.choices if c[0] != "NONE"],
-        required=False,
-    )
-    status = forms.ChoiceField(
-        label=_("Suspected or confirmed"),
-        choices=[("", "—"), ("SUSPECTED", _("Suspected")), ("CONFIRMED", _("Confirmed"))],
-        required=False,
-    )
-    to_c2 = forms.BooleanField(label=_("To a C2 server"), required=False)
-    personal_data = forms.BooleanField(label=_("Personal data"), required=False)
-    reporter = forms.CharField(label=_("Reporter"), max_length=100, required=False)
+
+def _inject_form_class() -> type[forms.Form]:
+    """The exercise room's inject form, built from the exercise API's serializer: every kind
+    the API accepts, every field it takes (a new kind or field shows up here by itself)."""
+    from training.api.exercise_serializers import ExerciseInjectSerializer
+
+    api_fields = ExerciseInjectSerializer().fields
+    kinds = [(k, InjectKind(k).label) for k in api_fields["kind"].choices if k in scenario.FIELDS]
+    attrs: dict = {
+        "__module__": __name__,
+        "__doc__": "An inject posted from the exercise room; the API's inject, field for field.",
+        "stores": ExerciseInjectSerializer.stores,
+        "kind": forms.ChoiceField(label=_("What happens"), choices=kinds),
+        "text": forms.CharField(label=_("Description"), max_length=500, required=False),
+    }
+    for name in dict.fromkeys(n for kind, _label in kinds for n in scenario.inject_fields(kind)):
+        attrs[name] = _inject_form_field(name, api_fields[name])
+    return type("ExerciseInjectForm", (InjectFormRows, forms.Form), attrs)
+
+
+class InjectFormRows:
+    """The inject form's rows and payload (a mixin: the form itself is built from the API)."""
+
+    cleaned_data: dict
+
+    def kinds_of(self, name: str) -> str:
+        """The kinds that take this field, for the page's script to show it only for them."""
+        return " ".join(k for k in scenario.FIELDS if name in scenario.inject_fields(k))
+
+    def rows(self):  # type: ignore[no-untyped-def]
+        for field in self:
+            kinds = "" if field.name in ("kind", "text") else self.kinds_of(field.name)
+            yield field, kinds
 
     def payload(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False)}
-        data.pop("kind", None)
-        data.pop("text", None)
-        return data
+        """Only the chosen kind's fields, as the API would receive them."""
+        allowed = scenario.inject_fields(self.cleaned_data["kind"])
+        data = self.cleaned_data
+        return {k: data[k] for k in allowed if data.get(k) not in ("", None, False)}
+
+
+ExerciseInjectForm = _inject_form_class()
 
 
 class FindingsForm(forms.Form):

@@ -253,6 +253,13 @@ def _property(spec: Any, name: str) -> dict[str, Any]:
     return {"enum": list(spec)}
 
 
+def inject_fields(kind: str) -> tuple[str, ...]:
+    """The fields an inject of this kind may carry besides ``kind`` and ``text`` (the schema's
+    properties; the exercise room's form shows these for the chosen kind)."""
+    facts = ("observed", "occurred") if kind in FACT_KINDS else ()
+    return (*COMMON, *FIELDS[kind], *facts)
+
+
 def _inject_schema(kind: str) -> dict[str, Any]:
     fields = {**COMMON, **FIELDS[kind]}
     properties: dict[str, Any] = {

@@ -117,10 +117,15 @@ REPORT_STATES: dict[str, Q] = {
 }
 
 
-def _report_number(q: str) -> int | None:
-    """R-2026-000123 (or 123) → the report's id."""
-    tail = q.strip().upper().rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) <= 12 else None
+def _report_number(q: str) -> Q | None:
+    """R-2026-000123 (or 2026-123, or 123) → the report of that number (this year's or any
+    year's); the list is already real or exercise only, so EX-R-2026-0001 works alike."""
+    parts = q.strip().upper().split("-")
+    seq, year = parts[-1], parts[-2] if len(parts) > 1 else ""
+    if not (seq.isdigit() and len(seq) <= 9):
+        return None
+    number = Q(seq=int(seq))
+    return number & Q(year=int(year)) if year.isdigit() and len(year) == 4 else number
 
 
 def report_rows(
@@ -141,7 +146,7 @@ def report_rows(
             | Q(reporter_email__icontains=q)
         )
         number = _report_number(q)
-        rows = rows.filter(text | Q(pk=number) if number is not None else text)
+        rows = rows.filter(text | number if number is not None else text)
     return rows
 
 

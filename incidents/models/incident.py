@@ -162,20 +162,28 @@ class Incident(TimeStampedModel):
 
 
 class IncidentCounter(models.Model):
-    """Last issued sequence per organisation and year: INC-YYYY-NNNN stays gap-free; the
-    exercises' incidents (EX-YYYY-NNNN) count on a row of their own (``exercise``)."""
+    """Last issued sequence per organisation, year and series: INC-YYYY-NNNN and
+    R-YYYY-NNNNNN stay gap-free; an exercise's incidents (EX-YYYY-NNNN) and reports
+    (EX-R-YYYY-NNNN) count on rows of their own (``exercise``), so a drill never takes a real
+    number (issue 18)."""
+
+    INCIDENT, REPORT = "incident", "report"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.PositiveSmallIntegerField()
     exercise = models.BooleanField(default=False)
+    series = models.CharField(
+        max_length=8, choices=[(INCIDENT, INCIDENT), (REPORT, REPORT)], default=INCIDENT
+    )
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "year", "exercise"], name="counter_unique_year"
+                fields=["organisation", "year", "exercise", "series"],
+                name="counter_unique_year",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id}/{self.year}: {self.last}"
+        return f"{self.organisation_id}/{self.series}/{self.year}: {self.last}"

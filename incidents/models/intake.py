@@ -182,6 +182,11 @@ class Report(TimeStampedModel):
     # aid): the key the start page carried makes a repeated tap find the same report.
     tap_key = models.CharField(_("tap key"), max_length=64, blank=True)
     details_at = models.DateTimeField(_("details added at"), null=True, blank=True)
+    # Its number: R-YYYY-NNNNNN from the organisation's gap-free sequence of the year, or
+    # EX-R-YYYY-NNNN from the exercises' own sequence (issue 18; services/refs.py).
+    is_exercise = models.BooleanField(_("exercise"), default=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("number"))
 
     class Meta:
         verbose_name = _("report")
@@ -199,6 +204,11 @@ class Report(TimeStampedModel):
                 condition=~models.Q(tap_key=""),
                 name="report_unique_tap",
             ),
+            # Real reports and exercise reports number apart (R-… and EX-R-…, issue 18).
+            models.UniqueConstraint(
+                fields=["organisation", "is_exercise", "year", "seq"],
+                name="report_unique_seq_per_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,7 +216,9 @@ class Report(TimeStampedModel):
 
     @property
     def number(self) -> str:
-        return f"R-{self.received_at:%Y}-{self.pk:06d}"
+        if self.is_exercise:
+            return f"EX-R-{self.year}-{self.seq:04d}"
+        return f"R-{self.year}-{self.seq:06d}"
 
 
 class ReportKey(models.Model):

@@ -4,7 +4,9 @@ A report whose mail matches an open incident joins that incident; otherwise it j
 triage item with the same mail, or starts a new one. An open item's mail keys are unique
 (EventKey), so concurrent first reports of one email can never start two items: the loser's
 insert waits for the winner's commit, fails, and joins the winner's item. Joining holds no lock
-but the item's counter row, taken last and held only until the commit.
+but the item's counter row, taken last and held only until the commit. The report's number is
+taken first, from the organisation's locked report counter (services/refs.py), so concurrent
+reports number one after the other and a rolled-back report gives its number back.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from incidents.models import (
 )
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.models.enums import Channel, Impact, IndicatorKind, IntakeProblem, WhatHappened
-from incidents.services import records
+from incidents.services import records, refs
 from incidents.services.timeline import timeline_append
 
 logger = logging.getLogger(__name__)
@@ -253,15 +255,20 @@ def _create_report(
     eml: UploadedFile | None,
     parse_error: str,
 ) -> Report:
+    received_at = clock.now()
+    year = refs.incident_year(organisation, received_at)
     report = Report(
         organisation=organisation,
+        is_exercise=data.exercise,
+        year=year,
+        seq=refs.report_next_seq(organisation=organisation, year=year, exercise=data.exercise),
         channel=data.channel,
         reporter=actor,
         reporter_name=data.reporter_name or (str(actor) if actor else ""),
         reporter_email=data.reporter_email or (actor.email if actor else ""),
         reporter_phone=(data.reporter_phone or (actor.phone if actor else ""))[:40],
         tap_key=data.tap_key[:64],
-        received_at=clock.now(),
+        received_at=received_at,
         category=data.category,
         what_happened=data.what_happened,
         first_aid_confirmed_at=data.first_aid_confirmed_at,

@@ -1,6 +1,6 @@
-"""Gap-free incident references, INC-YYYY-NNNN per organisation and year; an exercise's
-incidents number from a sequence of their own, EX-YYYY-NNNN (issue 18), so a drill never takes
-a real number."""
+"""Gap-free incident references, INC-YYYY-NNNN per organisation and year, and report numbers,
+R-YYYY-NNNNNN; an exercise's incidents and reports number from sequences of their own,
+EX-YYYY-NNNN and EX-R-YYYY-NNNN (issue 18), so a drill never takes a real number."""
 
 from __future__ import annotations
 
@@ -22,7 +22,23 @@ def incident_year(organisation: Organisation, at: datetime) -> int:
 def incident_next_seq(*, organisation: Organisation, year: int, exercise: bool = False) -> int:
     """Take the next number inside the caller's transaction; a rollback gives it back.
     ``exercise`` takes it from the exercises' own sequence, never the real one."""
-    key = {"organisation": organisation, "year": year, "exercise": exercise}
+    return next_seq(
+        organisation=organisation, year=year, exercise=exercise, series=IncidentCounter.INCIDENT
+    )
+
+
+def report_next_seq(*, organisation: Organisation, year: int, exercise: bool = False) -> int:
+    """The next report number (R-YYYY-NNNNNN, or EX-R-YYYY-NNNN for an exercise's report), from
+    the same locked counter as incident references: a real report after an exercise's report
+    takes the next real number, and concurrent reports never share one."""
+    return next_seq(
+        organisation=organisation, year=year, exercise=exercise, series=IncidentCounter.REPORT
+    )
+
+
+def next_seq(*, organisation: Organisation, year: int, exercise: bool, series: str) -> int:
+    """The counter row is locked (SELECT … FOR UPDATE) until the caller's transaction ends."""
+    key = {"organisation": organisation, "year": year, "exercise": exercise, "series": series}
     # A concurrent first incident of the year may create the counter first; it exists either way.
     with suppress(IntegrityError), transaction.atomic():
         IncidentCounter.objects.get_or_create(**key)

@@ -78,6 +78,8 @@ class Seed:
                 event=event,
                 channel="ONE_TAP",
                 received_at=event.received_at,
+                year=event.received_at.year,
+                seq=event.pk,
                 subject=f"【至急】請求書 {i}",
                 sender="keiri@evil.example",
                 **fields,

@@ -28,6 +28,7 @@ REAL_PAGES = (
     "/statistics/",
     "/triage/",
     "/decisions/",
+    "/notifications/",
 )
 EXERCISE_SECTION = '<section class="inbox exercise-section"'
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -100,3 +101,10 @@ def test_a_running_exercise_changes_nothing_on_the_real_screens(
     for decision in drill.filter(assignee=deputy):
         assert f"/decisions/{decision.pk}/" in drill_part
         assert f"/decisions/{decision.pk}/" not in real_part
+
+    # The deputy's alert list, too: the drill's alerts only under 「訓練」.
+    alerts = after[(deputy.username, "/notifications/")]
+    real_part, _, drill_part = alerts.partition(EXERCISE_SECTION)
+    drill_ref = drill.first().incident.ref
+    assert "訓練" in drill_part and drill_ref in drill_part
+    assert drill_ref not in real_part

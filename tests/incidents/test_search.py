@@ -32,6 +32,8 @@ def named(organisation):
     )
     Report.objects.create(
         organisation=organisation,
+        year=now.year,
+        seq=1,
         incident=report,
         channel="ONE_TAP",
         received_at=now,
@@ -40,6 +42,8 @@ def named(organisation):
     )
     Report.objects.create(
         organisation=organisation,
+        year=now.year,
+        seq=2,
         incident=reporter,
         channel="ONE_TAP",
         received_at=now,
@@ -61,7 +65,12 @@ def named(organisation):
     )
     AffectedAsset.objects.create(incident=asset, asset=pc)
     Report.objects.create(
-        organisation=organisation, channel="ONE_TAP", received_at=now, sender="x@evil.example"
+        organisation=organisation,
+        year=now.year,
+        seq=3,
+        channel="ONE_TAP",
+        received_at=now,
+        sender="x@evil.example",
     )
     return {
         "title": title,

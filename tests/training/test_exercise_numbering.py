@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from incidents.models import Incident, TimelineEntry
-from incidents.services import records
+from incidents.services import intake, records
 from tests.training.test_exercises import WALL, at
 from training import scenario
 from training.services import exercises
@@ -71,3 +71,27 @@ def test_two_exercises_number_their_incidents_one_after_the_other(
         other = _start(organisation, isms_office)
     assert _play_first_report(other, isms_office).ref == "EX-2026-0002"
     assert not Incident.objects.filter(ref__startswith="INC-").exists()
+
+
+def _report_real(organisation, n):
+    with time_machine.travel(WALL + timedelta(minutes=2, seconds=n), tick=False):
+        return intake.report_submit(
+            organisation=organisation,
+            actor=None,
+            data=intake.ReportInput(
+                sender=f"real{n}@evil.example",
+                subject=f"実際の不審メール {n}",
+                reporter_email=f"r{n}@example.com",
+            ),
+        )
+
+
+def test_a_real_report_filed_after_an_exercise_report_has_the_next_real_number(
+    organisation, isms_office, stepped
+):
+    first = _report_real(organisation, 1)
+    drill = _play_first_report(stepped, isms_office).reports.get()
+    second = _report_real(organisation, 2)
+    assert (first.number, second.number) == ("R-2026-000001", "R-2026-000002")
+    assert drill.number == "EX-R-2026-0001"
+    assert drill.is_exercise and not second.is_exercise

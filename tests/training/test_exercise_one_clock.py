@@ -190,3 +190,37 @@ def test_the_inbox_counts_an_exercise_decision_down_on_the_exercise_clock(
     text = page.content.decode().split("exercise-section")[1]
     assert "5 min left" in text
     assert 'data-speed="60"' in text  # the browser keeps it ticking 60 times as fast
+
+
+def test_an_api_key_call_on_a_shared_exercise_reference_is_stamped_with_the_exercise_clock(
+    accelerated, organisation, isms_office
+):
+    """EX-2026-0001 names an exercise incident in two organisations: the key's organisation
+    picks the one (and its clock), though DRF reads the key after the clock is chosen."""
+    from accounts import services as account_services
+    from accounts.models import ApiKeyScope
+    from tests.factories import OrganisationFactory
+    from tests.incidents.api.conftest import key_client
+
+    drill = Incident.objects.get(exercise_link__exercise=accelerated)
+    with time_machine.travel(WALL, tick=False):
+        elsewhere = records.incident_declare(
+            organisation=OrganisationFactory(name="別会社"),
+            actor=None,
+            title="別会社の訓練",
+            category="MALWARE",
+            exercise=True,
+        )
+        _key, plain = account_services.api_key_create(
+            organisation=organisation, actor=isms_office, name="SIEM", scope=ApiKeyScope.WRITE
+        )
+    assert elsewhere.ref == drill.ref  # the reference is shared
+    with time_machine.travel(wall_for(hours=1, minutes=30), tick=False):
+        response = key_client(plain).post(
+            f"/api/v1/incidents/{drill.ref}/indicators/",
+            {"kind": "DOMAIN", "value": "c2.drill.example"},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    entry = TimelineEntry.objects.filter(incident=drill).order_by("-id").first()
+    assert entry.at == at(hours=1, minutes=30)  # exercise time, not the wall's 00:01:30
