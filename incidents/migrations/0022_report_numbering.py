@@ -31,7 +31,7 @@ def number_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0020_alert_sources"),
+        ("incidents", "0021_reporting_mailbox"),
     ]
 
     operations = [
