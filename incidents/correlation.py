@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, DateTimeField, Value
+from django.db.models import BooleanField, CharField, IntegerField, Value
 from django.urls import reverse
 
 from accounts.models import User
@@ -57,7 +57,7 @@ def _rows(
     exclude_incident_id: int | None,
     exclude_event_id: int | None,
     exercise: bool,
-) -> list[tuple[str, int, str, Any]]:
+) -> list[tuple[str, int, str, Any, Any, Any]]:
     incidents = selectors.incidents_visible_to(user).filter(is_exercise=exercise).values("pk")
     found = Indicator.objects.filter(digest__in=digests, incident__in=incidents)
     if exclude_incident_id is not None:
@@ -69,14 +69,22 @@ def _rows(
         reports = reports.exclude(report__incident_id=exclude_incident_id)
     if exclude_event_id is not None:
         reports = reports.exclude(report__event_id=exclude_event_id)
+    # A report is named by its stored number (year, sequence, exercise or not; issue 18).
     union = found.values_list(
-        "digest", "incident_id", "incident__ref", Value(None, output_field=DateTimeField())
+        "digest",
+        "incident_id",
+        "incident__ref",
+        Value(None, output_field=IntegerField()),
+        Value(None, output_field=IntegerField()),
+        Value(False, output_field=BooleanField()),
     ).union(
         reports.values_list(
             "digest",
             "report_id",
             Value("", output_field=CharField()),
-            "report__received_at",
+            "report__year",
+            "report__seq",
+            "report__is_exercise",
         ),
         all=True,
     )
@@ -110,23 +118,23 @@ def seen_elsewhere(
         exclude_event_id=exclude_event_id,
         exercise=exercise,
     )
-    for digest, pk, ref, received_at in sorted(rows, key=_order):
-        place = _place(pk, ref, received_at)
+    for digest, pk, ref, *number in sorted(rows, key=_order):
+        place = _place(pk, ref, *number)
         for key in by_digest.get(digest, []):
             if place not in key.places:
                 key.places.append(place)
     return [k for k in keys.values() if k.places]
 
 
-def _order(row: tuple[str, int, str, Any]) -> tuple[int, int]:
+def _order(row: tuple[str, int, str, Any, Any, Any]) -> tuple[int, int]:
     # Incidents first, then reports; each oldest first.
     return (0 if row[2] else 1, row[1])
 
 
-def _place(pk: int, ref: str, received_at: Any) -> Seen:
+def _place(pk: int, ref: str, year: Any, seq: Any, is_exercise: Any) -> Seen:
     if ref:
         return Seen(ref, reverse("incidents:incident_detail", args=[ref]), True)
-    number = Report(pk=pk, received_at=received_at).number
+    number = Report(pk=pk, year=year, seq=seq, is_exercise=bool(is_exercise)).number
     return Seen(number, reverse("incidents:report_detail", args=[pk]), False)
 
 

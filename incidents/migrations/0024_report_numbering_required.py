@@ -1,4 +1,4 @@
-"""The report numbers filled in by 0022 are required and unique per organisation, kind and
+"""The report numbers filled in by 0023 are required and unique per organisation, kind and
 year (a separate migration: PostgreSQL alters the table after the data migration's commit)."""
 
 from django.db import migrations, models
@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0022_report_numbering"),
+        ("incidents", "0023_report_numbering"),
     ]
 
     operations = [

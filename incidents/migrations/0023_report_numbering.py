@@ -31,7 +31,7 @@ def number_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0021_reporting_mailbox"),
+        ("incidents", "0022_renormalise_indicators"),
     ]
 
     operations = [
