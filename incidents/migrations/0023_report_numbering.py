@@ -29,6 +29,11 @@ def number_existing(apps, schema_editor):
         )
 
 
+def forget_report_counters(apps, schema_editor):
+    """Backwards: the counters go back to incidents only (one row per organisation, year, side)."""
+    apps.get_model("incidents", "IncidentCounter").objects.filter(series="report").delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("incidents", "0022_renormalise_indicators"),
@@ -69,5 +74,5 @@ class Migration(migrations.Migration):
             name="seq",
             field=models.PositiveIntegerField(null=True, verbose_name="number"),
         ),
-        migrations.RunPython(number_existing, migrations.RunPython.noop),
+        migrations.RunPython(number_existing, forget_report_counters),
     ]
