@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExposureRole(models.TextChoices):
@@ -16,25 +17,35 @@ class ExposureRole(models.TextChoices):
 class Severity(models.TextChoices):
     """The CVSS qualitative rating (CVSS v3.1 / v4.0 specification, section 5)."""
 
-    CRITICAL = "CRITICAL", _("Critical")
-    HIGH = "HIGH", _("High")
-    MEDIUM = "MEDIUM", _("Medium")
-    LOW = "LOW", _("Low")
-    NONE = "NONE", _("No score")
+    # In context: the project's catalogue has other "High" / "Medium" (高 / 中).
+    CRITICAL = "CRITICAL", pgettext_lazy("CVSS severity", "Critical")
+    HIGH = "HIGH", pgettext_lazy("CVSS severity", "High")
+    MEDIUM = "MEDIUM", pgettext_lazy("CVSS severity", "Medium")
+    LOW = "LOW", pgettext_lazy("CVSS severity", "Low")
+    NONE = "NONE", pgettext_lazy("CVSS severity", "No score")
 
 
 class FindingStatus(models.TextChoices):
     """VEX-style status of a finding (CISA "Minimum requirements for VEX")."""
 
-    NEW = "NEW", _("New")
-    AFFECTED = "AFFECTED", _("Affected")
-    NOT_AFFECTED = "NOT_AFFECTED", _("Not affected")
-    MITIGATED = "MITIGATED", _("Mitigated")
-    FIXED = "FIXED", _("Fixed")
-    RISK_ACCEPTED = "RISK_ACCEPTED", _("Risk accepted")
+    NEW = "NEW", pgettext_lazy("VEX status", "New")
+    AFFECTED = "AFFECTED", pgettext_lazy("VEX status", "Affected")
+    NOT_AFFECTED = "NOT_AFFECTED", pgettext_lazy("VEX status", "Not affected")
+    MITIGATED = "MITIGATED", pgettext_lazy("VEX status", "Mitigated")
+    FIXED = "FIXED", pgettext_lazy("VEX status", "Fixed")
+    RISK_ACCEPTED = "RISK_ACCEPTED", pgettext_lazy("VEX status", "Risk accepted")
 
 
 OPEN_STATUSES = (FindingStatus.NEW, FindingStatus.AFFECTED)
+
+# What each kind of history entry of a finding (``FindingEvent.kind``) says.
+EVENT_LABELS = {
+    "finding.found": _("Found by matching the inventory"),
+    "finding.status": _("Status changed"),
+    "finding.due_changed": _("Due date recomputed"),
+    "finding.no_longer_matches": _("The inventory no longer has an affected version."),
+    "finding.incident": _("Incident opened"),
+}
 
 
 class Justification(models.TextChoices):

@@ -116,7 +116,10 @@ class Advisory(TimeStampedModel):
         first, second = (
             (self.title_ja, self.title_en) if japanese else (self.title_en, self.title_ja)
         )
-        return first or second or self.vuln_id
+        if first or second:
+            return first or second
+        summary = (self.summary_ja if japanese else self.summary_en) or self.summary_en
+        return summary.split(". ")[0][:120] if summary else self.vuln_id
 
 
 class AdvisoryVersion(models.Model):
@@ -270,8 +273,12 @@ class FindingEvent(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=enums.FindingStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=16, choices=enums.FindingStatus.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -281,3 +288,7 @@ class FindingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id}: {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return str(enums.EVENT_LABELS.get(self.kind, self.kind))
