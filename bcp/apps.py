@@ -7,7 +7,7 @@ class BcpConfig(AppConfig):
     verbose_name = _("Decisions and cyber BCP")
 
     def ready(self) -> None:
-        from bcp.timeline import DESCRIBERS, KEY_CHOICES, KEY_LABELS, LABELS
+        from bcp.timeline import DESCRIBERS, KEY_CHOICES, KEY_LABELS, LABELS, SENTENCES
         from common import clock
         from incidents import extensions
 
@@ -18,6 +18,7 @@ class BcpConfig(AppConfig):
         extensions.register_visibility(_decisions_held)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
+        extensions.register_timeline_sentences(SENTENCES)
         extensions.register_timeline_keys(KEY_LABELS, KEY_CHOICES)
         extensions.register_guard_links(
             {

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import DecisionType
 from bcp.enums import BcpActionKind, BcpState, Outcome, Scope
+from incidents.timeline_sentences import details, reason
+from incidents.timeline_text import _names
 from incidents.timeline_text import moment as when
 
 LABELS = {
@@ -101,4 +103,136 @@ DESCRIBERS = {
     "bcp.state_changed": _bcp_state,
     "bcp.action_executed": _bcp_action,
     "bcp.action_restored": _bcp_action,
+}
+
+
+def _person(payload: dict[str, Any], pk: Any) -> str:
+    return _names(payload, [pk]).get(pk, "") if pk else ""
+
+
+def _opened_sentence(p: dict[str, Any], say: Any) -> str:
+    deputy = _person(p, p.get("deputy"))
+    parts = (
+        _("rule %(rule)s") % {"rule": p["rule"]} if p.get("rule") else "",
+        _("due %(due)s") % {"due": say.due(p["due_at"])} if p.get("due_at") else "",
+        _("deputy %(name)s") % {"name": deputy} if deputy else "",
+    )
+    assignee = say.person(_person(p, p.get("assignee")))
+    if not assignee:
+        text = _(
+            "%(who)s asked for the decision “%(type)s” at %(at)s%(details)s; nobody was "
+            "available to take it."
+        )
+        return say(text, type=_type(p), details=details(*parts))
+    text = _("%(who)s asked %(assignee)s to decide “%(type)s” at %(at)s%(details)s.")
+    return say(text, type=_type(p), assignee=assignee, details=details(*parts))
+
+
+DECIDED = {
+    "APPROVED": gettext_lazy("%(who)s approved the decision “%(type)s” at %(at)s%(details)s."),
+    "DECLINED": gettext_lazy("%(who)s declined the decision “%(type)s” at %(at)s%(details)s."),
+    "DEFERRED": gettext_lazy("%(who)s deferred the decision “%(type)s” at %(at)s%(details)s."),
+}
+
+
+def _decided_sentence(p: dict[str, Any], say: Any) -> str:
+    scope = p.get("scope")
+    parts = (
+        _("scope: %(scope)s") % {"scope": _choice(Scope, scope)}
+        if scope not in (None, "", "NONE")
+        else "",
+        _("as deputy no. %(rank)s") % {"rank": p["rank"] - 1} if (p.get("rank") or 1) > 1 else "",
+    )
+    text = DECIDED.get(p.get("outcome", ""))
+    if text is None:  # an outcome without a verb of its own: named after the verb
+        text = gettext_lazy("%(who)s decided “%(type)s” at %(at)s%(details)s.")
+        parts = (_choice(Outcome, p.get("outcome")), *parts)
+    sentence = say(str(text), type=_type(p), details=details(*parts))
+    if p.get("rationale"):
+        sentence += " " + _("The rationale: %(text)s.") % {"text": p["rationale"]}
+    return sentence
+
+
+def _ratified_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(_("%(who)s ratified the decision “%(type)s” at %(at)s."), type=_type(p))
+
+
+def _reassigned_sentence(p: dict[str, Any], say: Any) -> str:
+    due = _("due %(due)s") % {"due": say.due(p["due_at"])} if p.get("due_at") else ""
+    return say(
+        _(
+            "At %(at)s the deadline of the decision “%(type)s” passed, so it went from %(old)s "
+            "to %(new)s%(details)s."
+        ),
+        type=_type(p),
+        old=say.person(_person(p, p.get("from"))) or _("nobody"),
+        new=say.person(_person(p, p.get("to"))) or _("nobody"),
+        details=details(due),
+    )
+
+
+def _overdue_sentence(p: dict[str, Any], say: Any) -> str:
+    assignee = say.person(_person(p, p.get("assignee")))
+    if assignee:
+        text = _("At %(at)s the decision “%(type)s” was overdue: %(assignee)s had not decided.")
+    else:
+        text = _("At %(at)s the decision “%(type)s” was overdue: nobody was available to take it.")
+    return say(text, type=_type(p), assignee=assignee)
+
+
+def _reopened_sentence(p: dict[str, Any], say: Any) -> str:
+    due = _("due %(due)s") % {"due": say.due(p["due_at"])} if p.get("due_at") else ""
+    return say(
+        _("%(who)s re-opened the deferred decision “%(type)s” at %(at)s%(details)s."),
+        type=_type(p),
+        details=details(due),
+    )
+
+
+def _withdrawn_sentence(p: dict[str, Any], say: Any) -> str:
+    text = say(_("%(who)s withdrew the decision “%(type)s” at %(at)s."), type=_type(p))
+    return text + reason(p)
+
+
+def _raised_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("%(who)s raised the target level of the pending decision “%(type)s” at %(at)s."),
+        type=_type(p),
+    )
+
+
+def _bcp_state_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("At %(at)s the Cyber BCP went from “%(old)s” to “%(new)s”."),
+        old=_choice(BcpState, p.get("from")),
+        new=_choice(BcpState, p.get("to")),
+    )
+
+
+def _executed_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("%(who)s carried out the BCP action “%(action)s” at %(at)s."),
+        action=_choice(BcpActionKind, p.get("kind")),
+    )
+
+
+def _restored_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("%(who)s restored what the BCP action “%(action)s” had stopped at %(at)s."),
+        action=_choice(BcpActionKind, p.get("kind")),
+    )
+
+
+SENTENCES = {
+    "decision.opened": _opened_sentence,
+    "decision.decided": _decided_sentence,
+    "decision.ratified": _ratified_sentence,
+    "decision.reassigned": _reassigned_sentence,
+    "decision.overdue": _overdue_sentence,
+    "decision.reopened": _reopened_sentence,
+    "decision.withdrawn": _withdrawn_sentence,
+    "decision.raised": _raised_sentence,
+    "bcp.state_changed": _bcp_state_sentence,
+    "bcp.action_executed": _executed_sentence,
+    "bcp.action_restored": _restored_sentence,
 }

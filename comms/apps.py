@@ -8,13 +8,14 @@ class CommsConfig(AppConfig):
 
     def ready(self) -> None:
         from comms import records
-        from comms.timeline import DESCRIBERS, LABELS
+        from comms.timeline import DESCRIBERS, LABELS, SENTENCES
         from incidents import completion, extensions
 
         for name, condition in records.CONDITIONS.items():
             completion.register_condition(name, condition)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
+        extensions.register_timeline_sentences(SENTENCES)
 
         from comms.services import guests
 

@@ -103,3 +103,88 @@ DESCRIBERS = {
     "guest.commented": _guest,
     "guest.fact_added": _guest,
 }
+
+
+def _audience(payload: dict[str, Any]) -> str:
+    return _choice(Audience, payload.get("audience")) or "—"
+
+
+def _drafted_sentence(p: dict[str, Any], say: Any) -> str:
+    text = _("%(who)s drafted “%(subject)s” for %(audience)s at %(at)s (version %(version)s).")
+    return say(
+        text, subject=p.get("subject", ""), audience=_audience(p), version=p.get("version", 1)
+    )
+
+
+def _edited_sentence(p: dict[str, Any], say: Any) -> str:
+    parts = _(", ").join(str(PARTS.get(n, n)) for n in p.get("changed", [])) or "—"
+    text = say(
+        _("%(who)s edited “%(subject)s” at %(at)s: %(parts)s (version %(version)s)."),
+        subject=p.get("subject", ""),
+        parts=parts,
+        version=p.get("version", 1),
+    )
+    return text + (
+        " " + _("Back to draft: it needs approval again.") if p.get("reapproval") else ""
+    )
+
+
+def _status_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import reason
+
+    text = say(
+        _("%(who)s moved “%(subject)s” for %(audience)s from “%(old)s” to “%(new)s” at %(at)s."),
+        subject=p.get("subject", ""),
+        audience=_audience(p),
+        old=_choice(Status, p.get("from")) or "—",
+        new=_choice(Status, p.get("to")) or "—",
+    )
+    if p.get("reference"):
+        text += " " + _("The reference: %(reference)s.") % {"reference": p["reference"]}
+    return text + reason(p)
+
+
+GUEST_SENTENCES = {
+    "guest.invited": gettext_lazy(
+        "%(who)s invited %(email)s as an outside responder at %(at)s (%(role)s, up to %(tlp)s)."
+    ),
+    "guest.accepted": gettext_lazy(
+        "The outside responder %(email)s signed in for the first time at %(at)s."
+    ),
+    "guest.revoked": gettext_lazy(
+        "%(who)s revoked the access of the outside responder %(email)s at %(at)s."
+    ),
+    "guest.viewed": gettext_lazy("The outside responder %(email)s viewed the incident at %(at)s."),
+    "guest.downloaded": gettext_lazy(
+        "The outside responder %(email)s downloaded evidence no. %(n)s at %(at)s."
+    ),
+    "guest.commented": gettext_lazy(
+        "The outside responder %(email)s commented at %(at)s: “%(text)s”."
+    ),
+    "guest.fact_added": gettext_lazy(
+        "The outside responder %(email)s reported a finding at %(at)s: %(fact)s."
+    ),
+}
+
+
+def _guest_sentence(kind: str) -> Any:
+    def sentence(p: dict[str, Any], say: Any) -> str:
+        values = {
+            "email": p.get("email", ""),
+            "role": _choice(GuestRole, p.get("role")) or "—",
+            "tlp": "TLP:" + str(p.get("tlp_ceiling", "")).replace("_", "+"),
+            "n": p.get("evidence", "—"),
+            "text": p.get("text", ""),
+            "fact": str(FINDINGS.get(p.get("fact"), "—")),
+        }
+        return say(str(GUEST_SENTENCES[kind]), **values)
+
+    return sentence
+
+
+SENTENCES = {
+    "communication.drafted": _drafted_sentence,
+    "communication.edited": _edited_sentence,
+    "communication.status_changed": _status_sentence,
+    **{kind: _guest_sentence(kind) for kind in GUEST_SENTENCES},
+}

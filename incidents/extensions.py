@@ -170,3 +170,16 @@ def register_contributor(check: Callable[[Any, Any], bool]) -> None:
 
 def contributes_to(user: Any, incident: Any) -> bool:
     return any(check(user, incident) for check in _contributors)
+
+
+_timeline_sentences: dict[str, Callable[..., str]] = {}
+
+
+def register_timeline_sentences(sentences: dict[str, Callable[..., str]]) -> None:
+    """The sentences of the timeline kinds another app writes: (payload, say) → one or two
+    sentences in the current language (``incidents.timeline_sentences``)."""
+    _timeline_sentences.update(sentences)
+
+
+def timeline_sentences() -> dict[str, Callable[..., str]]:
+    return _timeline_sentences

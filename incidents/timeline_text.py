@@ -288,13 +288,19 @@ def _related(payload: dict[str, Any]) -> list[str]:
     return lines + ([str(payload["note"])] if payload.get("note") else [])
 
 
-def _delivery_updated(payload: dict[str, Any]) -> list[str]:
+def delivery_fields(changes: list[str]) -> list[str]:
+    """The names of the mail-delivery fields an update changed."""
     names = []
-    for name in payload.get("changes") or []:
+    for name in changes:
         try:
             names.append(str(MailDelivery._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:
             names.append(str(name).replace("_", " "))
+    return names
+
+
+def _delivery_updated(payload: dict[str, Any]) -> list[str]:
+    names = delivery_fields(payload.get("changes") or [])
     return [_("Changed: %(parts)s") % {"parts": "、".join(names) or "—"}]
 
 

@@ -9,10 +9,11 @@ class IsmsConfig(AppConfig):
     def ready(self) -> None:
         from incidents import extensions
         from isms import closure
-        from isms.timeline import DESCRIBERS, LABELS
+        from isms.timeline import DESCRIBERS, LABELS, SENTENCES
 
         extensions.register_fact_provider(closure.incident_facts)
         extensions.register_status_listener(closure.on_status_changed)
         extensions.register_guard_links(closure.GUARD_LINKS)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
+        extensions.register_timeline_sentences(SENTENCES)

@@ -75,3 +75,49 @@ DESCRIBERS = {
     "corrective_action.updated": _updated,
     "corrective_action.status_changed": _status_changed,
 }
+
+
+def _review_sentence(p: dict[str, Any], say: Any) -> str:
+    text = say(
+        _("%(who)s wrote the post-incident review at %(at)s: %(parts)s."),
+        parts=_parts(p.get("changed", [])) or "—",
+    )
+    return text + (" " + _("The review is complete.") if p.get("complete") else "")
+
+
+def _created_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import details
+
+    controls = "、".join(f"A.{c}" for c in p.get("controls", []))
+    due = str(p.get("due_on") or "").replace("-", "/")
+    return say(
+        _("%(who)s recorded the corrective action “%(title)s” at %(at)s%(details)s."),
+        title=p.get("title", ""),
+        details=details(_("due %(due)s") % {"due": due} if due else "", controls),
+    )
+
+
+def _updated_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("%(who)s changed the corrective action “%(title)s” at %(at)s: %(parts)s."),
+        title=p.get("title", ""),
+        parts=_parts(p.get("changed", [])) or "—",
+    )
+
+
+def _status_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import reason
+
+    text = _(
+        "%(who)s moved the corrective action “%(title)s” from “%(old)s” to “%(new)s” at %(at)s."
+    )
+    values = {"old": _status(p.get("from")), "new": _status(p.get("to"))}
+    return say(text, title=p.get("title", ""), **values) + reason(p)
+
+
+SENTENCES = {
+    "review.written": _review_sentence,
+    "corrective_action.created": _created_sentence,
+    "corrective_action.updated": _updated_sentence,
+    "corrective_action.status_changed": _status_sentence,
+}

@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
         from incidents import extensions
         from notifications.services.routing import on_event
         from notifications.services.staff_mail import on_mailed
-        from notifications.timeline import DESCRIBERS, LABELS
+        from notifications.timeline import DESCRIBERS, LABELS, SENTENCES
 
         # Every domain event: the handler writes the outbox rows in the publisher's transaction.
         for name in events.EVENTS:
@@ -20,3 +20,4 @@ class NotificationsConfig(AppConfig):
         events.subscribe("communication.mailed", on_mailed)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
+        extensions.register_timeline_sentences(SENTENCES)

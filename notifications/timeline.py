@@ -45,3 +45,36 @@ DESCRIBERS = {
     "alert.unacknowledged": _unacknowledged,
     "alert.escalated": _escalated,
 }
+
+
+def _acknowledged_sentence(p: dict[str, Any], say: Any) -> str:
+    via = p.get("via", "")
+    return say(
+        _("At %(at)s the alert “%(event)s” was acknowledged (%(via)s, step %(step)s)."),
+        event=_event(p),
+        via=AckVia(via).label if via in AckVia.values else "—",
+        step=p.get("step", 1),
+    )
+
+
+def _unacknowledged_sentence(p: dict[str, Any], say: Any) -> str:
+    text = _("By %(at)s nobody had acknowledged the alert at step %(step)s.")
+    return say(text, step=p.get("step", 1))
+
+
+def _escalated_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _(
+            "At %(at)s the alert was not acknowledged in time and went on to %(name)s (step "
+            "%(step)s)."
+        ),
+        name=p.get("to_name") or "—",
+        step=p.get("step", 1),
+    )
+
+
+SENTENCES = {
+    "alert.acknowledged": _acknowledged_sentence,
+    "alert.unacknowledged": _unacknowledged_sentence,
+    "alert.escalated": _escalated_sentence,
+}

@@ -12,7 +12,7 @@ class PrivacyConfig(AppConfig):
         from incidents import extensions
         from privacy import closure
         from privacy.services import appi
-        from privacy.timeline import DESCRIBERS, KEY_CHOICES, KEY_LABELS, LABELS
+        from privacy.timeline import DESCRIBERS, KEY_CHOICES, KEY_LABELS, LABELS, SENTENCES
 
         # One clock (issue 18): an obligation's page or API call runs on its exercise's clock.
         clock.register_route_object(clock.pk_route("obligation", _exercise_obligation))
@@ -25,6 +25,7 @@ class PrivacyConfig(AppConfig):
         extensions.register_visibility(closure.obligations_held)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
+        extensions.register_timeline_sentences(SENTENCES)
         extensions.register_timeline_keys(KEY_LABELS, KEY_CHOICES)
         outcomes.register(appi.APPI_DECISION, appi.appi_decided)
 

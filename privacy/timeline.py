@@ -158,3 +158,122 @@ DESCRIBERS = {
     "obligation.rescheduled": _rescheduled,
     "ppc_report.saved": _report,
 }
+
+
+def _from_to(enum: Any, p: dict[str, Any]) -> dict[str, str]:
+    return {"old": _label(enum, p.get("from")), "new": _label(enum, p.get("to"))}
+
+
+def _screened_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("%(who)s screened the incident for personal data at %(at)s: %(result)s."),
+        result=_label(Screening, p.get("screening")),
+    )
+
+
+def _aware_sentence(p: dict[str, Any], say: Any) -> str:
+    return say(
+        _("At %(at)s the APPI clock was started from %(aware)s: %(what)s."),
+        aware=when(p.get("aware_at")),
+        what=trigger_text(str(p.get("trigger", ""))),
+    )
+
+
+def _categories_sentence(p: dict[str, Any], say: Any) -> str:
+    def text(values: Any) -> str:
+        return "、".join(_("No. %(n)s") % {"n": v} for v in values or []) or _("none")
+
+    return say(
+        _("%(who)s changed the APPI categories from %(old)s to %(new)s at %(at)s."),
+        old=text(p.get("from")),
+        new=text(p.get("to")),
+    )
+
+
+def _cause_sentence(p: dict[str, Any], say: Any) -> str:
+    from privacy.enums import Cause
+
+    text = _("%(who)s changed the cause of the leak from “%(old)s” to “%(new)s” at %(at)s.")
+    return say(text, **_from_to(Cause, p))
+
+
+def _warning_sentence(p: dict[str, Any], say: Any) -> str:
+    text = _("At %(at)s the new due time of the obligation “%(kind)s” had already passed.")
+    return say(text, kind=_kind(p.get("kind")))
+
+
+def _status_sentence(p: dict[str, Any], say: Any) -> str:
+    text = _("At %(at)s the APPI reportability went from “%(old)s” to “%(new)s”.")
+    return say(text, **_from_to(AppiStatus, p))
+
+
+def _report_form_sentence(p: dict[str, Any], say: Any) -> str:
+    from privacy.enums import ReportForm
+
+    text = _("%(who)s changed the form of the PPC report from “%(old)s” to “%(new)s” at %(at)s.")
+    return say(text, **_from_to(ReportForm, p))
+
+
+def _created_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import details
+
+    due = _("due %(due)s") % {"due": say.due(p["due_at"])} if p.get("due_at") else ""
+    text = _("At %(at)s the obligation “%(kind)s” was created%(details)s.")
+    return say(text, kind=_kind(p.get("kind")), details=details(due))
+
+
+def _done_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import details
+
+    ref = p.get("reference_no")
+    text = _("%(who)s completed the obligation “%(kind)s” at %(at)s%(details)s.")
+    reference = _("reference %(ref)s") % {"ref": ref} if ref else ""
+    return say(text, kind=_kind(p.get("kind")), details=details(reference))
+
+
+def _waived_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import reason
+
+    text = _("%(who)s marked the obligation “%(kind)s” as not needed at %(at)s.")
+    return say(text, kind=_kind(p.get("kind"))) + reason(p)
+
+
+def _reopened_sentence(p: dict[str, Any], say: Any) -> str:
+    from incidents.timeline_sentences import reason
+
+    text = _("%(who)s re-opened the obligation “%(kind)s” at %(at)s.")
+    return say(text, kind=_kind(p.get("kind"))) + reason(p)
+
+
+def _rescheduled_sentence(p: dict[str, Any], say: Any) -> str:
+    text = _("At %(at)s the due time of the obligation “%(kind)s” moved from %(old)s to %(new)s.")
+    return say(
+        text,
+        kind=_kind(p.get("kind")),
+        old=when((p.get("from") or {}).get("due_at")),
+        new=when((p.get("to") or {}).get("due_at")),
+    )
+
+
+def _report_sentence(p: dict[str, Any], say: Any) -> str:
+    from privacy.enums import ReportVersion
+
+    text = _("%(who)s edited the PPC report (%(version)s) at %(at)s.")
+    return say(text, version=_label(ReportVersion, p.get("version")))
+
+
+SENTENCES = {
+    "appi.screened": _screened_sentence,
+    "appi.aware": _aware_sentence,
+    "appi.categories": _categories_sentence,
+    "appi.cause": _cause_sentence,
+    "appi.warning": _warning_sentence,
+    "appi.status": _status_sentence,
+    "appi.report_form": _report_form_sentence,
+    "obligation.created": _created_sentence,
+    "obligation.done": _done_sentence,
+    "obligation.waived": _waived_sentence,
+    "obligation.reopened": _reopened_sentence,
+    "obligation.rescheduled": _rescheduled_sentence,
+    "ppc_report.saved": _report_sentence,
+}

@@ -23,3 +23,19 @@ def _downloaded(payload: dict[str, Any]) -> list[str]:
 
 
 DESCRIBERS = {"report.downloaded": _downloaded}
+
+
+def _downloaded_sentence(payload: dict[str, Any], say: Any) -> str:
+    tlp = payload.get("tlp")
+    languages = dict(settings.LANGUAGES)
+    return say(
+        _(
+            "%(who)s downloaded the incident report as a PDF at %(at)s (up to %(tlp)s, in "
+            "%(language)s)."
+        ),
+        tlp=Tlp(tlp).label if tlp in Tlp.values else "—",
+        language=languages.get(payload.get("language"), "—"),
+    )
+
+
+SENTENCES = {"report.downloaded": _downloaded_sentence}

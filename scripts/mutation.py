@@ -748,6 +748,22 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/test_timeline_words_sweep.py",),
     ),
     Clause(
+        "issue 19 item 1",
+        "the alerts' timeline entries read as sentences of their own",
+        "notifications/apps.py",
+        "        extensions.register_timeline_sentences(SENTENCES)\n",
+        "",
+        ("tests/incidents/test_timeline_sentences.py",),
+    ),
+    Clause(
+        "issue 19 item 1",
+        "a decision request names the deputy who takes over at the deadline",
+        "bcp/services/decisions.py",
+        '        "deputy": deputy.pk if deputy else None,\n',
+        '        "deputy": None,\n',
+        ("tests/bcp/test_decision_request_entry.py",),
+    ),
+    Clause(
         "issue 19 item 3",
         "a register asked for in Shift_JIS is written in Shift_JIS",
         "common/csvexport.py",

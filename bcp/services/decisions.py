@@ -68,6 +68,21 @@ def _assign(decision: Decision, at: datetime) -> None:
     _history(decision, holder.user, holder.rank, _assignment_reason(index, holder), at)
 
 
+def _who_decides(decision: Decision, at: datetime) -> dict[str, Any]:
+    """Who must decide and who takes it over at the deadline, with their names (the timeline
+    names them even after the roster changed)."""
+    holders = roster.chain(organisation=decision.organisation, role=decision.required_role, at=at)
+    after = roster.position_of(holders, decision.assignee_id)
+    pick = roster.first_available(holders, decision.type, after=after) if after >= 0 else None
+    deputy = pick[1].user if pick else None
+    people = [p for p in (decision.assignee, deputy) if p is not None]
+    return {
+        "assignee": decision.assignee_id,
+        "deputy": deputy.pk if deputy else None,
+        "names": {str(p.pk): str(p) for p in people},
+    }
+
+
 def _history(
     decision: Decision,
     person: User | None,
@@ -123,8 +138,8 @@ def decision_open(
             "decision": decision.pk,
             "type": decision_type,
             "rule": opened_by_rule,
-            "assignee": decision.assignee_id,
             "due_at": decision.due_at,
+            **_who_decides(decision, now),
         },
     )
     events.publish(

@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from incidents import extensions, timeline_text
+from incidents import extensions, timeline_sentences, timeline_text
 
 register = template.Library()
 
@@ -62,6 +62,12 @@ def actor_name(label: str) -> str:
 def timeline_lines(entry: Any) -> list[str]:
     """The entry in words: an edit as "field: old → new", statuses by name (timeline_text)."""
     return timeline_text.describe(entry.kind, entry.payload)
+
+
+@register.filter
+def timeline_sentence(entry: Any) -> str:
+    """The entry as one or two sentences: who did what, when (timeline_sentences)."""
+    return timeline_sentences.sentence(entry)
 
 
 @register.filter

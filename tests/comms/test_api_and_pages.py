@@ -157,7 +157,7 @@ def test_the_staff_warning_is_drafted_approved_and_sent_from_the_pages(
     # The words, not the stored record behind its toggle (issue 19: the JSON as stored).
     room = re.sub(r'<details class="raw">.*?</details>', "", room, flags=re.DOTALL)
     assert "送信済み" in room and ">SENT<" not in room and "ALL_STAFF" not in room
-    assert "文面の状態を変更" in room and "承認済み → 送信済み" in room
+    assert "文面の状態を変更" in room and "を「承認済み」から「送信済み」にしました。" in room
 
 
 def test_the_bcp_plan_shows_the_external_contacts_beside_the_call_tree(client, isms_office):

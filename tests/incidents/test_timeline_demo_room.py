@@ -38,8 +38,11 @@ def test_the_demo_incident_timeline_reads_in_japanese_with_jst_times_and_no_raw_
     expected = [e.at.astimezone(JST).strftime("%Y/%m/%d %H:%M") for e in entries]
     assert times[: len(expected)] == expected
     assert _problems(text) == []
-    assert "判断の依頼：外部との通信をすべて遮断する（D-1）" in text
-    assert re.search(r"期限：\d{4}/\d{2}/\d{2} \d{2}:\d{2}", text)
+    assert re.search(  # who must decide, by when, and who takes over (issue 19)
+        r"に\S+ \S+さんへ判断「外部との通信をすべて遮断する」を依頼しました"
+        r"（ルール D-1、期限 (\d{4}/\d{2}/\d{2} )?\d{2}:\d{2}(、代理 \S+ \S+)?）。",
+        text,
+    ), text
     assert "<script>" not in page.split("</head>")[-1]  # the JSON toggle needs no script (CSP)
     assert 'class="raw"' in page and "CUT_ALL_EXTERNAL_NETWORK" in page  # the raw JSON is kept
 
