@@ -18,6 +18,7 @@ router.include_format_suffixes = False  # one URL per resource; the format is JS
 
 router.register("reports", incidents.ReportViewSet, basename="report")
 router.register("events", incidents.EventViewSet, basename="event")
+router.register("alert-sources", incidents.AlertSourceViewSet, basename="alert-source")
 router.register("incidents", incidents.IncidentViewSet, basename="incident")
 INCIDENT = r"incidents/(?P<incident_ref>[^/.]+)"
 router.register(

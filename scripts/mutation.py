@@ -1005,6 +1005,26 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "issue 21 item 1",
+        "never the same message twice: a mailbox message with a receipt is only moved, not filed",
+        "incidents/services/mailbox.py",
+        "    if receipt is None:\n        size = box.size(uid)",
+        "    if True:\n        size = box.size(uid)",
+        (
+            "tests/incidents/channels/test_report_mailbox.py::test_a_poll_stopped_between_the_report_and_the_move_does_not_file_it_twice",
+        ),
+    ),
+    Clause(
+        "issue 21 item 1",
+        "never the same message twice: the same Message-ID under a new UID is a duplicate",
+        "incidents/services/mailbox_filing.py",
+        "    if forward.message_id and taken.exists():",
+        "    if False:",
+        (
+            "tests/incidents/channels/test_report_mailbox.py::test_the_same_message_delivered_again_under_a_new_uid_is_not_filed_again",
+        ),
+    ),
+    Clause(
         "issue 20 item 1",
         "the intake's incident match looks indicators up by kind and digest (the ind_match index)",
         "incidents/services/intake.py",

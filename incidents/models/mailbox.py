@@ -17,10 +17,11 @@ from incidents.models.intake import Report
 
 
 class MailSecurity(models.TextChoices):
-    TLS = "TLS", _("IMAP over TLS (port 993)")
-    STARTTLS = "STARTTLS", _("STARTTLS (port 143)")
+    # The codes differ from the protocols' names, which the labels show (no code on a page).
+    TLS = "IMPLICIT_TLS", _("IMAP over TLS (port 993)")
+    STARTTLS = "UPGRADE_TLS", _("STARTTLS (port 143)")
     # Only for a test server on this machine (the form refuses it for any other host).
-    NONE = "NONE", _("No encryption (local test server only)")
+    NONE = "NO_ENCRYPTION", _("No encryption (local test server only)")
 
 
 class MailOutcome(models.TextChoices):
@@ -41,7 +42,7 @@ class ReportingMailbox(TimeStampedModel):
     host = models.CharField(_("IMAP server"), max_length=255)
     port = models.PositiveIntegerField(_("port"), default=993)
     security = models.CharField(
-        _("encryption"), max_length=8, choices=MailSecurity.choices, default=MailSecurity.TLS
+        _("encryption"), max_length=16, choices=MailSecurity.choices, default=MailSecurity.TLS
     )
     username = models.CharField(_("user name"), max_length=255)
     password_encrypted = models.TextField(blank=True)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from common import clock, crypto
-from common.errors import InvalidInput
+from common.errors import Conflict, InvalidInput
 from incidents import access
 from incidents.channels import mapping, signing
 from incidents.models import AlertFormat, AlertReceipt, AlertSource
@@ -111,6 +111,22 @@ def alert_source_disable(*, source: AlertSource, actor: User) -> AlertSource:
         source.save(update_fields=["disabled_at", "updated_at"])
         logger.info("alert source %s disabled by %s", source.pk, actor.pk)
     return source
+
+
+@transaction.atomic
+def alert_source_rotate(*, source: AlertSource, actor: User) -> Registered:
+    """A new webhook address and secret for the source; the old ones stop working at once.
+    The new secret is returned this once."""
+    _require_admin(actor, source.organisation, "rotate alert source secrets")
+    source = AlertSource.objects.select_for_update().get(pk=source.pk)
+    if source.disabled_at is not None:
+        raise Conflict("source_disabled", _("This alert source is disabled."))
+    secret = secrets.token_urlsafe(32)
+    source.token = secrets.token_urlsafe(24)
+    source.secret_encrypted = crypto.encrypt(secret, purpose=PURPOSE)
+    source.save(update_fields=["token", "secret_encrypted", "updated_at"])
+    logger.info("alert source %s: address and secret rotated by %s", source.pk, actor.pk)
+    return Registered(source, secret)
 
 
 def alert_receive(*, source: AlertSource, body: bytes, timestamp: str, signature: str) -> Received:

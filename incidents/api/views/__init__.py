@@ -5,6 +5,7 @@ Every object lookup is a visibility-filtered selector, so an object the user may
 """
 
 from incidents.api.views.campaign import IncidentRelationViewSet, MailMessageViewSet
+from incidents.api.views.channels import AlertSourceViewSet
 from incidents.api.views.incident import IncidentViewSet
 from incidents.api.views.intake import EventViewSet, ReportViewSet
 from incidents.api.views.record import (
@@ -18,6 +19,7 @@ from incidents.api.views.record import (
 
 __all__ = [
     "AffectedAssetViewSet",
+    "AlertSourceViewSet",
     "EventViewSet",
     "EvidenceViewSet",
     "IncidentRelationViewSet",

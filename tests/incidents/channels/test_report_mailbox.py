@@ -85,10 +85,17 @@ def test_a_poll_stopped_between_the_report_and_the_move_does_not_file_it_twice(
     server, box, person, monkeypatch
 ):
     server.append(mails.attached())
+    filed = []
+    file_message = mailbox_filing.file_message
+
+    def counted(**kwargs):
+        filed.append(kwargs["uid"])
+        return file_message(**kwargs)
 
     def crash(self, uid, folder):
         raise imapbox.IMAPClientError("connection lost")
 
+    monkeypatch.setattr(mailbox_filing, "file_message", counted)
     with monkeypatch.context() as patched:
         patched.setattr(imapbox.Box, "move", crash)
         assert mailbox_poll(mailbox=box).error == "server_error"
@@ -96,6 +103,7 @@ def test_a_poll_stopped_between_the_report_and_the_move_does_not_file_it_twice(
     assert server.count("INBOX") == 1  # still there, with its receipt
     assert mailbox_poll(mailbox=box).taken == 0
     assert Report.objects.count() == 1
+    assert len(filed) == 1  # the second poll only moved it: not read, not filed again
     assert (server.count("INBOX"), server.count("Processed")) == (0, 1)
     assert MailReceipt.objects.get().moved_at is not None
 
