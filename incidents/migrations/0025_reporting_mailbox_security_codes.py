@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0021_reporting_mailbox'),
+        ('incidents', '0024_report_numbering_required'),
     ]
 
     operations = [
