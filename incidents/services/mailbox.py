@@ -28,7 +28,7 @@ from incidents.services import mailbox_filing
 
 logger = logging.getLogger(__name__)
 PURPOSE = b"incidents.reporting-mailbox"
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=15)  # longer than the poll task's hard time limit (10 minutes)
 REPLY_ATTEMPTS = 5
 
 

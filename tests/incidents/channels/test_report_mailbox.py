@@ -1,14 +1,17 @@
 """The reporting mailbox against a real IMAP server (Dovecot, started by the test)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 
+from common import clock
 from common.errors import InvalidInput
 from incidents.channels import imapbox
 from incidents.models import MailOutcome, MailReceipt, MailSecurity, Report
 from incidents.models.enums import Channel
 from incidents.services import intake, mailbox_filing
-from incidents.services.mailbox import mailbox_configure, mailbox_poll
+from incidents.services.mailbox import Polled, mailbox_configure, mailbox_poll
 from tests.incidents.channels import dovecot, mails
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -220,3 +223,12 @@ def test_without_encryption_only_a_server_on_this_machine_is_accepted(organisati
             password="x",
         )
     assert refused.value.code == "encryption_required"
+
+
+def test_a_mailbox_another_poll_holds_is_not_read_twice_at_once(server, box, person):
+    server.append(mails.attached())
+    type(box).objects.filter(pk=box.pk).update(polling_until=clock.now() + timedelta(minutes=5))
+    assert mailbox_poll(mailbox=box) == Polled()
+    assert (Report.objects.count(), server.count("INBOX")) == (0, 1)
+    type(box).objects.filter(pk=box.pk).update(polling_until=clock.now() - timedelta(seconds=1))
+    assert mailbox_poll(mailbox=box).taken == 1  # a lease left by a killed worker expires
