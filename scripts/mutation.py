@@ -869,6 +869,14 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/training/test_exercise_numbering.py",),
     ),
     Clause(
+        "issue 18 item 5",
+        "the after-action report says a decision taken after its deadline was late, in words",
+        "training/selectors/exercises.py",
+        '        if self.late_by is not None:\n            return "LATE"\n',
+        "",
+        ("tests/training/test_exercise_late_c2_acceptance.py",),
+    ),
+    Clause(
         "issue 18 item 3",
         "an API-key call on a shared exercise reference runs on its exercise's clock",
         "incidents/apps.py",

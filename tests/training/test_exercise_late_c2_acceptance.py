@@ -2,6 +2,7 @@
 connection and a second incident plays end to end through the exercise API, and its
 after-action report lists each decision with its exercise-time deadline and outcome."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -92,6 +93,11 @@ def test_the_late_infection_blocked_c2_second_incident_scenario_plays_through_th
     assert escalate["first_due_at"].startswith("2026-11-24T09:50")  # opened +0:35, 15 min
     assert (escalate["target_minutes"], escalate["met_target"]) == (30.0, True)
     assert rows["ESTABLISH_IRT"]["outcome"] == "APPROVED"
+    # Decided after its deadline (the chain ran out first): late, in words, not a raw flag.
+    irt_row = rows["ESTABLISH_IRT"]
+    assert (irt_row["deadline_state"], irt_row["overdue"]) == ("LATE", True)
+    assert irt_row["deadline_label"] == f"{irt_row['minutes_late']:.0f} 分超過"
+    assert rows["ACTIVATE_CYBER_BCP"]["deadline_state"] == "OVERDUE"
     assert rows["ACTIVATE_CYBER_BCP"]["decided_at"] is None
     police = report["expected_obligations"][0]
     assert (police["kind"], police["status"], police["matched_status"]) == (
@@ -116,3 +122,8 @@ def test_the_late_infection_blocked_c2_second_incident_scenario_plays_through_th
     assert "警察" in page  # the expected obligation by its name
     for code in ("ESCALATE_LEVEL", "APPROVED", "POLICE_CONSULT", "+00:00", "None"):
         assert code not in page
+    text = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])
+    assert irt_row["deadline_label"] in text and "期限超過・未判断" in text
+    for raw in ("True", "False", "true", "false", "overdue", "LATE", "OVERDUE"):
+        assert not re.search(rf"\b{raw}\b", text), raw  # no raw value anywhere on the page
+    assert "件中" in text  # the alerts acknowledged, in words

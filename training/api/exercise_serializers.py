@@ -320,7 +320,19 @@ class ExerciseDecisionRowSerializer(serializers.Serializer):
     met_target = serializers.BooleanField(allow_null=True)
     minutes_late = serializers.FloatField(allow_null=True)
     on_time = serializers.BooleanField(allow_null=True)
-    overdue = serializers.BooleanField()
+    overdue = serializers.BooleanField(
+        help_text=_("The chain of deputies ran out before it was decided (it may be decided later)")
+    )
+    deadline_state = serializers.ChoiceField(
+        choices=["ON_TIME", "LATE", "OVERDUE", "OPEN", ""],
+        help_text=_(
+            "Against the exercise-time deadline: decided on time, decided late, past it "
+            "and not decided, not decided yet; blank if never opened"
+        ),
+    )
+    deadline_label = serializers.CharField(
+        help_text=_("The same in words, in the reader's language")
+    )
     reassigned_to = PersonSerializer(many=True)
     alerts = serializers.IntegerField()
     alerts_acknowledged = serializers.IntegerField()
@@ -413,6 +425,8 @@ def decision_row(row: Any) -> dict[str, Any]:
         "minutes_late": _minutes(row.late_by),
         "on_time": row.on_time,
         "overdue": bool(decision and decision.overdue),
+        "deadline_state": row.deadline_state,
+        "deadline_label": row.deadline_text,
         "reassigned_to": [a.person for a in row.reassignments if a.person is not None],
         "alerts": len(alerts),
         "alerts_acknowledged": sum(1 for a in alerts if a.acknowledged_at is not None),

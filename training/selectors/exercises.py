@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import User
 from bcp.enums import AssignmentReason, DecisionStatus
@@ -107,6 +108,36 @@ class DecisionRow:
         if self.decision is None or self.decision.decided_at is None or self.first_due_at is None:
             return None
         return self.decision.decided_at <= self.first_due_at
+
+    @property
+    def alerts_acknowledged(self) -> list[Alert]:
+        return [a for a in self.alerts if a.acknowledged_at is not None]
+
+    @property
+    def deadline_state(self) -> str:
+        """Against the exercise-time deadline: ON_TIME, LATE (decided after it), OVERDUE (not
+        decided, past it), OPEN (not decided yet) or "" (never opened)."""
+        if self.decision is None:
+            return ""
+        if self.on_time:
+            return "ON_TIME"
+        if self.late_by is not None:
+            return "LATE"
+        return "OVERDUE" if self.decision.overdue else "OPEN"
+
+    @property
+    def deadline_text(self) -> str:
+        """The same in the reader's words (the page and the API's ``against_deadline``)."""
+        state = self.deadline_state
+        if state == "LATE":
+            late = self.late_by or timedelta(0)
+            return gettext("%(m)s min late") % {"m": f"{late.total_seconds() / 60:.0f}"}
+        words = {
+            "ON_TIME": gettext("on time"),
+            "OVERDUE": gettext("overdue, not decided"),
+            "OPEN": gettext("not decided"),
+        }
+        return words.get(state, "—")
 
     @property
     def matched_outcome(self) -> bool | None:
