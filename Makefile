@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test test-stress mutation lint format messages bench-intake bench-api-list bench-alerts bench-evaluate
+.PHONY: run test test-stress mutation lint format messages bench-intake bench-api-list bench-alerts bench-evaluate bench-data bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,15 @@ messages:
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l ja -l en --ignore=.venv --ignore=var --ignore=static
 
 ## Benchmarks (not part of make test; figures in bench/README.md). Need PostgreSQL and Redis.
+## make bench-data: the realistic data set (bench/data.py; BENCH_SCALE=0.01 for a smoke run).
+BENCH_SCALE ?= 1
+bench-data: $(VENV)/.installed-dev
+	$(BIN)/python bench/data.py --scale $(BENCH_SCALE)
+
+## make bench: the in-process benchmarks on it, previous run beside the new; exit 1 on a miss.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
 bench-intake: $(VENV)/.installed-dev
 	$(BIN)/python bench/intake.py
 

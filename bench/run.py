@@ -1,0 +1,199 @@
+"""bench/run: `make bench` — the in-process benchmarks on the data set of `make bench-data`.
+
+    .venv/bin/python bench/run.py [--name data] [--repeat 30]
+
+Reads ``isms_bench_<name>`` (bench/data.py; never generates it), then: EXPLAINs the intake's
+incident match and the search (which index each uses, the time in the plan), and times the
+dashboard, the lists, the search, statistics and the incident room in-process (Django's test
+client, the ISMS office logged in), with each request's queries. Prints one table with the
+previous run's figures beside the new (``bench/results/bench-*.json``) and exits 1 when a figure
+misses its target, saying by how much. HTTP benchmarks (intake, alerts) stay their own commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import _lib
+
+BENCH = Path(__file__).resolve().parent
+# name: (path, p95 target ms, query target) — issue 20's targets.
+LIST = (20, 4)
+SEARCH = (30, None)
+TARGETS = {
+    "dashboard": ("/", 40, 12),
+    "incidents, open, first page": ("/dashboard/incidents/?status=open", *LIST),
+    "incidents, level 3 + ransomware": ("/dashboard/incidents/?level=3&category=RANSOMWARE", *LIST),
+    "reports, waiting for triage": ("/dashboard/reports/?state=waiting", *LIST),
+    "decisions, open": ("/dashboard/decisions/?status=open", *LIST),
+    "tasks, overdue": ("/dashboard/tasks/?status=overdue", *LIST),
+    "alerts, unacknowledged": ("/dashboard/alerts/?state=flagged", *LIST),
+    "search, Japanese title (1 incident)": ("/dashboard/incidents/?q=請求書を装う） 4242", *SEARCH),
+    "search, English title (1 incident)": ("/dashboard/incidents/?q=file server 4243", *SEARCH),
+    "search, sender (20 incidents)": (
+        "/dashboard/incidents/?q=billing4242@vendor.example",
+        *SEARCH,
+    ),
+    "search, description word (most incidents)": (
+        "/dashboard/incidents/?q=command-and-control",
+        *SEARCH,
+    ),
+    "statistics, 12 months": ("/statistics/", 50, None),
+    "incident room": ("/incidents/INC-2999-00001/", 60, None),
+}
+
+
+def _plan(sql: str, params) -> dict:  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        return cur.fetchone()[0][0]
+
+
+def _indexes(node: dict) -> set[str]:
+    found = {node["Index Name"]} if "Index Name" in node else set()
+    for child in node.get("Plans", []):
+        found |= _indexes(child)
+    return found
+
+
+def explain() -> dict[str, dict]:
+    """The plans the issue names: the intake's match and the search's index reads."""
+    from accounts.models import Organisation
+    from incidents import normalize, selectors
+    from incidents.models import Indicator
+    from incidents.services import records
+
+    org = Organisation.objects.get(name="ベンチ株式会社")
+    keys = [
+        ("SENDER_ADDRESS", "billing4242@vendor.example"),
+        ("SUBJECT", "請求書の送付 4242"),
+        ("URL", "https://invoice-4242.example/login"),
+    ]
+    match = Indicator.objects.filter(
+        organisation=org,
+        kind__in=sorted(k for k, _ in keys),
+        digest__in=[normalize.digest(k, v) for k, v in keys],
+        incident__status__in=records.OPEN_STATUSES,
+    ).values_list("incident_id", "kind")
+    out = {}
+    for name, qs, want in (
+        ("intake match (500 000 indicators)", match, "ind_match"),
+        (
+            "search ids, Japanese title",
+            selectors.search_matches("請求書を装う） 4242"),
+            "inc_search_title",
+        ),
+        (
+            "search ids, English title",
+            selectors.search_matches("file server 4243"),
+            "inc_search_title",
+        ),
+    ):
+        sql, params = qs.query.sql_with_params()
+        plan = _plan(sql, params)
+        used = sorted(_indexes(plan["Plan"]))
+        out[name] = {"ms": round(plan["Execution Time"], 1), "indexes": used, "ok": want in used}
+    return out
+
+
+def in_process(repeat: int) -> dict[str, dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="ja")
+    client.force_login(User.objects.get(username="office"))
+    out = {}
+    for name, (path, p95, queries) in TARGETS.items():
+        status = client.get(path).status_code
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path)
+        count = len(ctx)
+        timing = _lib.time_calls(lambda p=path: client.get(p), repeat)
+        out[name] = {**timing, "queries": count, "status": status, "target_p95": p95}
+        out[name]["target_queries"] = queries
+    return out
+
+
+def misses(row: dict) -> list[str]:
+    said = []
+    if row.get("status", 200) != 200:
+        said.append(f"status {row['status']}")
+    if row["p95"] > row["target_p95"]:
+        said.append(f"p95 {row['p95'] - row['target_p95']:+.1f} ms over {row['target_p95']}")
+    if row.get("target_queries") is not None and row["queries"] > row["target_queries"]:
+        said.append(f"{row['queries'] - row['target_queries']:+d} queries over")
+    return said
+
+
+def previous() -> dict:
+    runs = sorted((_lib.ROOT / "bench" / "results").glob("bench-*.json"))
+    return json.loads(runs[-1].read_text()) if runs else {}
+
+
+def table(new: dict, old: dict) -> tuple[list[str], int]:
+    lines = [
+        "| measure | target | previous p95 ms / queries | new p50 / p95 ms | queries | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    missed = 0
+    for name, row in new["in_process_ms"].items():
+        was = old.get("in_process_ms", {}).get(name)
+        before = f"{was['p95']} / {was['queries']}" if was else "—"
+        target = f"≤ {row['target_p95']} ms" + (
+            f", ≤ {row['target_queries']} q" if row["target_queries"] is not None else ""
+        )
+        said = misses(row)
+        missed += bool(said)
+        verdict = "MISSED: " + "; ".join(said) if said else "ok"
+        lines.append(
+            f"| {name} | {target} | {before} | {row['p50']} / {row['p95']} | "
+            f"{row['queries']} | {verdict} |"
+        )
+    for name, row in new["explain"].items():
+        was = old.get("explain", {}).get(name)
+        missed += not row["ok"]
+        lines.append(
+            f"| EXPLAIN {name} | index | {was['ms'] if was else '—'} ms | {row['ms']} ms (plan) "
+            f"| — | {'ok' if row['ok'] else 'MISSED'}: {', '.join(row['indexes']) or 'no index'} |"
+        )
+    return lines, missed
+
+
+def main() -> int:
+    sys.path[:] = [*(p for p in sys.path if p not in (str(BENCH), "")), str(BENCH)]
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--name", default="data", help="database isms_bench_<name> (make bench-data)"
+    )
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    _lib.django_setup(_lib.bench_env(args.name))
+    import os
+
+    new = {
+        "bench": "bench",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "explain": explain(),
+        "in_process_ms": in_process(args.repeat),
+    }
+    old = previous()
+    lines, missed = table(new, old)
+    print("\n".join(lines))
+    print("raw:", _lib.write_result("bench", new), "load:", new["load_average"])
+    if missed:
+        print(f"{missed} figure(s) missed their target.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""bench/data.py (`make bench-data`) at a thousandth of the issue's size: the shape it promises."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+@pytest.fixture
+def bench_data(monkeypatch):
+    monkeypatch.setattr(sys, "path", [*sys.path, str(BENCH)])  # _lib, api_list; after the apps
+    spec = importlib.util.spec_from_file_location("bench_data", BENCH / "data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_data_set_has_the_issues_shape_at_a_small_scale(db, bench_data):
+    rows = bench_data.generate(0.001, log=lambda *_: None)
+    # 100 generated incidents + the room; ten timeline entries, five indicators each …
+    assert rows["incidents"] == 101
+    assert rows["timeline entries"] == 100 * 10 + 2000
+    assert rows["indicators"] == 500
+    assert rows["reports"] == rows["triage items"] == 100
+    assert rows["tasks"] == 300
+    assert rows["people"] == 5
+    assert rows["decisions"] >= 10 and rows["alerts"] >= 20
+
+
+def test_the_bench_incidents_have_japanese_and_english_titles_and_long_descriptions(db, bench_data):
+    from incidents.models import Incident
+
+    bench_data.generate(0.001, log=lambda *_: None)
+    generated = Incident.objects.exclude(ref__startswith="INC-2999")
+    lengths = [len(d) for d in generated.values_list("description", flat=True)]
+    assert min(lengths) >= 300 and max(lengths) <= 800
+    titles = list(generated.values_list("title", flat=True))
+    assert any(t.isascii() for t in titles) and any(not t.isascii() for t in titles)
