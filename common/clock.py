@@ -91,7 +91,20 @@ def pk_route(prefix: str, find: Callable[[int], Any]) -> RouteObject:
             return None
         return find(int(pk))
 
+    finder.segment_hint = str.isdigit  # type: ignore[attr-defined]
     return finder
+
+
+def may_name_object(path: str) -> bool:
+    """Whether a registered route finder could see an object in ``path`` at all — cheap, so
+    the middleware resolves the URL only then (issue 20). A finder says what one of the
+    path's segments must look like (``segment_hint``: a pk is digits, an exercise incident's
+    reference starts so); one without a hint makes every path a candidate."""
+    hints = [getattr(finder, "segment_hint", None) for finder in _route_objects]
+    if any(hint is None for hint in hints):
+        return True
+    segments = [segment for segment in path.split("/") if segment]
+    return any(hint(segment) for hint in hints for segment in segments)
 
 
 def source_for(obj: Any, *, write: bool = False) -> Source | None:

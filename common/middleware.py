@@ -78,6 +78,8 @@ class ObjectClockMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not clock.may_name_object(request.path_info):
+            return self.get_response(request)  # most pages: no URL resolving, no query
         try:
             match = resolve(request.path_info)
         except Resolver404:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from dashboard.views import home, lists, room, statistics
+from dashboard.views import home, lists, metrics, room, statistics
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("", home.index, name="index"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("dashboard/incidents/", lists.incident_list, name="incidents"),
     path("dashboard/reports/", lists.report_list, name="reports"),
     path("dashboard/decisions/", lists.decision_list, name="decisions"),

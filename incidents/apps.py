@@ -10,7 +10,11 @@ class IncidentsConfig(AppConfig):
         from common import clock
         from incidents import extensions
 
-        # One clock (issue 18): a URL naming an incident by reference runs on its clock.
+        # One clock (issue 18): a URL naming an incident by reference runs on its clock. The
+        # middleware resolves a URL only when one of its segments may be such a reference.
+        from incidents.services.refs import may_be_exercise_ref
+
+        _incident_of_route.segment_hint = may_be_exercise_ref  # type: ignore[attr-defined]
         clock.register_route_object(_incident_of_route)
 
         # Where the incident page fixes the guards incidents checks itself.

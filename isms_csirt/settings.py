@@ -164,6 +164,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request latency and counts for /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.ContentSecurityPolicyMiddleware",
     # Before anything reads the body (sessions, CSRF, the views): refuse it by Content-Length.
@@ -187,7 +189,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+# GET /metrics (Prometheus) answers a scraper sending "Authorization: Bearer <token>" and staff;
+# anyone else gets a 404. Empty: staff only (docs/operations.md).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 ROOT_URLCONF = "isms_csirt.urls"
 WSGI_APPLICATION = "isms_csirt.wsgi.application"

@@ -1058,6 +1058,17 @@ CLAUSES: tuple[Clause, ...] = (
         "if False:",
         ("tests/vulns/test_findings.py",),
     ),
+    Clause(
+        "issue 20 item 6",
+        "the exercise clock's middleware resolves only URLs that may name an exercise object",
+        "common/middleware.py",
+        "        if not clock.may_name_object(request.path_info):\n"
+        "            return self.get_response(request)  # most pages: no URL resolving, no query\n",
+        "",
+        (
+            "tests/common/test_object_clock_is_cheap.py::test_a_real_page_is_served_without_resolving_its_url_in_the_middleware",
+        ),
+    ),
 )
 
 

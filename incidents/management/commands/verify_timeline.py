@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common import observability
 from incidents import anchors
 from incidents.anchors import Checkpoint
 from incidents.models import Incident
@@ -52,6 +53,8 @@ class Command(BaseCommand):
                 self._say_checkpoint(org, latest[org])
         for point in [given] if given else latest.values():
             broken += self._missing(point, seen, refs)
+        if not refs and given is None:  # a full run: what /metrics reports
+            observability.record_timeline_verify(checked=len(seen), broken=broken)
         if broken:
             raise CommandError(f"{broken} timeline(s) broken")
 
