@@ -21,9 +21,10 @@ MAIL = {
     "what_happened": "RECEIVED_ONLY",
 }
 # Transaction control (SAVEPOINT / RELEASE) is not counted: in a request it is one BEGIN/COMMIT.
-# Issue 20 asks for 15; a join costs 24 today (bench/README.md lists them), and what matters
-# most — that the count does not grow with the indicator table — is what this file holds.
-MAX_QUERIES_PER_REPORT = 24
+# Issue 20 asks for 15; a join costs 27 today (24, then the report's yearly number added three:
+# bench/README.md lists them), and what matters most — that the count does not grow with the
+# indicator table — is what this file holds.
+MAX_QUERIES_PER_REPORT = 27
 
 
 def _more_indicators(incident, n: int, start: int) -> None:
