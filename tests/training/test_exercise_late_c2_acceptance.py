@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from bcp.models import Decision
 from incidents.models import AffectedAsset, Fact, Incident, IncidentRelation
 
 START = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
@@ -127,3 +128,13 @@ def test_the_late_infection_blocked_c2_second_incident_scenario_plays_through_th
     for raw in ("True", "False", "true", "false", "overdue", "LATE", "OVERDUE"):
         assert not re.search(rf"\b{raw}\b", text), raw  # no raw value anywhere on the page
     assert "件中" in text  # the alerts acknowledged, in words
+    # Every decision of the exercise, expected or not, is listed with its exercise-time
+    # deadline and its outcome (or status) in words.
+    decisions = [*rows.values(), *report["other_decisions"]]
+    assert len(decisions) == Decision.objects.filter(incident__is_exercise=True).count() >= 4
+    for row in decisions:
+        due = datetime.fromisoformat(row["first_due_at"])
+        offset = int((due - START).total_seconds() // 60)
+        shown = f"{due:%H:%M}（+{offset // 60}:{offset % 60:02d}）"
+        assert shown in text, (row["type"], shown)
+        assert row["outcome_label"] in text
