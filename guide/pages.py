@@ -206,6 +206,14 @@ PAGES: dict[str, PageHelp] = {
         (_("Read the page of your role; every page of the app also has a short help panel."),),
         "worker",
     ),
+    "vulns:finding_list": PageHelp(
+        _("Vulnerabilities of the imported advisories that affect software on your assets."),
+        (
+            _("Deal first with the ones marked known exploited (KEV) on internet-facing assets."),
+            _("Mark each finding affected, fixed, mitigated or not affected (with its reason)."),
+        ),
+        "csirt-lead",
+    ),
 }
 
 

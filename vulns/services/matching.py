@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from common import clock
@@ -21,6 +22,9 @@ from vulns import policy, versions
 from vulns.enums import OPEN_STATUSES, FindingStatus
 from vulns.models import Advisory, AffectedRange, Exposure, Finding, FindingEvent, Software
 from vulns.services import alerts
+
+# An import of more advisories than this re-matches everything.
+WHOLE_IMPORT = 5000
 
 
 @dataclass
@@ -67,9 +71,16 @@ def match(
     """Re-match the scope (some advisories, some assets, or everything when both are None)."""
     advisory_ids = list(advisory_ids) if advisory_ids is not None else None
     asset_ids = list(asset_ids) if asset_ids is not None else None
+    if advisory_ids is not None and len(advisory_ids) > WHOLE_IMPORT and asset_ids is None:
+        advisory_ids = None  # a whole feed: everything, without 50 000 ids in one IN (SQLite)
     software = Software.objects.all()
     if asset_ids is not None:
         software = software.filter(asset_id__in=asset_ids)
+    elif advisory_ids is not None:  # an import: only the software of the products it names
+        named = set(
+            AffectedRange.objects.filter(advisory_id__in=advisory_ids).values_list("key", flat=True)
+        )
+        software = software.filter(Q(cpe_key__in=named) | Q(purl_key__in=named))
     rows = list(
         software.values_list(
             "pk", "asset_id", "organisation_id", "version", "cpe_key", "purl_key"
