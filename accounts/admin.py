@@ -1,10 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts import sso
+from accounts import directory, sso
 from accounts.models import (
     ApiKey,
     IdentityProvider,
@@ -36,6 +38,12 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("display_name", "organisation", "unit", "phone", "preferred_language")},
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A phone number edited here reaches the emergency kit now, not at the daily sweep."""
+        super().save_model(request, obj, form, change)
+        if directory.CONTACT_FIELDS & set(form.changed_data):
+            directory.contact_changed(obj)
 
 
 @admin.register(RoleAssignment)

@@ -30,7 +30,7 @@ from accounts import access
 from accounts import services as account_services
 from accounts.models import Organisation, OrganisationUnit, RoleAssignment, User
 from accounts.roles import Role
-from common import clock
+from common import clock, events
 from common.errors import Conflict, Forbidden, InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -183,6 +183,7 @@ def user_deactivate(*, user: User, actor: User) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     _audit("people.user_deactivated", actor, user=user.pk)
+    contact_changed(user)
     return user
 
 
@@ -194,7 +195,21 @@ def user_reactivate(*, user: User, actor: User) -> User:
         user.is_active = True
         user.save(update_fields=["is_active"])
         _audit("people.user_reactivated", actor, user=user.pk)
+        contact_changed(user)
     return user
+
+
+# What the printed emergency kit shows of a person: their name, phone, email, and being active.
+CONTACT_FIELDS = frozenset(
+    {"display_name", "first_name", "last_name", "phone", "email", "is_active", "organisation"}
+)
+
+
+def contact_changed(user: User) -> None:
+    """A person's contact details changed: the emergency kit is made again once this commits
+    (a new version only when what it prints changed; ``records.kit_events``)."""
+    if user.organisation_id:
+        events.publish("plan.changed", organisation_id=user.organisation_id, what="roster")
 
 
 # --- Departments --------------------------------------------------------------------------------

@@ -195,10 +195,10 @@ def _withdrawn_sentence(p: dict[str, Any], say: Any) -> str:
 
 
 def _raised_sentence(p: dict[str, Any], say: Any) -> str:
-    return say(
-        _("%(who)s raised the target level of the pending decision “%(type)s” at %(at)s."),
-        type=_type(p),
+    text = _(
+        "%(who)s raised the target of the pending level decision to level %(level)s at %(at)s."
     )
+    return say(text, level=p["target_level"])
 
 
 def _bcp_state_sentence(p: dict[str, Any], say: Any) -> str:

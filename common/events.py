@@ -35,7 +35,7 @@ EVENTS: dict[str, str] = {
     # A known exploited vulnerability (CISA KEV) on an internet-facing asset (vulns, issue 23).
     "vulnerability.exploitable": "finding (vulns.Finding), vuln_id, asset (label), due_at",
     # What the offline emergency kit prints changed (records regenerates it; not an alert).
-    "plan.changed": "what (roster / call_tree / checklists / contacts)",
+    "plan.changed": "what (roster / call_tree / checklists / rules / contacts)",
     # The kit's printed copy is older than its newest version: the ISMS office reprints it.
     "kit.outdated": "kit (records.EmergencyKit), printed (the printed records.EmergencyKit)",
 }

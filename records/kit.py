@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation, RoleAssignment
 from accounts.roles import DecisionType, Role
@@ -88,6 +90,17 @@ def _checklists(organisation: Organisation) -> list[dict[str, Any]]:
     return list(rows.values(*fields))
 
 
+def _rules(organisation: Organisation) -> dict[str, Any]:
+    """The thresholds of the escalation rules in force (risklevels' parameters)."""
+    params = level_selectors.escalation_params_in_force(organisation)
+    fields = ("infected_threshold", "trend_rule", "external_comm_trigger", "leak_trigger")
+    return {
+        "version": params.version,
+        **{field: getattr(params, field) for field in fields},
+        "personal_data_store_rule": params.personal_data_store_rule,
+    }
+
+
 def _contacts(organisation: Organisation) -> list[dict[str, Any]]:
     fields = ("kind", "name", "desk", "phone", "email", "hours", "reference_no")
     return list(comms_selectors.contacts_of(organisation).values(*fields))
@@ -115,6 +128,7 @@ def kit_content(organisation: Organisation) -> dict[str, Any]:
         "call_tree": list(calls),
         "levels": _levels(organisation),
         "checklists": _checklists(organisation),
+        "rules": _rules(organisation),
         "contacts": _contacts(organisation),
         "first_call": _first_call(roles),
         "report_url": report_url(organisation),
@@ -135,6 +149,43 @@ def _hours(minutes: int | None) -> int | None:
     return minutes // 60 if minutes and minutes >= 120 and minutes % 60 == 0 else None
 
 
+def _when(trigger: Any) -> str:
+    return str(WHEN_CONFIRMED if trigger == "CONFIRMED" else WHEN_SUSPECTED)
+
+
+WHEN_SUSPECTED = gettext_lazy("already when suspected")
+WHEN_CONFIRMED = gettext_lazy("once confirmed")
+
+
+def criteria(rules: dict[str, Any] | None) -> dict[int, list[str]]:
+    """The criteria of levels 2 and 3 with the thresholds in force, rule id last; an older
+    version without thresholds prints none."""
+    if not rules:
+        return {}
+    level2 = [
+        _("%(n)s or more PCs infected (confirmed or suspected)")
+        % {"n": rules["infected_threshold"]}
+        + " [L2-a]",
+        _("a secondary (lateral) infection") + " [L2-c]",
+        _("unauthorised communication to the outside, %(when)s")
+        % {"when": _when(rules.get("external_comm_trigger"))}
+        + " [L2-d]",
+        _("a leak from one PC's local data, %(when)s") % {"when": _when(rules.get("leak_trigger"))}
+        + " [L2-e]",
+    ]
+    if rules.get("trend_rule"):
+        level2.insert(1, _("a new infection after a PC was isolated") + " [L2-b]")
+    level3 = [
+        _("a leak from a server or shared data store, or from two or more PCs, %(when)s")
+        % {"when": _when(rules.get("leak_trigger"))}
+        + " [L3-a]",
+        _("a confirmed leak of personal data") + " [L3-a]",
+    ]
+    if rules.get("personal_data_store_rule"):
+        level3.append(_("a server holding personal or confidential data compromised") + " [L3-b]")
+    return {2: level2, 3: level3}
+
+
 def kit_sheet(content: dict[str, Any], language: str) -> dict[str, Any]:
     """The stored content with labels in ``language`` (``ja`` or ``en``), for the templates."""
     lang = "en" if language == "en" else "ja"
@@ -151,9 +202,11 @@ def kit_sheet(content: dict[str, Any], language: str) -> dict[str, Any]:
         for row in content.get("decisions", [])
         if row.get("type") in DecisionType.values and row.get("role") in Role.values
     ]
+    rules = criteria(content.get("rules"))
     levels = [
         {
             "level": row["level"],
+            "criteria": rules.get(row["level"], []),
             "name": _localised(row, "name", lang),
             "happened": _localised(row, "happened", lang),
             "response": _localised(row, "response", lang),
@@ -198,4 +251,5 @@ def kit_sheet(content: dict[str, Any], language: str) -> dict[str, Any]:
         "contacts": contacts,
         "first_call": first,
         "report_url": content.get("report_url", ""),
+        "rules_version": (content.get("rules") or {}).get("version"),
     }

@@ -20,7 +20,7 @@ from records.models import EmergencyKit
 log = logging.getLogger(__name__)
 
 ON_DEMAND = "on_demand"
-REASONS = ("roster", "call_tree", "checklists", "contacts", "sweep", ON_DEMAND)
+REASONS = ("roster", "call_tree", "checklists", "rules", "contacts", "sweep", ON_DEMAND)
 
 
 @transaction.atomic

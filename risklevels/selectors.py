@@ -14,6 +14,7 @@ from incidents.models import Incident
 from risklevels import evaluator, explain
 from risklevels.models import (
     ChecklistTemplate,
+    EscalationParams,
     FiredRule,
     LevelChange,
     LevelDefinition,
@@ -65,6 +66,12 @@ def checklist_templates(organisation: Organisation) -> QuerySet[ChecklistTemplat
     return ChecklistTemplate.objects.filter(organisation=organisation).order_by(
         "track", "level", "order", "id"
     )
+
+
+def escalation_params_in_force(organisation: Organisation) -> EscalationParams:
+    """The organisation's newest escalation parameters; the defaults when none were saved."""
+    newest = EscalationParams.objects.filter(organisation=organisation).order_by("-version")
+    return newest.first() or EscalationParams(organisation=organisation, version=1)
 
 
 def level_name(definition: LevelDefinition | None, level: int) -> str:

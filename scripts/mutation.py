@@ -797,6 +797,16 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 19 item 4",
+        "a phone number edited on a profile makes a new kit version at once",
+        "accounts/admin.py",
+        "            directory.contact_changed(obj)\n",
+        "            pass\n",
+        (
+            "tests/records/test_kit.py::test_a_phone_number_edited_on_the_profile_makes_a_new_kit_version_at_once",
+        ),
+    ),
+    Clause(
+        "issue 19 item 4",
         "a kit version is made only when its content changed",
         "records/services.py",
         "    if latest is not None and latest.fingerprint == digest:",

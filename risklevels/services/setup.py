@@ -91,6 +91,8 @@ def params_update(
     )
     fresh.full_clean(exclude=["organisation", "created_by"])
     fresh.save()
+    # The emergency kit prints the thresholds in force (records regenerates it after commit).
+    events.publish("plan.changed", organisation_id=organisation.pk, what="rules")
     return fresh
 
 

@@ -91,7 +91,7 @@ SAMPLES: dict[str, dict] = {
     "decision.overdue": {"decision": 1, "type": "ESCALATE_LEVEL", "assignee": 4},
     "decision.reopened": {"decision": 1, "type": "ESCALATE_LEVEL", "due_at": AT},
     "decision.withdrawn": {"decision": 1, "type": "ESTABLISH_IRT", "reason": "重複"},
-    "decision.raised": {"decision": 1, "type": "ESCALATE_LEVEL"},
+    "decision.raised": {"decision": 1, "target_level": 3},
     "bcp.state_changed": {"from": "DECISION_PENDING", "to": "ACTIVATED_FULL", "decision": 3},
     "bcp.action_executed": {"action": 1, "kind": "CUT_EXTERNAL_NETWORK"},
     "bcp.action_restored": {"action": 1, "kind": "CUT_EXTERNAL_NETWORK"},

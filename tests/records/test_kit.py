@@ -137,3 +137,69 @@ def call_tree(organisation, isms_office):
         phone="03-0000-0000",
         order=1,
     )
+
+
+def test_a_phone_number_edited_on_the_profile_makes_a_new_kit_version_at_once(
+    organisation, phones, eager, django_capture_on_commit_callbacks, rf, settings, tmp_path
+):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from accounts.models import User
+
+    settings.VAR_DIR = tmp_path
+    first, _made = services.kit_regenerate(organisation=organisation, reason="on_demand")
+    decision_maker, _deputy = phones
+    decision_maker.phone = "090-9999-0001"
+    user_admin = admin.site._registry[User]
+    with django_capture_on_commit_callbacks(execute=True):
+        user_admin.save_model(
+            rf.post("/"), decision_maker, SimpleNamespace(changed_data=["phone"]), True
+        )
+    latest = EmergencyKit.objects.of(organisation.pk).first()
+    assert latest.version == first.version + 1
+    chain = latest.content["roles"][Role.DECISION_MAKER]
+    assert chain[0]["phone"] == "090-9999-0001"
+
+
+def test_a_profile_edit_that_the_kit_does_not_print_makes_no_new_version(
+    organisation, phones, eager, django_capture_on_commit_callbacks, rf
+):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from accounts.models import User
+
+    first, _made = services.kit_regenerate(organisation=organisation, reason="on_demand")
+    decision_maker, _deputy = phones
+    decision_maker.preferred_language = "en"
+    user_admin = admin.site._registry[User]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        user_admin.save_model(
+            rf.post("/"), decision_maker, SimpleNamespace(changed_data=["preferred_language"]), True
+        )
+    assert callbacks == [] and EmergencyKit.objects.of(organisation.pk).first().pk == first.pk
+
+
+def test_the_kit_prints_the_level_criteria_with_the_thresholds_in_force(
+    client, organisation, isms_office, phones, eager, django_capture_on_commit_callbacks
+):
+    from risklevels.services import setup
+
+    setup.levels_seed(organisation=organisation)
+    first, _made = services.kit_regenerate(organisation=organisation, reason="on_demand")
+    values = {"infected_threshold": 5, "external_comm_trigger": "CONFIRMED"}
+    with django_capture_on_commit_callbacks(execute=True):
+        setup.params_update(organisation=organisation, actor=isms_office, values=values)
+    latest = EmergencyKit.objects.of(organisation.pk).first()
+    assert latest.version == first.version + 1 and latest.reason == "rules"
+    assert latest.content["rules"]["infected_threshold"] == 5
+    client.force_login(isms_office)
+    page = client.get(KIT, HTTP_ACCEPT_LANGUAGE="ja").text
+    pdf = "\n".join(pdf_text(client.get(KIT + "kit.pdf", HTTP_ACCEPT_LANGUAGE="ja").content))
+    for text in (page, pdf.replace("\n", "")):
+        assert "感染したPCが 5 台以上（確定・疑いを含む） [L2-a]" in text
+        assert "外部への不正通信（確定した時点で） [L2-d]" in text
+        assert "[L3-b]" in text
