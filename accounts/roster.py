@@ -1,7 +1,8 @@
 """Who holds a role at a moment: the priority chain with delegations and absences (rule D-2).
 
 One query for the assignments, one for the delegations in force and one for the absences, so
-resolving a chain costs three queries whatever its length.
+resolving a chain costs three queries whatever its length — and so does every role's chain at
+once (``chains``).
 """
 
 from __future__ import annotations
@@ -30,21 +31,44 @@ class Holder:
 
 def chain(*, organisation: Organisation, role: str, at: datetime) -> list[Holder]:
     """The holders of ``role`` at ``at``, primary first; a delegate stands before its delegator."""
-    assignments = list(RoleAssignment.objects.holders_of(organisation, role).select_related("user"))
-    delegations = list(
-        Delegation.objects.filter(
-            organisation=organisation,
-            role=role,
-            starts_at__lte=at,
-            ends_at__gt=at,
-        ).select_related("delegate", "delegator")
+    return chains(organisation=organisation, at=at, roles=[role]).get(role, [])
+
+
+def chains(
+    *, organisation: Organisation, at: datetime, roles: list[str] | None = None
+) -> dict[str, list[Holder]]:
+    """Every staffed role's chain at ``at`` (or only ``roles``'), in the same three queries as
+    one chain: the assignments, the delegations in force, the absences (issue 20: the
+    dashboard's roster read three per role)."""
+    assignments = RoleAssignment.objects.filter(organisation=organisation)
+    delegations = Delegation.objects.filter(
+        organisation=organisation, starts_at__lte=at, ends_at__gt=at
     )
-    people = {a.user_id for a in assignments} | {d.delegate_id for d in delegations}
+    if roles is not None:
+        assignments = assignments.filter(role__in=roles)
+        delegations = delegations.filter(role__in=roles)
+    assigned = list(assignments.order_by("role", "priority").select_related("user"))
+    delegated = list(delegations.select_related("delegate", "delegator"))
+    people = {a.user_id for a in assigned} | {d.delegate_id for d in delegated}
     absent = set(
         Absence.objects.filter(user_id__in=people, starts_at__lte=at, ends_at__gt=at).values_list(
             "user_id", flat=True
         )
     )
+    staffed = dict.fromkeys(a.role for a in assigned)
+    return {
+        role: _holders(
+            [a for a in assigned if a.role == role],
+            [d for d in delegated if d.role == role],
+            absent,
+        )
+        for role in staffed
+    }
+
+
+def _holders(
+    assignments: list[RoleAssignment], delegations: list[Delegation], absent: set[int]
+) -> list[Holder]:
     holders: list[Holder] = []
     for assignment in assignments:
         scope = frozenset(assignment.authority_scope or [])
