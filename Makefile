@@ -36,7 +36,10 @@ run: $(VENV)/.installed
 	$(MANAGE) seed_demo > /dev/null
 	$(MANAGE) runstack --welcome var/demo-welcome.txt
 
-## make test: lint, migrations check, system check and pytest against PostgreSQL + Redis.
+## make test: lint, migrations check, system check and pytest against PostgreSQL + Redis, in
+## PYTEST_WORKERS processes (pytest-xdist; 0 runs it in this process; tests/README.md).
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile
 test: $(VENV)/.installed-dev
 	$(BIN)/python scripts/ensure_services.py
 	$(BIN)/ruff check .
@@ -44,7 +47,7 @@ test: $(VENV)/.installed-dev
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
 	$(TEST_ENV) $(MANAGE) compiletranslations
-	$(TEST_ENV) $(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 ## make test-stress (not part of CI): the pytest suite STRESS_RUNS (3) times in a row while
 ## `stress-ng --cpu STRESS_CPU` (2) loads the machine; stops at the first failure (tests/README.md).
@@ -54,7 +57,7 @@ test-stress: $(VENV)/.installed-dev
 	$(BIN)/python scripts/ensure_services.py
 	$(TEST_ENV) $(MANAGE) compiletranslations
 	$(TEST_ENV) STRESS_RUNS=$(STRESS_RUNS) STRESS_CPU=$(STRESS_CPU) \
-		scripts/test_stress.sh $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+		scripts/test_stress.sh $(BIN)/python -m pytest $(XDIST) -p no:cacheprovider $(PYTEST_ARGS)
 
 ## make mutation: remove each rule clause of scripts/mutation.py in turn; every one must be killed.
 mutation: $(VENV)/.installed-dev

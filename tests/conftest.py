@@ -5,15 +5,18 @@ superuser of TEST_DATABASE_URL) and creates the application role ``isms_app`` wi
 ``grant_app_role``; the tamper tests connect as it (``app_role_connection``).
 """
 
+import importlib
 import os
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.db.backends.postgresql.operations import DatabaseOperations
 from hypothesis import settings as hypothesis_settings
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.roles import Role
 from tests.factories import OrganisationFactory, RoleAssignmentFactory, UserFactory
@@ -59,6 +62,33 @@ def _flush_past_the_truncate_guard():
 
     with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
         yield
+
+
+_TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _emptied_every_table(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool(_TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _seed_catalogues() -> None:
+    """The rows the data migrations seed: the Annex A controls and the CSIRT functions."""
+    importlib.import_module("isms.migrations.0002_annex_a_catalogue").seed(django_apps, None)
+    importlib.import_module("training.migrations.0006_seed_csirt_functions").seed(django_apps, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table, the migrations' catalogues included.
+    Serially pytest-django runs those tests last; under pytest-xdist a worker runs them among the
+    others, so the catalogues are put back after each one for whichever test comes next."""
+    yield
+    if _emptied_every_table(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed_catalogues()
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.common.stack import REPO_ROOT, embedded_env, free_port, manage, wait_until
+from tests.common.stack import (
+    REPO_ROOT,
+    embedded_env,
+    free_port,
+    manage,
+    migrate_embedded,
+    wait_until,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -114,7 +121,7 @@ class RunningStack:
 @pytest.fixture
 def running(tmp_path) -> Iterator[RunningStack]:
     env = {**embedded_env(tmp_path), "DECISION_SWEEP_SECONDS": str(SWEEP_SECONDS)}
-    manage("migrate", "--noinput", env=env)
+    migrate_embedded(env)
     port = free_port()
     log = tmp_path / "runstack.log"
     with log.open("wb") as out:

@@ -21,23 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture(autouse=True)
-def annex_a(db):
-    """The catalogue the migration seeds; transactional tests empty every table after each."""
-    from isms.catalogue import CONTROLS
-    from isms.models import AnnexAControl
-
-    AnnexAControl.objects.bulk_create(
-        [
-            AnnexAControl(
-                id=code, theme=code[0], number=int(code.split(".")[1]), title_ja=ja, title_en=en
-            )
-            for code, ja, en in CONTROLS
-        ],
-        ignore_conflicts=True,
-    )
-
-
 def _watch(page: Page) -> list[str]:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -14,7 +14,7 @@ from celery.contrib.testing.worker import start_worker
 from common import tasks
 from common.models import WorkerHeartbeat
 from isms_csirt.celery import app
-from tests.common.stack import REPO_ROOT, embedded_env, manage, stop, wait_for_line
+from tests.common.stack import REPO_ROOT, embedded_env, migrate_embedded, stop, wait_for_line
 
 pytestmark = pytest.mark.integration
 
@@ -70,7 +70,7 @@ def test_embedded_filesystem_broker_worker_processes_a_task(tmp_path, monkeypatc
     # Celery prefers CELERY_BROKER_URL from the environment over its configuration.
     monkeypatch.delenv("CELERY_BROKER_URL")
     env = embedded_env(tmp_path)
-    manage("migrate", "--noinput", env=env)
+    migrate_embedded(env)
     log = tmp_path / "worker.log"
     worker_cmd = [sys.executable, "-m", "celery", "-A", "isms_csirt", "worker"]
     worker_cmd += ["-Q", "alerts,default", "--pool", "solo", "--without-mingle", "--without-gossip"]

@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.common.stack import REPO_ROOT, embedded_env, free_port, manage, stop, wait_for_line
+from tests.common.stack import (
+    REPO_ROOT,
+    embedded_env,
+    free_port,
+    migrate_embedded,
+    stop,
+    wait_for_line,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +103,7 @@ def _wait_ready(stack: Stack) -> dict:
 @pytest.fixture
 def stack(tmp_path) -> Iterator[Stack]:
     env = embedded_env(tmp_path)
-    manage("migrate", "--noinput", env=env)
+    migrate_embedded(env)
     port = free_port()
     log = tmp_path / "runstack.log"
     with log.open("wb") as out:

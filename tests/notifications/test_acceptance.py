@@ -22,6 +22,7 @@ from tests.common.stack import (
     embedded_env,
     free_port,
     manage,
+    migrate_embedded,
     stop,
     wait_for_line,
     wait_until,
@@ -79,7 +80,7 @@ def test_a_decision_mails_its_maker_and_escalates_to_the_deputy_when_unacknowled
         ALERT_SWEEP_SECONDS="1",
         ALERT_LINK_BASE_URL=f"http://127.0.0.1:{port}",
     )
-    manage("migrate", "--noinput", env=env)
+    migrate_embedded(env)
     manage("seed_demo", env=env)
     log = tmp_path / "runstack.log"
     with log.open("wb") as out:
