@@ -39,3 +39,36 @@ def test_the_bench_incidents_have_japanese_and_english_titles_and_long_descripti
     assert min(lengths) >= 300 and max(lengths) <= 800
     titles = list(generated.values_list("title", flat=True))
     assert any(t.isascii() for t in titles) and any(not t.isascii() for t in titles)
+
+
+@pytest.fixture
+def bench_run(monkeypatch):
+    monkeypatch.setattr(sys, "path", [*sys.path, str(BENCH)])
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(p95, queries, target_p95=20, target_queries=4):
+    return {
+        "p50": p95,
+        "p95": p95,
+        "queries": queries,
+        "status": 200,
+        "target_p95": target_p95,
+        "target_queries": target_queries,
+    }
+
+
+def test_make_bench_says_by_how_much_a_figure_missed_and_shows_the_previous_run(bench_run):
+    new = {
+        "in_process_ms": {"list": _row(25.5, 6), "dashboard": _row(30.0, 12, 40, 12)},
+        "explain": {"intake match": {"ms": 0.8, "indexes": ["ind_match"], "ok": True}},
+    }
+    old = {"in_process_ms": {"list": _row(31.0, 9)}}
+    lines, missed = bench_run.table(new, old)
+    assert missed == 1
+    row = next(line for line in lines if line.startswith("| list |"))
+    assert "31.0 / 9" in row and "p95 +5.5 ms over 20" in row and "+2 queries over" in row
+    assert next(line for line in lines if line.startswith("| dashboard |")).endswith("| ok |")
