@@ -162,3 +162,22 @@ def demo_second_incident() -> str | None:
     if report.event is None:  # grouped into an open incident: nothing more to declare
         return None
     return triage.event_promote(event=report.event, actor=User.objects.get(username="isms")).ref
+
+
+def demo_shared_indicator() -> None:
+    """The first incident's phishing domain, labelled TLP:GREEN so the STIX export for an ISAC
+    has something to carry (issue 22). Only once."""
+    from incidents.models import Incident, Indicator
+    from incidents.services import indicators
+
+    org = Organisation.objects.get(name=DEMO_ORGANISATION)
+    first = Incident.objects.filter(organisation=org, is_exercise=False).order_by("id").first()
+    if first is None or Indicator.objects.filter(incident=first, kind="DOMAIN").exists():
+        return
+    indicators.indicator_add(
+        incident=first,
+        actor=User.objects.get(username="handler"),
+        kind="DOMAIN",
+        value="invoice-jp.example",
+        tlp="GREEN",
+    )

@@ -11,6 +11,7 @@ from isms.api import views as isms
 from notifications.api import views as notifications
 from privacy.api import views as privacy
 from risklevels.api import views as risklevels
+from sharing.api import views as sharing
 from training.api import views as training
 
 router = DefaultRouter()
@@ -106,6 +107,11 @@ urlpatterns = [
         "incidents/<str:incident_ref>/ppc-report/",
         privacy.PpcReportView.as_view(),
         name="incident-ppc-report",
+    ),
+    path(
+        "incidents/<str:incident_ref>/stix-export/",
+        sharing.StixExportView.as_view(),
+        name="incident-stix-export",
     ),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "bcp",
     "isms",
     "comms",
+    "sharing",
     "privacy",
     "notifications",
     "training",

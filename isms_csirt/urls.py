@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("isms.urls")),
     path("", include("comms.urls")),
     path("", include("privacy.urls")),
+    path("", include("sharing.urls")),
     path("", include("notifications.urls")),
     path("", include("records.urls")),
     path("", include("vulns.urls")),

@@ -46,6 +46,7 @@ RULE_TESTS = (
     "tests/comms/test_templates.py",
     "tests/privacy/test_appi_rules.py",
     "tests/privacy/test_obligations.py",
+    "tests/sharing/test_tlp_rules.py",
 )
 
 
@@ -60,6 +61,46 @@ class Clause:
 
 
 CLAUSES: tuple[Clause, ...] = (
+    Clause(
+        "T-2",
+        "an object goes to a recipient class only within its TLP ceiling",
+        "sharing/tlp.py",
+        "    return rank(tlp) <= rank(CEILING[recipient])\n",
+        "    return True\n",
+        ("tests/sharing/test_tlp_rules.py",),
+    ),
+    Clause(
+        "T-2",
+        "the incident object never leaves when RED",
+        "sharing/tlp.py",
+        "    if tlp == Tlp.RED:\n        return False\n",
+        "",
+        ("tests/sharing/test_tlp_rules.py",),
+    ),
+    Clause(
+        "T-2",
+        "JPCERT/CC receives up to AMBER (nothing AMBER+STRICT: the incident object neither)",
+        "sharing/tlp.py",
+        "    Recipient.JPCERT_CC: Tlp.AMBER,\n",
+        "    Recipient.JPCERT_CC: Tlp.AMBER_STRICT,\n",
+        ("tests/sharing/test_tlp_rules.py",),
+    ),
+    Clause(
+        "T-2",
+        "an ISAC receives up to GREEN",
+        "sharing/tlp.py",
+        "    Recipient.ISAC: Tlp.GREEN,\n",
+        "    Recipient.ISAC: Tlp.AMBER,\n",
+        ("tests/sharing/test_tlp_rules.py",),
+    ),
+    Clause(
+        "T-3",
+        "a sighting reveals the victim: its TLP is the stricter of the indicator's and AMBER",
+        "sharing/tlp.py",
+        "    return stricter(indicator_tlp, Tlp.AMBER)\n",
+        "    return indicator_tlp\n",
+        ("tests/sharing/test_tlp_rules.py",),
+    ),
     Clause(
         "B-2",
         "stand down only with no infected host left unisolated",

@@ -19,6 +19,7 @@ DOMAIN = {
     "notifications",
     "training",
     "vulns",
+    "sharing",
 }
 PROJECT = {"common", "isms_csirt", "dashboard", "records", "guide", "demo", *DOMAIN}
 
@@ -49,6 +50,9 @@ ALLOWED: dict[str, set[str]] = {
     # Vulnerability information (issue 23): findings link to assets and incidents, alert
     # through the notifications outbox; nothing below imports vulns.
     "vulns": {"common", "accounts", "incidents", "bcp", "risklevels", "notifications"},
+    # STIX out (and threat intelligence in): reads incidents, records each export as a
+    # communication through comms' services (N-4); nothing below imports sharing.
+    "sharing": {"common", "accounts", "incidents", "bcp", "risklevels", "comms"},
     "dashboard": {"common", *DOMAIN},
     # The incident report and the emergency kit read every domain app; only the project's
     # settings and URLs name records.

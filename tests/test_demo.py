@@ -161,3 +161,28 @@ def test_the_demo_second_incident_shows_its_sender_was_seen_in_the_first(
     client.force_login(User.objects.get(username="isms"))
     page = client.get(f"/incidents/{second.ref}/").content.decode()
     assert 'class="seen-in"' in page and f'href="/incidents/{first.ref}/"' in page
+
+
+def test_the_demo_first_incident_exported_for_an_isac_carries_only_clear_or_green(
+    db, settings, tmp_path
+):
+    import json
+
+    from stix2validator import ValidationOptions, validate_string
+
+    from accounts.models import User
+    from sharing import services
+    from sharing.tlp import MARKING_IDS
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    first = Incident.objects.filter(is_exercise=False).earliest("id")
+    done = services.stix_export(
+        incident=first, actor=User.objects.get(username="isms"), recipient="ISAC"
+    )
+    bundle = json.loads(done.export.bundle)
+    allowed = {MARKING_IDS["CLEAR"], MARKING_IDS["GREEN"]}
+    marked = [o for o in bundle["objects"] if o["type"] != "marking-definition"]
+    assert marked and all(set(o["object_marking_refs"]) <= allowed for o in marked)
+    assert validate_string(done.export.bundle, ValidationOptions(version="2.1")).is_valid
+    assert done.export.withheld > 0

@@ -14,6 +14,7 @@ from demo.services import (
     demo_incident,
     demo_second_incident,
     demo_seed,
+    demo_shared_indicator,
 )
 from demo.training import demo_training
 from demo.vulns import demo_vulns
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         lines += [f"  {u:<10} {p:<14} {roles[u]}" for u, p in passwords.items()]
         ref = demo_incident()
         demo_second_incident()
+        demo_shared_indicator()
         demo_training(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_comms(Organisation.objects.get(name=DEMO_ORGANISATION))
         demo_data_sets(Organisation.objects.get(name=DEMO_ORGANISATION))

@@ -1,0 +1,56 @@
+"""Sharing out (issue 22): the STIX export, recorded as a communication with its TLP (N-4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from common.errors import InvalidInput
+from comms.enums import Channel
+from comms.models import Communication
+from comms.services import communications
+from incidents.models import Incident
+from sharing import stix
+from sharing.tlp import Recipient
+
+
+@dataclass(frozen=True)
+class StixExport:
+    export: stix.Export
+    communication: Communication
+
+    @property
+    def filename(self) -> str:
+        return f"{self.communication.incident.ref}-{self.communication.audience}.stix.json"
+
+
+@transaction.atomic
+def stix_export(*, incident: Incident, actor: User, recipient: str) -> StixExport:
+    """Build the bundle and record it as a draft communication to the recipient (N-4 checks
+    the label); the timeline says so through comms."""
+    if recipient not in Recipient.values:
+        raise InvalidInput(
+            "UNKNOWN_RECIPIENT", _("Choose who receives the export."), field="recipient"
+        )
+    export = stix.build(incident, recipient, incident.organisation.name)
+    body = _(
+        "STIX 2.1 bundle for %(recipient)s: %(included)s objects included,"
+        " %(withheld)s withheld by TLP."
+    ) % {
+        "recipient": Recipient(recipient).label,
+        "included": export.included,
+        "withheld": export.withheld,
+    }
+    communication = communications.communication_draft(
+        incident=incident,
+        actor=actor,
+        audience=recipient,
+        channel=Channel.OTHER,
+        tlp=export.tlp,
+        subject=_("STIX 2.1 export of %(ref)s") % {"ref": incident.ref},
+        body=body,
+    )
+    return StixExport(export, communication)

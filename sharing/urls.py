@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("incidents/<str:ref>/stix-export/", views.stix_export, name="stix_export"),
+]

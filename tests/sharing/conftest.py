@@ -1,0 +1,1 @@
+from tests.incidents.conftest import file_report, incident  # noqa: F401
