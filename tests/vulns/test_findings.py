@@ -9,7 +9,7 @@ from common.errors import Conflict, InvalidInput
 from notifications.models import Alert, Notification
 from notifications.services.defaults import subscriptions_seed
 from vulns.models import Finding
-from vulns.services import findings, inventory
+from vulns.services import findings, inventory, matching
 from vulns.services.imports import feed_import
 
 from .conftest import sample
@@ -147,3 +147,20 @@ def test_a_finding_opens_a_vulnerability_incident_linked_to_it(imported, vpn, cs
     assert finding.incident == incident
     with pytest.raises(Conflict):
         findings.finding_open_incident(finding=finding, actor=csirt_lead)
+
+
+def test_matching_writes_many_findings_in_a_fixed_number_of_queries(
+    organisation, django_assert_max_num_queries
+):
+    from incidents.models import Asset
+
+    for n in range(12):
+        pc = Asset.objects.create(organisation=organisation, asset_tag=f"PC-1{n:02d}")
+        inventory.software_add(
+            asset=pc, actor=None, vendor="7-Zip", product="7-Zip", version="23.01"
+        )
+    _feeds("nvd-cve-2.0.json")
+    Finding.objects.all().delete()
+    with django_assert_max_num_queries(12):
+        result = matching.match()
+    assert result.created_count == 12

@@ -155,7 +155,9 @@ def _create(new: list[tuple[int, int]], found: dict, now) -> list[Finding]:  # t
     rows = []
     for advisory_id, asset_id in new:
         software_id, organisation_id = found[(advisory_id, asset_id)]
-        org_policy = policies.setdefault(organisation_id, policy.policy_of(organisation_id))
+        if organisation_id not in policies:  # one read per organisation, not per finding
+            policies[organisation_id] = policy.policy_of(organisation_id)
+        org_policy = policies[organisation_id]
         rows.append(
             Finding(
                 organisation_id=organisation_id,
