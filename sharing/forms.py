@@ -10,4 +10,4 @@ from sharing.tlp import Recipient
 class StixExportForm(forms.Form):
     stores = NOTHING  # the choice picks a rule; nothing typed is stored
 
-    recipient = forms.ChoiceField(label=_("Recipient"), choices=Recipient.choices)
+    recipient = forms.ChoiceField(label=_("Share with"), choices=Recipient.choices)
