@@ -10,6 +10,7 @@ from incidents.api import views as incidents
 from isms.api import views as isms
 from notifications.api import views as notifications
 from privacy.api import views as privacy
+from records.api import views as records
 from risklevels.api import views as risklevels
 from sharing.api import views as sharing
 from training.api import views as training
@@ -113,6 +114,12 @@ urlpatterns = [
         sharing.StixExportView.as_view(),
         name="incident-stix-export",
     ),
+    path(
+        "incidents/<str:incident_ref>/report-pdf/",
+        records.IncidentReportPdfView.as_view(),
+        name="incident-report-pdf",
+    ),
+    path("emergency-kit/", records.EmergencyKitPdfView.as_view(), name="emergency-kit"),
     path("escalation-params/", risklevels.EscalationParamsView.as_view(), name="escalation-params"),
     path("exercise-scenarios/", training.ScenarioSamplesView.as_view(), name="exercise-scenarios"),
     path(
