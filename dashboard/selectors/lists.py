@@ -124,7 +124,7 @@ def _report_number(q: str) -> Q | None:
     seq, year = parts[-1], parts[-2] if len(parts) > 1 else ""
     if not (seq.isdigit() and len(seq) <= 9):
         return None
-    number = Q(seq=int(seq))
+    number = Q(seq=int(seq), is_exercise=parts[0] == "EX")
     return number & Q(year=int(year)) if year.isdigit() and len(year) == 4 else number
 
 

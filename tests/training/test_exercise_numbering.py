@@ -95,3 +95,15 @@ def test_a_real_report_filed_after_an_exercise_report_has_the_next_real_number(
     assert (first.number, second.number) == ("R-2026-000001", "R-2026-000002")
     assert drill.number == "EX-R-2026-0001"
     assert drill.is_exercise and not second.is_exercise
+
+
+def test_the_report_list_finds_a_report_by_its_number_and_an_ex_number_finds_no_real_one(
+    organisation, isms_office, stepped
+):
+    from dashboard.selectors.lists import report_rows
+
+    first = _report_real(organisation, 1)
+    second = _report_real(organisation, 2)
+    assert list(report_rows(isms_office, q="R-2026-000002")) == [second]
+    assert list(report_rows(isms_office, q="1")) == [first]
+    assert list(report_rows(isms_office, q="EX-R-2026-0001")) == []
