@@ -86,7 +86,8 @@ def pytest_runtest_teardown(item, nextitem):
     Serially pytest-django runs those tests last; under pytest-xdist a worker runs them among the
     others, so the catalogues are put back after each one for whichever test comes next."""
     yield
-    if _emptied_every_table(item):
+    # Without a next test the session's teardown has just dropped the test database.
+    if nextitem is not None and _emptied_every_table(item):
         with item.config.stash[blocking_manager_key].unblock():
             _seed_catalogues()
 

@@ -13,6 +13,7 @@ from rest_framework import renderers, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from common.columns import NOTHING
 from comms.services.guests import is_guest
 from incidents import selectors as incident_selectors
 from incidents.api.views.base import INCIDENT_REF, errors
@@ -47,6 +48,7 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 
 class ReportPdfRequest(serializers.Serializer):
+    stores = NOTHING  # a choice, kept as the code in the download's timeline entry
     tlp = serializers.ChoiceField(choices=Tlp.choices, required=False, allow_blank=True)
 
 

@@ -196,6 +196,7 @@ COVERED = {
     "training/people/export/": "tests/training/test_csv_injection.py",
     "training/coverage/export/": "tests/training/test_csv_injection.py",
     "data-sets/export.csv": "below",
+    "vulnerabilities/": "tests/vulns/test_pages.py",
 }
 
 
