@@ -32,6 +32,9 @@ EVENTS: dict[str, str] = {
     "obligation.due": "obligation (privacy.Obligation), which (soft / due), due_at",
     # An approved staff warning mailed to the organisation's staff address list (comms).
     "communication.mailed": "communication (comms.Communication), addresses (list), sender",
+    # The reply to whoever forwarded a message to the reporting mailbox (incidents, issue 21):
+    # the receipt number and the first aid, or why the message was not taken; by email only.
+    "mailbox.replied": "receipt (incidents.MailReceipt), address, mail (subject, body)",
     # A known exploited vulnerability (CISA KEV) on an internet-facing asset (vulns, issue 23).
     "vulnerability.exploitable": "finding (vulns.Finding), vuln_id, asset (label), due_at",
     # What the offline emergency kit prints changed (records regenerates it; not an alert).

@@ -183,3 +183,16 @@ def register_timeline_sentences(sentences: dict[str, Callable[..., str]]) -> Non
 
 def timeline_sentences() -> dict[str, Callable[..., str]]:
     return _timeline_sentences
+
+
+_reply_failure_counters: list[Callable[[int], int]] = []
+
+
+def register_mailbox_reply_failures(counter: Callable[[int], int]) -> None:
+    """organisation id → how many replies to the reporting mailbox's forwarders could not be
+    delivered (notifications: they are alerts of its outbox)."""
+    _add(_reply_failure_counters, counter)
+
+
+def mailbox_reply_failures(organisation_id: int) -> int:
+    return sum(counter(organisation_id) for counter in _reply_failure_counters)

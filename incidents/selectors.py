@@ -483,7 +483,5 @@ def reporting_mailbox_status(*, organisation_id: int) -> dict[str, object] | Non
         "box": box,
         "counts": [(label, counts.get(value, 0)) for value, label in MailOutcome.choices],
         "taken": sum(counts.values()),
-        "replies_failed": box.receipts.filter(reply_due=True, reply_sent_at__isnull=True)
-        .exclude(reply_attempts=0)
-        .count(),
+        "replies_failed": extensions.mailbox_reply_failures(organisation_id),
     }

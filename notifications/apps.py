@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from common import events
         from incidents import extensions
+        from notifications.services.mailbox_reply import failed_count, on_replied
         from notifications.services.routing import on_event
         from notifications.services.staff_mail import on_mailed
         from notifications.timeline import DESCRIBERS, LABELS, SENTENCES
@@ -18,6 +19,9 @@ class NotificationsConfig(AppConfig):
             events.subscribe(name, on_event)
         # A staff warning to the organisation's address list, over the alert transport.
         events.subscribe("communication.mailed", on_mailed)
+        # The reply to whoever forwarded a message to the reporting mailbox, to that address.
+        events.subscribe("mailbox.replied", on_replied)
+        extensions.register_mailbox_reply_failures(failed_count)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
         extensions.register_timeline_sentences(SENTENCES)

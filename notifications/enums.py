@@ -25,6 +25,7 @@ EVENT_LABELS = {
     "corrective_action.due": _("Corrective action due"),
     "obligation.due": _("Obligation due"),
     "communication.mailed": _("Staff warning mailed"),
+    "mailbox.replied": _("Reply to a forwarded report"),
     "plan.changed": _("Emergency kit contents changed"),
     "kit.outdated": _("Printed emergency kit out of date"),
     "vulnerability.exploitable": _("Exploited vulnerability on an internet-facing asset"),

@@ -194,15 +194,20 @@ LINES: dict[str, Lines] = {
 }
 
 
+# Mails to an address that go out as their publisher wrote them (subject and text).
+AS_WRITTEN = ("communication.mailed", "mailbox.replied")
+
+
 def render(notification: Notification) -> Message:
-    if notification.alert.event == "communication.mailed":
+    if notification.alert.event in AS_WRITTEN:
         return _mail(notification)
     with translation.override(language_of(notification)):
         return _render(notification)
 
 
 def _mail(notification: Notification) -> Message:
-    """A staff warning goes out as written and approved: its subject and text, nothing added."""
+    """A staff warning goes out as written and approved, the reply to a forwarder as the
+    reporting mailbox wrote it: its subject and text, nothing added."""
     mail = notification.alert.payload.get("mail", {})
     subject, text = str(mail.get("subject", "")), str(mail.get("body", ""))
     html = render_to_string("notifications/email/mail.html", {"subject": subject, "text": text})

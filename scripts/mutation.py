@@ -1084,6 +1084,26 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "issue 21 item 1",
+        "the forwarder's reply is published with the receipt, for the alerts' outbox to deliver",
+        "incidents/services/mailbox_filing.py",
+        "    if reply and receipt.forwarder:",
+        "    if False:",
+        (
+            "tests/incidents/channels/test_report_mailbox.py::test_a_phishing_mail_forwarded_as_an_attachment_becomes_one_report_of_its_forwarder",
+        ),
+    ),
+    Clause(
+        "issue 21 item 1",
+        "the forwarder's reply goes to the forwarder's address, nowhere else",
+        "notifications/services/mailbox_reply.py",
+        "        address=address,\n        channel=channel,",
+        '        address="",\n        channel=channel,',
+        (
+            "tests/incidents/channels/test_report_mailbox.py::test_the_reply_is_an_alert_to_the_forwarders_address_only",
+        ),
+    ),
+    Clause(
         "issue 20 item 1",
         "the intake's incident match looks indicators up by kind and digest (the ind_match index)",
         "incidents/services/intake.py",

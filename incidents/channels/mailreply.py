@@ -1,9 +1,9 @@
-"""The reply to whoever forwarded a mail to the reporting mailbox, in Japanese (issue 21)."""
+"""The reply to whoever forwarded a mail to the reporting mailbox, Japanese first, then English
+(issue 21). The mailbox intake publishes it (``mailbox.replied``) in the transaction that files
+the message; the alerts' outbox delivers it to the forwarder's address."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as noop
@@ -23,33 +23,42 @@ REASONS = {
     "not_a_mail": noop("The message could not be read as an email."),
     "refused": noop("The report could not be filed from this message."),
 }
+LANGUAGES = ("ja", "en")
+SEPARATOR = "-" * 40
 
 
-def _steps(organisation_id: int) -> list[str]:
+def _custom_steps(organisation_id: int) -> list[str]:
     row = IntakeSettings.objects.filter(organisation_id=organisation_id).first()
     custom = [line.strip() for line in (row.first_aid_ja if row else "").splitlines()]
-    return [line for line in custom if line] or [_(step) for step in DEFAULT_STEPS]
+    return [line for line in custom if line]
 
 
-def message_for(receipt: MailReceipt) -> EmailMessage:
+def _in_one_language(receipt: MailReceipt, custom: list[str]) -> tuple[str, list[str]]:
+    if receipt.outcome == MailOutcome.REPORTED and receipt.report is not None:
+        number = {"number": receipt.report.number}
+        steps = custom or [_(step) for step in DEFAULT_STEPS]
+        return _("Your report was received (%(number)s)") % number, [
+            _("Thank you. Your report was received as %(number)s.") % number,
+            "",
+            _("What to do now:"),
+            *(f"・{step}" for step in steps),
+        ]
+    return _("Your report could not be received"), [
+        _(REASONS.get(receipt.reason, REASONS["refused"])),
+        _(
+            "Please report it on the report page instead, or call the ISMS office; "
+            "do not forward the email again."
+        ),
+    ]
+
+
+def compose(receipt: MailReceipt) -> dict[str, str]:
     """The receipt number and the first-aid steps, or why the message could not be taken."""
-    with translation.override("ja"):
-        if receipt.outcome == MailOutcome.REPORTED and receipt.report is not None:
-            subject = _("Your report was received (%(number)s)") % {"number": receipt.report.number}
-            lines = [
-                _("Thank you. Your report was received as %(number)s.")
-                % {"number": receipt.report.number},
-                "",
-                _("What to do now:"),
-                *(f"・{step}" for step in _steps(receipt.mailbox.organisation_id)),
-            ]
-        else:
-            subject = _("Your report could not be received")
-            lines = [
-                _(REASONS.get(receipt.reason, REASONS["refused"])),
-                _(
-                    "Please report it on the report page instead, or call the ISMS office; "
-                    "do not forward the email again."
-                ),
-            ]
-    return EmailMessage(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [receipt.forwarder])
+    custom = _custom_steps(receipt.mailbox.organisation_id)
+    subjects, blocks = [], []
+    for language in LANGUAGES:
+        with translation.override(language):
+            subject, lines = _in_one_language(receipt, custom)
+        subjects.append(subject)
+        blocks.append("\n".join(lines))
+    return {"subject": " / ".join(subjects), "body": f"\n\n{SEPARATOR}\n\n".join(blocks)}

@@ -78,7 +78,7 @@ class ReportingMailbox(TimeStampedModel):
 
 
 class MailReceipt(TimeStampedModel):
-    """One message taken from the mailbox, what became of it, and the reply to its forwarder."""
+    """One message taken from the mailbox and what became of it."""
 
     mailbox = models.ForeignKey(ReportingMailbox, on_delete=models.CASCADE, related_name="receipts")
     uidvalidity = models.BigIntegerField()
@@ -92,10 +92,8 @@ class MailReceipt(TimeStampedModel):
         Report, on_delete=models.PROTECT, null=True, blank=True, related_name="mail_receipts"
     )
     moved_at = models.DateTimeField(null=True, blank=True)
-    # The reply to the forwarder (receipt number, or why the message was refused).
-    reply_due = models.BooleanField(default=False)
-    reply_sent_at = models.DateTimeField(null=True, blank=True)
-    reply_attempts = models.PositiveSmallIntegerField(default=0)
+    # The reply to the forwarder (receipt number, or why the message was refused) is an alert
+    # (event ``mailbox.replied``), published with the receipt: the alerts' outbox delivers it.
 
     class Meta:
         constraints = [

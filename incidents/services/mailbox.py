@@ -22,14 +22,13 @@ from accounts.models import Organisation, User
 from common import clock, crypto
 from common.errors import InvalidInput
 from incidents import access
-from incidents.channels import imapbox, mailreply
+from incidents.channels import imapbox
 from incidents.models import MailOutcome, MailReceipt, MailSecurity, ReportingMailbox
 from incidents.services import mailbox_filing
 
 logger = logging.getLogger(__name__)
 PURPOSE = b"incidents.reporting-mailbox"
 LEASE = timedelta(minutes=15)  # longer than the poll task's hard time limit (10 minutes)
-REPLY_ATTEMPTS = 5
 
 
 class PasswordUnreadable(Exception):
@@ -113,7 +112,6 @@ def mailbox_poll(*, mailbox: ReportingMailbox) -> Polled:
         logger.warning("reporting mailbox %s: poll failed (%s)", mailbox.pk, detail)
     finally:
         _finish_poll(mailbox, error, detail)
-    _send_replies(mailbox)
     return Polled(taken, error)
 
 
@@ -168,24 +166,3 @@ def _take(box: imapbox.Box, mailbox: ReportingMailbox, uidvalidity: int, uid: in
     box.move(uid, folder)
     MailReceipt.objects.filter(pk=receipt.pk).update(moved_at=clock.now())
     return int(new)
-
-
-def _send_replies(mailbox: ReportingMailbox) -> int:
-    """Reply to forwarders not yet answered; a failed reply is tried again by the next poll."""
-    sent = 0
-    pending = MailReceipt.objects.filter(
-        mailbox=mailbox,
-        reply_due=True,
-        reply_sent_at__isnull=True,
-        reply_attempts__lt=REPLY_ATTEMPTS,
-    ).select_related("report", "mailbox")
-    for receipt in pending[:100]:
-        MailReceipt.objects.filter(pk=receipt.pk).update(reply_attempts=receipt.reply_attempts + 1)
-        try:
-            mailreply.message_for(receipt).send()
-        except Exception as exc:
-            logger.warning("reply to mail receipt %s failed: %s", receipt.pk, exc)
-            continue
-        MailReceipt.objects.filter(pk=receipt.pk).update(reply_sent_at=clock.now())
-        sent += 1
-    return sent

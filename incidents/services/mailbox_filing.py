@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.models import User
-from common import clock
+from common import clock, events
 from common.errors import InvalidInput
-from incidents.channels import forwarded
+from incidents.channels import forwarded, mailreply
 from incidents.models import MailOutcome, MailReceipt, Report, ReportingMailbox
 from incidents.models.enums import Category, Channel
 from incidents.services import intake
@@ -61,8 +61,18 @@ def file_message(
 
 
 def _save(receipt: MailReceipt, outcome: str, reason: str, *, reply: bool = False) -> MailReceipt:
-    receipt.outcome, receipt.reason, receipt.reply_due = outcome, reason, reply
+    """The receipt, and (with ``reply``) the reply to its forwarder, published in this
+    transaction: the alerts' outbox delivers it, retries it and logs each attempt."""
+    receipt.outcome, receipt.reason = outcome, reason
     receipt.save()
+    if reply and receipt.forwarder:
+        events.publish(
+            "mailbox.replied",
+            organisation_id=receipt.mailbox.organisation_id,
+            receipt=receipt,
+            address=receipt.forwarder,
+            mail=mailreply.compose(receipt),
+        )
     return receipt
 
 

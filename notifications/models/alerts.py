@@ -184,11 +184,18 @@ class Notification(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
+    # None only for a message to an address (``address`` set) on nobody's behalf.
     recipient = models.ForeignKey(
-        USER, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        USER,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    # Set for a message to an address, not to a person (a staff warning to the organisation's
-    # address list): delivered there by email; ``recipient`` is the person who sent it.
+    # Set for a message to an address, not to a person: delivered there by email. A staff
+    # warning to the organisation's address list (``recipient``: the person who sent it), or
+    # the reply to whoever forwarded a message to the reporting mailbox (no ``recipient``).
     address = models.EmailField(_("address"), blank=True)
     channel = models.ForeignKey(
         Channel, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("channel")
@@ -217,6 +224,10 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["alert", "recipient", "channel", "step", "address"],
                 name="notification_once_per_step",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(address=""),
+                name="notification_to_someone",
             ),
             models.CheckConstraint(
                 condition=~models.Q(state="SENDING") | models.Q(lease_until__isnull=False),

@@ -241,6 +241,9 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "obligation.due": _obligation,
     # Not an alert to people of a role: notifications.services.staff_mail delivers it.
     "communication.mailed": lambda occ, data: None,
+    # Not an alert to people of a role: notifications.services.mailbox_reply sends it to the
+    # forwarder's address, and to nobody else.
+    "mailbox.replied": lambda occ, data: None,
     # Not an alert: records regenerates the emergency kit.
     "plan.changed": lambda occ, data: None,
     "kit.outdated": _kit,
