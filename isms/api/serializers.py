@@ -113,7 +113,8 @@ class CorrectiveActionCreateSerializer(OrganisationPeopleMixin, serializers.Seri
     risk_reference = serializers.CharField(
         max_length=300, allow_blank=True, help_text="The risk-register entry (rule M-2)."
     )
-    risk_url = serializers.URLField(required=False, default="", allow_blank=True, max_length=200)
+    # No default: the service has one, and a schema default of "" is not a valid `uri`.
+    risk_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
     description = serializers.CharField(required=False, default="", allow_blank=True)
 
 

@@ -226,8 +226,8 @@ def test_an_incident_goes_from_containment_through_a_full_bcp_and_recovery_to_cl
         page.get_by_role("button", name="インシデントを終了する").click()
         expect(page.locator(".messages")).to_contain_text("インシデントを終了しました")
         timeline = page.locator("#timeline")
-        expect(timeline).to_contain_text("優先度：P3（中） → P1（緊急）")
-        expect(timeline).to_contain_text("状態：事後レビュー → 終了")
+        expect(timeline).to_contain_text("優先度を「P3（中）」から「P1（緊急）」に変更しました")
+        expect(timeline).to_contain_text("ステータスを「事後レビュー」から「終了」に変更しました")
         shoot(page, "closure-desktop-h-journey-closed")
         assert problems == []
 

@@ -93,7 +93,7 @@ def test_the_deputy_approves_the_cyber_bcp_from_the_inbox(iphone, bcp_decision, 
     expect(panel).to_contain_text("縮退運転・手作業への移行")
     timeline = iphone.locator("#timeline")
     expect(timeline).to_contain_text(RATIONALE)
-    expect(timeline).to_contain_text("判断待ち → 発動中（部分）")  # the state change in words
+    expect(timeline).to_contain_text("「判断待ち」から「発動中（部分）」になりました")  # in words
     shoot(iphone, "decision-4-incident")
     panel.screenshot(path=str(SCREENSHOTS / "decision-5-incident-bcp.png"))
     timeline.screenshot(path=str(SCREENSHOTS / "decision-6-incident-timeline.png"))
