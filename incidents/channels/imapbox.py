@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from imapclient import IMAPClient
@@ -86,7 +86,5 @@ def session(mailbox: ReportingMailbox, password: str) -> Iterator[Box]:
         client.login(mailbox.username, password)
         yield Box(client, mailbox)
     finally:
-        try:
+        with suppress(Exception):  # the session is over either way
             client.logout()
-        except (*ERRORS, Exception):  # noqa: S110 - the session is over either way
-            pass

@@ -2,6 +2,8 @@
 keys are computed again so old and new records keep matching. A key whose new value would
 collide with another of the same record keeps its old value (nothing is deleted)."""
 
+from contextlib import suppress
+
 from django.db import IntegrityError, migrations, transaction
 
 from incidents import normalize
@@ -19,11 +21,10 @@ def renormalise(apps, schema_editor):
     for row in Indicator.objects.all().iterator():
         norm, digest = _new(row.kind, row.value)
         if digest and digest != row.digest:
-            try:
-                with transaction.atomic():
-                    Indicator.objects.filter(pk=row.pk).update(normalized=norm, digest=digest)
-            except IntegrityError:
-                pass
+            # Another row already holds the new key (the same value written two ways): this one
+            # keeps its old key rather than the migration failing; the other one matches.
+            with suppress(IntegrityError), transaction.atomic():
+                Indicator.objects.filter(pk=row.pk).update(normalized=norm, digest=digest)
     moved = {}
     for row in ReportKey.objects.all().iterator():
         _, digest = _new(row.kind, row.value)
@@ -33,11 +34,8 @@ def renormalise(apps, schema_editor):
     for row in EventKey.objects.filter(open=True).iterator():
         digest = moved.get((row.event_id, row.kind, row.digest))
         if digest:
-            try:
-                with transaction.atomic():
-                    EventKey.objects.filter(pk=row.pk).update(digest=digest)
-            except IntegrityError:
-                pass
+            with suppress(IntegrityError), transaction.atomic():  # as above: one open key
+                EventKey.objects.filter(pk=row.pk).update(digest=digest)
 
 
 class Migration(migrations.Migration):
