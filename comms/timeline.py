@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from common.text import join_list
 from comms.enums import Audience, GuestRole, Status
 from risklevels.forms import KIND_CHOICES
 
@@ -52,7 +53,7 @@ def _drafted(payload: dict[str, Any]) -> list[str]:
 
 
 def _edited(payload: dict[str, Any]) -> list[str]:
-    parts = "、".join(str(PARTS.get(n, n)) for n in payload.get("changed", []))
+    parts = join_list(str(PARTS.get(n, n)) for n in payload.get("changed", []))
     lines = [_head(payload), _("Changed: %(parts)s") % {"parts": parts}]
     if payload.get("reapproval"):
         lines.append(_("Back to draft: it needs approval again."))

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from common.text import join_list
 from incidents import extensions
 from incidents.models import MailDelivery
 from incidents.models import enums as e
@@ -152,7 +153,7 @@ def _label(choices: type | None, value: Any) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return "、".join(_label(choices, item) for item in value)
+        return join_list(_label(choices, item) for item in value)
     if choices is not None and value in choices.values:  # type: ignore[attr-defined]
         return str(choices(value).label)  # type: ignore[operator]
     if isinstance(value, str) and value in CONDITIONS:
@@ -301,7 +302,7 @@ def delivery_fields(changes: list[str]) -> list[str]:
 
 def _delivery_updated(payload: dict[str, Any]) -> list[str]:
     names = delivery_fields(payload.get("changes") or [])
-    return [_("Changed: %(parts)s") % {"parts": "、".join(names) or "—"}]
+    return [_("Changed: %(parts)s") % {"parts": join_list(names) or "—"}]
 
 
 def _names(payload: dict[str, Any], ids: list[Any]) -> dict[Any, str]:
@@ -319,7 +320,7 @@ def _assigned(payload: dict[str, Any]) -> list[str]:
         lead = names.get(payload["csirt_lead"], "—")
         lines.append(_("%(key)s: %(value)s") % {"key": FIELDS["csirt_lead"][0], "value": lead})
     if payload.get("handlers") is not None:
-        people = "、".join(names.get(i, "—") for i in payload["handlers"]) or "—"
+        people = join_list(names.get(i, "—") for i in payload["handlers"]) or "—"
         lines.append(_("%(key)s: %(value)s") % {"key": _("handlers"), "value": people})
     return lines
 

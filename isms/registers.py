@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from common.csvexport import Column, local_time
+from common.text import join_list
 
 
 def _controls(action: object) -> str:
-    return "、".join(f"A.{control.id}" for control in action.controls.all())  # type: ignore[attr-defined]
+    return join_list(f"A.{control.id}" for control in action.controls.all())  # type: ignore[attr-defined]
 
 
 CORRECTIVE_ACTIONS: list[Column] = [

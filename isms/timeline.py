@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import join_list
 from isms.enums import ActionStatus
 
 LABELS = {
@@ -34,7 +35,7 @@ PARTS = {
 
 
 def _parts(names: list[str]) -> str:
-    return "、".join(str(PARTS.get(name, name)) for name in names)
+    return join_list(str(PARTS.get(name, name)) for name in names)
 
 
 def _status(value: Any) -> str:
@@ -46,7 +47,7 @@ def _review(payload: dict[str, Any]) -> list[str]:
 
 
 def _created(payload: dict[str, Any]) -> list[str]:
-    controls = "、".join(f"A.{c}" for c in payload.get("controls", []))
+    controls = join_list(f"A.{c}" for c in payload.get("controls", []))
     due = str(payload.get("due_on") or "—").replace("-", "/")
     values = {"title": payload.get("title", ""), "due": due, "controls": controls}
     return [_("%(title)s (due %(due)s; %(controls)s)") % values]
@@ -88,7 +89,7 @@ def _review_sentence(p: dict[str, Any], say: Any) -> str:
 def _created_sentence(p: dict[str, Any], say: Any) -> str:
     from incidents.timeline_sentences import details
 
-    controls = "、".join(f"A.{c}" for c in p.get("controls", []))
+    controls = join_list(f"A.{c}" for c in p.get("controls", []))
     due = str(p.get("due_on") or "").replace("-", "/")
     return say(
         _("%(who)s recorded the corrective action “%(title)s” at %(at)s%(details)s."),

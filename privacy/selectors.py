@@ -10,6 +10,7 @@ from django.http import Http404
 
 from accounts.models import User
 from common import clock
+from common.text import join_list
 from incidents import selectors as incident_selectors
 from incidents.models import Asset, Incident
 from privacy import access
@@ -131,7 +132,7 @@ def category_reasons(assessment: AppiAssessment | None) -> list[tuple[int, str]]
     sets = [s for s in assessment.data_sets.all() if s.contains_personal_data]
 
     def names(rows: list[DataSet]) -> str:
-        return "、".join(s.name for s in rows)
+        return join_list(s.name for s in rows)
 
     reasons = {
         1: names([s for s in sets if s.sensitive_personal_data]),

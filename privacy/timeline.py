@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import join_list
 from privacy.enums import AppiStatus, LeakKind, ObligationKind, Screening
 
 LABELS = {
@@ -76,7 +77,7 @@ def _aware(p: dict[str, Any]) -> list[str]:
 
 def _categories(p: dict[str, Any]) -> list[str]:
     def text(values: Any) -> str:
-        return "、".join(_("No. %(n)s") % {"n": v} for v in values or []) or _("none")
+        return join_list(_("No. %(n)s") % {"n": v} for v in values or []) or _("none")
 
     return [_("%(old)s → %(new)s") % {"old": text(p.get("from")), "new": text(p.get("to"))}]
 
@@ -181,7 +182,7 @@ def _aware_sentence(p: dict[str, Any], say: Any) -> str:
 
 def _categories_sentence(p: dict[str, Any], say: Any) -> str:
     def text(values: Any) -> str:
-        return "、".join(_("No. %(n)s") % {"n": v} for v in values or []) or _("none")
+        return join_list(_("No. %(n)s") % {"n": v} for v in values or []) or _("none")
 
     return say(
         _("%(who)s changed the APPI categories from %(old)s to %(new)s at %(at)s."),

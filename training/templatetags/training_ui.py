@@ -86,11 +86,15 @@ def offset_from(at: datetime | None, start: datetime) -> str:
 
 @register.filter
 def exercise_time(at: datetime | None, start: datetime) -> str:
-    """Local clock time of an exercise moment and its offset from the start: 10:05（+1:05）."""
+    """Local clock time of an exercise moment and its offset from the start: 10:05（+1:05）;
+    a moment on another day than the start carries its date: 12/7 09:00（+24:00）."""
     if at is None:
         return "—"
     local = timezone.localtime(at)
-    return f"{local:%H:%M}{_('(')}{offset_from(at, start)}{_(')')}"
+    shown = f"{local:%H:%M}"
+    if local.date() != timezone.localtime(start).date():
+        shown = f"{local.month}/{local.day} {shown}"
+    return f"{shown}{_('(')}{offset_from(at, start)}{_(')')}"
 
 
 @register.filter
