@@ -1,10 +1,16 @@
 """bench/intake: a phishing wave — N reports of one email from C concurrent clients.
 
     .venv/bin/python bench/intake.py [--reports 500] [--clients 8] [--after-promotion]
+                                     [--data NAME]
 
 Against gunicorn (2 workers × 4 threads) on PostgreSQL, through POST /api/v1/reports/ with an
 API key and an Idempotency-Key. Checks afterwards: every report stored, exactly one triage item
-(or, with --after-promotion, every report joined the one incident), no error.
+(or, with --after-promotion, every report joined the one incident), no error. Also counts the
+queries of one more report, in-process (issue 20: ≤ 15, whatever the data's size).
+
+Without --data, on an empty database of its own (isms_bench_intake). With --data NAME, on the
+realistic data set of `make bench-data` (isms_bench_NAME, 500 000 indicators): the wave gets a
+subject and URL of its own per run, so it opens its own triage item among the 100 000 there.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import uuid
 
 import _lib
@@ -24,17 +31,23 @@ PHISH = {
 }
 
 
-def setup(env: dict[str, str], promote: bool) -> tuple[str, int]:
-    _lib.recreate_database("intake")
-    _lib.manage(env, "migrate", "--noinput", "-v0")
+def setup(env: dict[str, str], promote: bool, data: bool) -> tuple[str, int]:
+    if not data:
+        _lib.recreate_database("intake")
+        _lib.manage(env, "migrate", "--noinput", "-v0")
     _lib.django_setup(env)
     from accounts import services as accounts
+    from accounts.models import Organisation, User
     from accounts.roles import Role
     from incidents.services import intake, triage
 
-    org = accounts.organisation_create(name="ベンチ株式会社")
-    office = accounts.user_create(organisation=org, username="office", password=None)
-    accounts.role_assign(organisation=org, role=Role.ISMS_OFFICE, user=office)
+    if data:
+        org = Organisation.objects.get(name="ベンチ株式会社")
+        office = User.objects.get(username="office")
+    else:
+        org = accounts.organisation_create(name="ベンチ株式会社")
+        office = accounts.user_create(organisation=org, username="office", password=None)
+        accounts.role_assign(organisation=org, role=Role.ISMS_OFFICE, user=office)
     _, key = accounts.api_key_create(organisation=org, actor=office, name="bench", scope="WRITE")
     if promote:
         first = intake.report_submit(
@@ -59,17 +72,40 @@ def requests_for(key: str, n: int) -> list[_lib.Request]:
     ]
 
 
-def verify(org_id: int, n: int, promote: bool) -> dict[str, int]:
+def verify(org_id: int, promote: bool) -> dict[str, int]:
+    """Counts of the wave's own rows (its subject is unique to the run)."""
     from incidents.models import Event, Incident, MailDelivery, Report
 
-    reports = Report.objects.filter(organisation_id=org_id).count() - (1 if promote else 0)
+    wave = Report.objects.filter(organisation_id=org_id, subject=PHISH["subject"])
+    incidents = Incident.objects.filter(reports__in=wave).distinct()
     return {
-        "reports_stored": reports,
-        "incidents": Incident.objects.count(),
-        "triage_items": Event.objects.count(),
-        "deliveries": MailDelivery.objects.count(),
-        "waiting_reports": Report.objects.filter(event__status="RECEIVED").count(),
+        "reports_stored": wave.count() - (1 if promote else 0),
+        "incidents": incidents.count(),
+        "triage_items": Event.objects.filter(reports__in=wave).distinct().count(),
+        "deliveries": MailDelivery.objects.filter(message__incident__in=incidents).count(),
+        "waiting_reports": wave.filter(event__status="RECEIVED").count(),
     }
+
+
+def queries_per_report(key: str) -> int:
+    """One more report of the wave, in-process, with its queries counted."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    _method, path, body, headers = requests_for(key, 1)[0]
+    client = Client(HTTP_HOST="127.0.0.1")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            path,
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=headers["Authorization"],
+            HTTP_IDEMPOTENCY_KEY=headers["Idempotency-Key"],
+        )
+    if response.status_code >= 400:
+        raise RuntimeError(f"the counted report failed: {response.status_code}")
+    return len(ctx)
 
 
 def main() -> int:
@@ -81,9 +117,14 @@ def main() -> int:
         action="store_true",
         help="promote the first report so the wave joins an open incident",
     )
+    parser.add_argument("--data", help="run on isms_bench_<DATA> (make bench-data)")
     args = parser.parse_args()
-    env = _lib.bench_env("intake")
-    key, org_id = setup(env, args.after_promotion)
+    if args.data:  # a wave of its own among the data set's 100 000 triage items
+        tag = time.strftime("%Y%m%d%H%M%S")
+        PHISH["subject"] = f"【至急】請求書の送付 {tag}"
+        PHISH["url"] = f"https://evil-{tag}.example/invoice"
+    env = _lib.bench_env(args.data or "intake")
+    key, org_id = setup(env, args.after_promotion, bool(args.data))
     server = _lib.Gunicorn(env, workers=2, threads=4)
     try:
         warm = 20  # the warm-up reports belong to the same wave and are counted below
@@ -92,8 +133,9 @@ def main() -> int:
     finally:
         server.stop()
     summary = result.summary()
-    checks = verify(org_id, args.reports + warm, args.after_promotion)
-    expected = args.reports + warm
+    counted = queries_per_report(key)
+    checks = verify(org_id, args.after_promotion)
+    expected = args.reports + warm + 1
     ok = (
         checks["reports_stored"] == expected
         and summary["errors"] == 0
@@ -105,6 +147,7 @@ def main() -> int:
         "args": vars(args),
         "summary": summary,
         "checks": checks,
+        "queries_per_report": counted,
         "expected_reports": expected,
         "ok": ok,
     }

@@ -72,3 +72,17 @@ def test_make_bench_says_by_how_much_a_figure_missed_and_shows_the_previous_run(
     row = next(line for line in lines if line.startswith("| list |"))
     assert "31.0 / 9" in row and "p95 +5.5 ms over 20" in row and "+2 queries over" in row
     assert next(line for line in lines if line.startswith("| dashboard |")).endswith("| ok |")
+
+
+def test_make_bench_says_when_the_intake_is_under_its_throughput_or_a_process_failed(bench_run):
+    intake = {**_row(120.0, 14, 150, 15), "rps": 141.5, "target_rps": 150}
+    new = {
+        "in_process_ms": {},
+        "processes": {"intake": intake, "burst": {"failed": "alerts.py exited 1"}},
+        "explain": {},
+    }
+    lines, missed = bench_run.table(new, {})
+    assert missed == 2
+    row = next(line for line in lines if line.startswith("| intake |"))
+    assert "141.5 req/s, 8.5 under" in row and "≥ 150/s" in row
+    assert "alerts.py exited 1" in next(line for line in lines if line.startswith("| burst |"))
