@@ -70,3 +70,15 @@ class FeedKind(models.TextChoices):
     KEV = "kev", _("CISA Known Exploited Vulnerabilities")
     JVN = "jvn", _("JVN overview (MyJVN XML)")
     CSAF = "csaf", _("CSAF 2.0 document")
+
+
+class InventoryImportKind(models.TextChoices):
+    CSV = "csv", _("Inventory CSV")
+    CYCLONEDX = "cyclonedx", _("CycloneDX SBOM")
+    SPDX = "spdx", _("SPDX SBOM")
+
+
+class InventoryImportStatus(models.TextChoices):
+    PREVIEWED = "PREVIEWED", pgettext_lazy("inventory import", "Checked, not imported yet")
+    APPLIED = "APPLIED", pgettext_lazy("inventory import", "Imported")
+    DISCARDED = "DISCARDED", pgettext_lazy("inventory import", "Discarded")

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.columns import ends_in
+from incidents.models import Asset
 from vulns.enums import ExposureRole, FeedKind, FindingStatus, Justification
-from vulns.models import Finding, Software
+from vulns.models import Finding, InventoryImport, Software
 
 
 class FindingStatusForm(forms.Form):
@@ -61,3 +62,54 @@ class ExposureForm(forms.Form):
 
     internet_facing = forms.BooleanField(label=_("Faces the internet"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=ExposureRole.choices)
+
+
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+
+class InventoryUploadForm(forms.Form):
+    """An inventory CSV (the asset is on each line) or an SBOM of one asset."""
+
+    stores = ends_in(InventoryImport, nowhere=("kind",))
+
+    kind = forms.ChoiceField(
+        label=_("What the file is"),
+        choices=[
+            ("csv", _("Inventory CSV (one piece of software per line)")),
+            ("sbom", _("SBOM (CycloneDX or SPDX) of one asset")),
+        ],
+        initial="csv",
+    )
+    asset = forms.ModelChoiceField(
+        label=_("Asset the SBOM describes"),
+        queryset=Asset.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV: UTF-8 (with or without BOM) or Shift_JIS, the first line names the columns. "
+            "SBOM: CycloneDX JSON, SPDX JSON or SPDX tag-value. At most 10 MB."
+        ),
+    )
+
+    def __init__(self, *args, organisation_id: int | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.filename = ""
+        self.fields["asset"].queryset = Asset.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=organisation_id
+        ).order_by("asset_tag")
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        self.filename = upload.name or ""
+        return upload.read()
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("kind") == "sbom" and not data.get("asset"):
+            self.add_error("asset", _("Choose the asset the SBOM describes."))
+        return data

@@ -292,3 +292,44 @@ class FindingEvent(models.Model):
     @property
     def label(self) -> str:
         return str(enums.EVENT_LABELS.get(self.kind, self.kind))
+
+
+class InventoryImport(TimeStampedModel):
+    """One uploaded inventory CSV or SBOM: checked first (the preview), then imported all at once
+    or not at all (the apply checks the kept file again). A file with a problem is never kept."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=enums.InventoryImportKind.choices)
+    # The asset an SBOM describes (a CSV names the asset on each line).
+    asset = models.ForeignKey(
+        Asset,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asset"),
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.BinaryField(_("content"))
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=enums.InventoryImportStatus.choices,
+        default=enums.InventoryImportStatus.PREVIEWED,
+    )
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("inventory imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"

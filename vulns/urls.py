@@ -16,4 +16,15 @@ urlpatterns = [
     path("vulnerabilities/coverage/", views.coverage, name="coverage"),
     path("vulnerabilities/import/", views.feed_upload, name="feed_upload"),
     path("vulnerabilities/assets/<int:pk>/", views.asset_detail, name="asset"),
+    path("vulnerabilities/inventory/import/", views.inventory_import, name="inventory_import"),
+    path(
+        "vulnerabilities/inventory/import/<int:pk>/",
+        views.inventory_preview,
+        name="inventory_preview",
+    ),
+    path(
+        "vulnerabilities/inventory/import/<int:pk>/apply/",
+        views.inventory_apply,
+        name="inventory_apply",
+    ),
 ]

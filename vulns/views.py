@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,10 +20,18 @@ from common import clock, csvexport
 from common.errors import DomainError
 from incidents.models import Asset
 from vulns import access, lifecycle, registers, selectors
-from vulns.forms import ExposureForm, FeedUploadForm, FindingStatusForm, SoftwareForm
-from vulns.models import Exposure, Finding
+from vulns.forms import (
+    ExposureForm,
+    FeedUploadForm,
+    FindingStatusForm,
+    InventoryUploadForm,
+    SoftwareForm,
+)
+from vulns.importers import inventory_csv
+from vulns.models import Exposure, Finding, InventoryImport
 from vulns.services import findings as finding_services
 from vulns.services import imports, inventory
+from vulns.services import inventory_import as inventory_import_services
 
 
 def _require(allowed: bool) -> None:
@@ -136,6 +145,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "uncovered": selectors.uncovered_assets(request.user),
         "covered": covered,
         "total": total,
+        "can_write": access.can_write(request.user),
     }
     return render(request, "vulns/coverage.html", context)
 
@@ -227,3 +237,120 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _asset_page(request, asset, status=error.status_code, error=str(error.message))
     messages.success(request, _("The inventory is saved."))
     return HttpResponseRedirect(reverse("vulns:asset", args=[asset.pk]))
+
+
+# --- The inventory import: upload → preview → import (or discard) -----------------------------
+
+
+def _labelled(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each problem's column as the reader's language names it (資産番号 for ``asset``)."""
+    japanese = (get_language() or "ja").startswith("ja")
+    return [
+        {
+            **problem,
+            "column_label": (inventory_csv.COLUMN_LABELS if japanese else {}).get(
+                str(problem.get("column", "")), problem.get("column", "")
+            ),
+        }
+        for problem in errors
+    ]
+
+
+def _upload_page(
+    request: HttpRequest, form: InventoryUploadForm, *, status: int = 200, **more: Any
+) -> HttpResponse:
+    more["errors"] = _labelled(more.get("errors", []))
+    context = {"form": form, "error": "", **more}
+    return render(request, "vulns/inventory_import.html", context, status=status)
+
+
+@login_required
+def inventory_import(request: HttpRequest) -> HttpResponse:
+    _require(access.can_write(request.user))
+    form = InventoryUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        organisation_id=request.user.organisation_id,
+        initial={"kind": "sbom", "asset": request.GET.get("asset")}
+        if request.GET.get("asset")
+        else None,
+        auto_id="inventory_%s",
+    )
+    if request.method != "POST":
+        return _upload_page(request, form)
+    if not form.is_valid():
+        return _upload_page(request, form, status=400)
+    try:
+        upload = inventory_import_services.inventory_import_preview(
+            organisation=request.user.organisation,
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            data=form.cleaned_data["file"],
+            filename=form.filename,
+            asset=form.cleaned_data["asset"],
+        )
+    except DomainError as error:
+        return _upload_page(
+            request,
+            form,
+            status=error.status_code,
+            error=str(error.message),
+            errors=error.details.get("errors", []),
+        )
+    return HttpResponseRedirect(reverse("vulns:inventory_preview", args=[upload.pk]))
+
+
+def _upload_of(request: HttpRequest, pk: int) -> InventoryImport:
+    _require(access.can_write(request.user))
+    upload = InventoryImport.objects.filter(
+        pk=pk, organisation_id=request.user.organisation_id
+    ).first()
+    if upload is None:
+        raise Http404
+    return upload
+
+
+def _preview_page(
+    request: HttpRequest, upload: InventoryImport, *, status: int = 200, **more: Any
+) -> HttpResponse:
+    more["errors"] = _labelled(more.get("errors", []))
+    context = {"upload": upload, "error": "", **more}
+    return render(request, "vulns/inventory_preview.html", context, status=status)
+
+
+@login_required
+def inventory_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    return _preview_page(request, _upload_of(request, pk))
+
+
+@login_required
+@require_POST
+def inventory_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_of(request, pk)
+    try:
+        if request.POST.get("action") == "discard":
+            inventory_import_services.inventory_import_discard(upload=upload, actor=request.user)
+            messages.success(request, _("The file is discarded; nothing was imported."))
+            return HttpResponseRedirect(reverse("vulns:inventory_import"))
+        upload = inventory_import_services.inventory_import_apply(upload=upload, actor=request.user)
+    except DomainError as error:
+        upload.refresh_from_db()
+        return _preview_page(
+            request,
+            upload,
+            status=error.status_code,
+            error=str(error.message),
+            errors=error.details.get("errors", []),
+        )
+    messages.success(
+        request,
+        _("Imported: %(create)d new, %(update)d updated, %(unchanged)d unchanged.")
+        % {
+            "create": upload.summary.get("create", 0),
+            "update": upload.summary.get("update", 0),
+            "unchanged": upload.summary.get("unchanged", 0),
+        },
+    )
+    if upload.asset_id:
+        return HttpResponseRedirect(reverse("vulns:asset", args=[upload.asset_id]))
+    return HttpResponseRedirect(reverse("vulns:coverage"))
