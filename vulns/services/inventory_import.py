@@ -184,7 +184,10 @@ def _component_problem(component: sbom.ComponentIn) -> str:
     for name, limit in inventory_csv.MAX_LENGTH.items():
         value = component.product if name == "product" else getattr(component, name)
         if len(value) > limit:
-            return _("The %(field)s is longer than %(n)d characters.") % {"field": name, "n": limit}
+            return _("%(value)s is longer than %(n)d characters.") % {
+                "value": value[:40] + "…",
+                "n": limit,
+            }
     try:
         keys.software_keys(
             vendor=component.vendor or "-",
