@@ -1130,6 +1130,46 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/vulns/test_findings.py",),
     ),
     Clause(
+        "I23-3",
+        "an inventory file with a problem is refused at the preview and nothing is kept",
+        "vulns/services/inventory_import.py",
+        "    if plan.errors:\n        _refuse(plan)\n    return InventoryImport.objects.create(",
+        "    return InventoryImport.objects.create(",
+        (
+            "tests/vulns/test_inventory_import.py::test_a_bad_csv_names_each_line_and_column_and_stores_nothing",
+        ),
+    ),
+    Clause(
+        "I23-4",
+        "the inventory import's apply checks the kept file again before writing",
+        "vulns/services/inventory_import.py",
+        "    if plan.errors:\n        _refuse(plan)\n    _write(",
+        "    _write(",
+        (
+            "tests/vulns/test_inventory_import.py::test_a_file_changed_between_preview_and_apply_is_checked_again",
+        ),
+    ),
+    Clause(
+        "I23-5",
+        "re-importing the inventory updates the same software, never doubles it",
+        "vulns/services/inventory_import.py",
+        "        found = existing.get((*product_key, item.version))",
+        "        found = None",
+        (
+            "tests/vulns/test_inventory_import.py::test_importing_the_same_csv_again_updates_and_never_doubles",
+        ),
+    ),
+    Clause(
+        "I23-6",
+        "an SBOM nested deeper than the bound is refused with its path",
+        "vulns/importers/sbom.py",
+        "        if depth > MAX_DEPTH:",
+        "        if False:",
+        (
+            "tests/vulns/test_inventory_import.py::test_a_bad_sbom_is_refused_with_its_path_and_nothing_is_stored",
+        ),
+    ),
+    Clause(
         "issue 20 item 6",
         "the exercise clock's middleware resolves only URLs that may name an exercise object",
         "common/middleware.py",

@@ -28,6 +28,7 @@ OPTIONAL = {
     "internet_facing": (
         "internet-facing",
         "internet facing",
+        "インターネットに公開",
         "インターネット公開",
         "外部公開",
         "インターネット接続",
@@ -41,7 +42,7 @@ COLUMN_LABELS = {
     "vendor": "ベンダー",
     "cpe": "CPE",
     "purl": "パッケージURL",
-    "internet_facing": "インターネット公開",
+    "internet_facing": "インターネットに公開",
 }
 MAX_LENGTH = {"vendor": 120, "product": 120, "version": 64, "cpe": 255, "purl": 255}
 
