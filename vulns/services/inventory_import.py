@@ -71,6 +71,7 @@ class Plan:
             "rows": [
                 {
                     "where": item.where,
+                    "line": int(item.where) if item.where.isdigit() else 0,
                     "asset": item.asset_tag,
                     "vendor": item.vendor,
                     "product": item.product,
