@@ -96,8 +96,10 @@ class Gunicorn:
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine imports Django slowly
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
                 return

@@ -34,7 +34,7 @@ PHISH = {
 def setup(env: dict[str, str], promote: bool, data: bool) -> tuple[str, int]:
     if not data:
         _lib.recreate_database("intake")
-        _lib.manage(env, "migrate", "--noinput", "-v0")
+    _lib.manage(env, "migrate", "--noinput", "-v0")  # the data set may predate a migration
     _lib.django_setup(env)
     from accounts import services as accounts
     from accounts.models import Organisation, User

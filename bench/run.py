@@ -194,7 +194,9 @@ def main() -> int:
         help="skip the benchmarks that run as processes (intake over HTTP, evaluate, alerts)",
     )
     args = parser.parse_args()
-    _lib.django_setup(_lib.bench_env(args.name))
+    env = _lib.bench_env(args.name)
+    _lib.manage(env, "migrate", "--noinput", "-v0")  # the data set may predate a migration
+    _lib.django_setup(env)
     import os
 
     new = {
