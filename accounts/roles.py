@@ -30,3 +30,6 @@ class DecisionType(models.TextChoices):
     APPI_REPORTABILITY = "APPI_REPORTABILITY", _("APPI reportability")
     BCP_STAND_DOWN = "BCP_STAND_DOWN", _("Stand down the cyber BCP")
     CLOSE_INCIDENT = "CLOSE_INCIDENT", _("Close the incident")
+    # A vulnerability finding's risk is accepted (vulns, issue 23): the finding changes only
+    # when the decision maker (or a deputy) approves.
+    RISK_ACCEPTANCE = "RISK_ACCEPTANCE", _("Accept a vulnerability's risk")

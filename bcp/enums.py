@@ -66,6 +66,7 @@ DEFAULT_DEADLINE_MINUTES: dict[str, int | None] = {
     "APPI_REPORTABILITY": 24 * 60,
     "BCP_STAND_DOWN": None,
     "CLOSE_INCIDENT": None,
+    "RISK_ACCEPTANCE": 3 * 24 * 60,
 }
 
 REQUIRED_ROLE: dict[str, str] = {
@@ -78,7 +79,10 @@ REQUIRED_ROLE: dict[str, str] = {
     "APPI_REPORTABILITY": "LEGAL_PRIVACY",
     "BCP_STAND_DOWN": "DECISION_MAKER",
     "CLOSE_INCIDENT": "CSIRT_LEAD",
+    "RISK_ACCEPTANCE": "DECISION_MAKER",
 }
 
 # Who may open a decision by hand when the organisation's policy does not say (issue 14).
 DEFAULT_OPENER_ROLES: tuple[str, ...] = ("CSIRT_LEAD", "ISMS_OFFICE", "DECISION_MAKER")
+# Types another app opens for its own object (a finding's risk acceptance, vulns): never by hand.
+NOT_OPENED_BY_HAND: frozenset[str] = frozenset({"RISK_ACCEPTANCE"})

@@ -196,3 +196,18 @@ def register_mailbox_reply_failures(counter: Callable[[int], int]) -> None:
 
 def mailbox_reply_failures(organisation_id: int) -> int:
     return sum(counter(organisation_id) for counter in _reply_failure_counters)
+
+
+_review_sections: list[Callable[[Any, datetime, datetime, datetime], Any]] = []
+
+
+def register_review_section(provider: Callable[[Any, datetime, datetime, datetime], Any]) -> None:
+    """(organisation, since, until, now) → a section of the management review pack (an object
+    with ``title`` and ``rows`` of (label, value)) or None. training renders them after its own;
+    vulns adds its figures so training never imports vulns."""
+    _add(_review_sections, provider)
+
+
+def review_sections(organisation: Any, since: datetime, until: datetime, now: datetime) -> list:  # type: ignore[type-arg]
+    found = (provider(organisation, since, until, now) for provider in _review_sections)
+    return [section for section in found if section is not None]

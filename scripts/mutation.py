@@ -1170,6 +1170,22 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "I23-7",
+        "a finding is risk accepted only by an approved decision, never by its status form",
+        "vulns/services/findings.py",
+        "    if status == FindingStatus.RISK_ACCEPTED:",
+        "    if False:",
+        ("tests/vulns/test_risk_acceptance.py",),
+    ),
+    Clause(
+        "I23-7",
+        "a declined risk acceptance leaves the finding as it was",
+        "vulns/services/risk.py",
+        "accepted = decision.outcome == Outcome.APPROVED and lifecycle.allowed(",
+        "accepted = lifecycle.allowed(",
+        ("tests/vulns/test_risk_acceptance.py",),
+    ),
+    Clause(
         "issue 20 item 6",
         "the exercise clock's middleware resolves only URLs that may name an exercise object",
         "common/middleware.py",

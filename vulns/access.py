@@ -29,12 +29,28 @@ def can_write(user: User) -> bool:
     )
 
 
+def can_export_vex(user: User) -> bool:
+    """A VEX document goes to a customer: the ISMS office writes to customers (issue 23)."""
+    return can_read(user) and Role.ISMS_OFFICE in incident_access.roles_of(user)
+
+
 def require_read(user: User) -> None:
     incident_access.require(can_read(user), "read vulnerability information")
+
+
+def require_export_vex(user: User) -> None:
+    incident_access.require(can_export_vex(user), "export VEX")
 
 
 def require_write(user: User) -> None:
     incident_access.require(can_write(user), "change vulnerability information")
 
 
-__all__ = ["PermissionDeniedError", "can_read", "can_write", "require_read", "require_write"]
+__all__ = [
+    "PermissionDeniedError",
+    "can_export_vex",
+    "can_read",
+    "can_write",
+    "require_read",
+    "require_write",
+]

@@ -45,6 +45,9 @@ EVENT_LABELS = {
     "finding.due_changed": _("Due date recomputed"),
     "finding.no_longer_matches": _("The inventory no longer has an affected version."),
     "finding.incident": _("Incident opened"),
+    "finding.risk_requested": _("Risk acceptance asked of the decision maker"),
+    "finding.risk_accepted": _("Risk accepted by decision"),
+    "finding.risk_declined": _("Risk acceptance declined"),
 }
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from bcp.models import Decision
 from common.models import TimeStampedModel
 from incidents.models import Asset, Incident
 from vulns import enums
@@ -244,6 +245,16 @@ class Finding(TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("incident"),
+    )
+    # The decision that accepts the finding's risk (issue 23): the finding becomes "risk
+    # accepted" only when it is approved (vulns.services.risk).
+    risk_decision = models.ForeignKey(
+        Decision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("risk acceptance decision"),
     )
 
     class Meta:

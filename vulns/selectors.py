@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from bcp.enums import DecisionStatus
+from bcp.models import Decision
 from incidents.models import Asset
 from vulns import access
 from vulns.enums import OPEN_STATUSES, Severity
@@ -41,6 +43,13 @@ def finding_get(user: User, pk: int) -> Finding:
     return found
 
 
+def risk_pending(finding: Finding) -> Decision | None:
+    """The open risk-acceptance decision of a finding, if one waits (vulns.services.risk)."""
+    if finding.risk_decision_id is None:
+        return None
+    return Decision.objects.filter(pk=finding.risk_decision_id, status=DecisionStatus.OPEN).first()
+
+
 def advisory_get(user: User, vuln_id: str) -> Advisory:
     access.require_read(user)
     found = Advisory.objects.filter(vuln_id=vuln_id).first()
@@ -53,6 +62,22 @@ def findings_of_advisory(user: User, advisory: Advisory) -> list[Finding]:
     return list(
         findings_of(user, open_only=False).filter(advisory=advisory).order_by("asset__asset_tag")
     )
+
+
+def vex_findings(
+    user: User, *, advisory: Advisory | None = None, pk: int | None = None
+) -> list[Finding]:
+    """The findings a VEX document states (one advisory's, or one finding); ISMS office only."""
+    access.require_export_vex(user)
+    rows = findings_of(user, open_only=False)
+    if advisory is not None:
+        rows = rows.filter(advisory=advisory)
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    found = list(rows.order_by("advisory__vuln_id", "asset__asset_tag"))
+    if not found:
+        raise Http404
+    return found
 
 
 def uncovered_assets(user: User) -> list[Asset]:

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from common import clock, csvexport
 from common.errors import DomainError
 from incidents.models import Asset
-from vulns import access, lifecycle, registers, selectors
+from vulns import access, lifecycle, registers, selectors, vex
+from vulns.enums import FindingStatus
 from vulns.forms import (
     ExposureForm,
     FeedUploadForm,
@@ -30,7 +31,7 @@ from vulns.forms import (
 from vulns.importers import inventory_csv
 from vulns.models import Exposure, Finding, InventoryImport
 from vulns.services import findings as finding_services
-from vulns.services import imports, inventory
+from vulns.services import imports, inventory, risk
 from vulns.services import inventory_import as inventory_import_services
 
 
@@ -80,6 +81,8 @@ def _finding_page(
         "form": form or FindingStatusForm(targets=targets, auto_id="finding_%s"),
         "targets": targets,
         "events": finding.events.select_related("actor").all(),
+        "risk_pending": selectors.risk_pending(finding),
+        "can_export_vex": access.can_export_vex(request.user),
         "can_write": access.can_write(request.user),
         "now": clock.now(),
         "error": error,
@@ -97,15 +100,23 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = FindingStatusForm(request.POST, targets=targets, auto_id="finding_%s")
     if not form.is_valid():
         return _finding_page(request, finding, form=form, status=400)
+    data = form.cleaned_data
     try:
-        finding_services.finding_set_status(
-            finding=finding, actor=request.user, **form.cleaned_data
-        )
+        if data["status"] == FindingStatus.RISK_ACCEPTED:
+            risk.risk_acceptance_request(finding=finding, actor=request.user, reason=data["note"])
+        else:
+            finding_services.finding_set_status(finding=finding, actor=request.user, **data)
     except DomainError as error:
         return _finding_page(
             request, finding, form=form, status=error.status_code, error=str(error.message)
         )
-    messages.success(request, _("The finding's status is changed."))
+    if data["status"] == FindingStatus.RISK_ACCEPTED:
+        messages.success(
+            request,
+            _("The decision maker is asked to accept the risk; the status changes on approval."),
+        )
+    else:
+        messages.success(request, _("The finding's status is changed."))
     return HttpResponseRedirect(reverse("vulns:finding_detail", args=[finding.pk]))
 
 
@@ -124,6 +135,32 @@ def finding_incident(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("incidents:incident_detail", args=[incident.ref]))
 
 
+def _vex_response(request: HttpRequest, findings: list[Finding], name: str) -> HttpResponse:
+    organisation = request.user.organisation
+    doc = vex.document(
+        findings, author=organisation.name, time_zone=organisation.time_zone, at=clock.now()
+    )
+    response = HttpResponse(vex.dumps(doc), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.openvex.json"'
+    return response
+
+
+@login_required
+def advisory_vex(request: HttpRequest, vuln_id: str) -> HttpResponse:
+    """The OpenVEX document of one vulnerability over the organisation's assets."""
+    _require(access.can_export_vex(request.user))
+    advisory = selectors.advisory_get(request.user, vuln_id)
+    return _vex_response(request, selectors.vex_findings(request.user, advisory=advisory), vuln_id)
+
+
+@login_required
+def finding_vex(request: HttpRequest, pk: int) -> HttpResponse:
+    """The OpenVEX document of one finding."""
+    _require(access.can_export_vex(request.user))
+    found = selectors.vex_findings(request.user, pk=pk)
+    return _vex_response(request, found, f"{found[0].advisory.vuln_id}-{found[0].asset.asset_tag}")
+
+
 @login_required
 def advisory_detail(request: HttpRequest, vuln_id: str) -> HttpResponse:
     _require(access.can_read(request.user))
@@ -133,6 +170,7 @@ def advisory_detail(request: HttpRequest, vuln_id: str) -> HttpResponse:
         "findings": selectors.findings_of_advisory(request.user, advisory),
         "ranges": advisory.ranges.all().order_by("key", "vers"),
         "versions": advisory.versions.all().order_by("-revision"),
+        "can_export_vex": access.can_export_vex(request.user),
     }
     return render(request, "vulns/advisory_detail.html", context)
 

@@ -52,7 +52,8 @@ def openable_types(user: User, organisation: Organisation) -> list[str]:
     return [
         t
         for t in DecisionType.values
-        if user.is_superuser or roles & frozenset(policy.get(t, enums.DEFAULT_OPENER_ROLES))
+        if t not in enums.NOT_OPENED_BY_HAND
+        and (user.is_superuser or roles & frozenset(policy.get(t, enums.DEFAULT_OPENER_ROLES)))
     ]
 
 

@@ -12,12 +12,15 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from accounts.models import Organisation, User
 from bcp.enums import DecisionStatus
 from bcp.models import Decision
 from bcp.services.decisions import deadline_minutes
+from common import clock
+from incidents import extensions
 from incidents.models import AffectedAsset, Event, Incident
 from incidents.models.enums import Category, IncidentStatus
 from isms.models import PostIncidentReview
@@ -86,6 +89,8 @@ class ReviewPack:
     csirt_changes: list[CsirtMapChange]
     csirt_step: StepPage
     exercise_incidents_left_out: int = 0
+    # Sections other apps add through incidents.extensions (vulns: vulnerability figures).
+    more: list[Any] = field(default_factory=list)
     levels: list[int] = field(default_factory=lambda: [1, 2, 3])
 
 
@@ -193,4 +198,5 @@ def review_pack(*, user: User, start: date, end: date) -> ReviewPack:
             declared_at__gte=since,
             declared_at__lt=until,
         ).count(),
+        more=extensions.review_sections(organisation, since, until, clock.now()),
     )

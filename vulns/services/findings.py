@@ -20,7 +20,7 @@ from vulns.models import Exposure, Finding, FindingEvent
 from vulns.services import alerts
 
 
-def _lock(finding: Finding) -> Finding:
+def lock(finding: Finding) -> Finding:
     return (
         Finding.objects.select_for_update().select_related("advisory", "asset").get(pk=finding.pk)
     )
@@ -32,7 +32,13 @@ def finding_set_status(
 ) -> Finding:
     """Move a finding to ``status`` (the transition table); "not affected" needs a reason."""
     access.require_write(actor)
-    locked = _lock(finding)
+    locked = lock(finding)
+    if status == FindingStatus.RISK_ACCEPTED:
+        # Only an approved decision accepts a risk (vulns.services.risk).
+        raise Conflict(
+            "decision_required",
+            _("Accepting a risk is the decision maker's: ask for the decision instead."),
+        )
     lifecycle.require(locked.status, status)
     lifecycle.require_justified(status, justification)
     FindingEvent.objects.create(
@@ -85,9 +91,14 @@ def findings_refresh(findings: Iterable[Finding]) -> int:
 def finding_open_incident(*, finding: Finding, actor: User) -> Incident:
     """Open an incident (category "vulnerability") for a finding, linked both ways."""
     access.require_write(actor)
-    locked = _lock(finding)
+    locked = lock(finding)
     if locked.incident_id is not None:
         raise Conflict("incident_exists", _("This finding already has an incident."))
+    return open_incident(locked, actor)
+
+
+def open_incident(locked: Finding, actor: User) -> Incident:
+    """The incident of a locked finding with none yet (the caller checked)."""
     incident = incident_declare(
         organisation=locked.asset.organisation,
         actor=actor,
