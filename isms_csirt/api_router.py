@@ -115,6 +115,11 @@ urlpatterns = [
         name="incident-stix-export",
     ),
     path(
+        "incidents/<str:incident_ref>/misp-export/",
+        sharing.MispExportView.as_view(),
+        name="incident-misp-export",
+    ),
+    path(
         "incidents/<str:incident_ref>/report-pdf/",
         records.IncidentReportPdfView.as_view(),
         name="incident-report-pdf",

@@ -12,12 +12,13 @@ from bcp import selectors as bcp_selectors
 from bcp.models import BcpAction, BcpActivation, Decision, DecisionAssignment
 from comms import selectors as comms_selectors
 from comms.models import Communication
-from comms.services.guests import TLP_ORDER, within_ceiling
 from incidents import facts
 from incidents import selectors as incident_selectors
 from incidents.models import AffectedAsset, EvidenceItem, Incident, Indicator, TimelineEntry
 from incidents.models.enums import Tlp
 from incidents.services.timeline import ChainStatus, timeline_verify
+from incidents.tlp import ORDER as TLP_ORDER
+from incidents.tlp import within as within_ceiling
 from isms import selectors as isms_selectors
 from isms.models import CorrectiveAction, PostIncidentReview
 from privacy import selectors as privacy_selectors

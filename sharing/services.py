@@ -1,4 +1,5 @@
-"""Sharing out (issue 22): the STIX export, recorded as a communication with its TLP (N-4)."""
+"""Sharing out (issue 22): the STIX and MISP exports, each recorded as a communication with
+its TLP (N-4)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from comms.enums import Channel
 from comms.models import Communication
 from comms.services import communications
 from incidents.models import Incident
-from sharing import stix
+from sharing import misp, stix
 from sharing.tlp import Recipient
 
 
@@ -54,3 +55,41 @@ def stix_export(*, incident: Incident, actor: User, recipient: str) -> StixExpor
         body=body,
     )
     return StixExport(export, communication)
+
+
+@dataclass(frozen=True)
+class MispExport:
+    export: misp.Export
+    communication: Communication
+
+    @property
+    def filename(self) -> str:
+        return f"{self.communication.incident.ref}-{self.communication.audience}.misp.json"
+
+
+@transaction.atomic
+def misp_export(*, incident: Incident, actor: User, recipient: str) -> MispExport:
+    """The MISP event for the recipient, recorded as a draft communication exactly as the STIX
+    export is (N-4 checks its label; the timeline says so through comms)."""
+    if recipient not in Recipient.values:
+        raise InvalidInput(
+            "UNKNOWN_RECIPIENT", _("Choose who receives the export."), field="recipient"
+        )
+    export = misp.build(incident, recipient, incident.organisation.name)
+    body = _(
+        "MISP event for %(recipient)s: %(included)s objects included, %(withheld)s withheld by TLP."
+    ) % {
+        "recipient": Recipient(recipient).label,
+        "included": export.included,
+        "withheld": export.withheld,
+    }
+    communication = communications.communication_draft(
+        incident=incident,
+        actor=actor,
+        audience=recipient,
+        channel=Channel.OTHER,
+        tlp=export.tlp,
+        subject=_("MISP export of %(ref)s") % {"ref": incident.ref},
+        body=body,
+    )
+    return MispExport(export, communication)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from incidents import tlp as tlp_rules
 from incidents.models.enums import Tlp
 
-ORDER = (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED)
+ORDER = tlp_rules.ORDER
 
 
 class Recipient(models.TextChoices):
@@ -44,8 +45,7 @@ NAMES: dict[str, str] = {
 }
 
 
-def rank(tlp: str) -> int:
-    return ORDER.index(Tlp(tlp))
+rank = tlp_rules.rank
 
 
 def stricter(a: str, b: str) -> str:
@@ -54,7 +54,7 @@ def stricter(a: str, b: str) -> str:
 
 def permits(recipient: str, tlp: str) -> bool:
     """T-2: an object goes to the recipient only when its TLP is within the class's ceiling."""
-    return rank(tlp) <= rank(CEILING[recipient])
+    return tlp_rules.within(tlp, CEILING[recipient])
 
 
 def incident_permits(recipient: str, tlp: str) -> bool:

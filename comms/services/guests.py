@@ -38,12 +38,13 @@ from comms import access
 from comms.enums import GuestRole
 from comms.models import GuestInvitation
 from incidents import access as incident_access
+from incidents import tlp as tlp_rules
 from incidents.models import EvidenceItem, Incident
 from incidents.models.enums import Tlp
 from incidents.services.timeline import timeline_append
 from risklevels.services import facts as fact_services
 
-TLP_ORDER = [Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED]
+TLP_ORDER = list(tlp_rules.ORDER)
 MAX_DAYS = 90
 
 
@@ -51,11 +52,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def within_ceiling(tlp: str, ceiling: str) -> bool:
-    """True when content marked ``tlp`` may be shown under ``ceiling``."""
-    if tlp not in TLP_ORDER or ceiling not in TLP_ORDER:
-        return False
-    return TLP_ORDER.index(tlp) <= TLP_ORDER.index(ceiling)
+# True when content marked ``tlp`` may be shown under ``ceiling``: the one TLP decision.
+within_ceiling = tlp_rules.within
 
 
 # --- Who is a guest, and what they may see now --------------------------------------------------
