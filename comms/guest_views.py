@@ -127,7 +127,10 @@ def room(request: HttpRequest) -> HttpResponse:
     visible = guests.sees_content(invitation)
     guests.guest_access_record(invitation=invitation, user=request.user, what="incident")
     refused = prg.take(request)
+    indicators, withheld = guests.indicators_for(invitation)
     context = {
+        "indicators": indicators,
+        "indicators_withheld": withheld,
         "invitation": invitation,
         "incident": incident,
         "visible": visible,

@@ -245,6 +245,18 @@ def _indicator_blocked(p: dict[str, Any], say: Say) -> str:
     )
 
 
+def _indicator_tlp(p: dict[str, Any], say: Say) -> str:
+    return say(
+        _(
+            "%(who)s changed the TLP of the indicator %(value)s from %(before)s to %(after)s"
+            " at %(at)s."
+        ),
+        value=p.get("value", ""),
+        before=value(p, "from", e.Tlp),
+        after=value(p, "to", e.Tlp),
+    )
+
+
 def _task_created(p: dict[str, Any], say: Say) -> str:
     return say(
         _("%(who)s created the task %(code)s “%(title)s” at %(at)s."),
@@ -421,6 +433,7 @@ SENTENCES: dict[str, Sentence] = {
     "asset.infection": _asset_infection,
     "indicator.added": _indicator_added,
     "indicator.blocked": _indicator_blocked,
+    "indicator.tlp_changed": _indicator_tlp,
     "task.created": _task_created,
     "task.finished": _task_finished,
     "task.done_from_record": _task_from_record,

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SharingConfig(AppConfig):
     name = "sharing"
     verbose_name = _("Sharing")
+
+    def ready(self) -> None:
+        from incidents import extensions
+        from sharing.timeline import LABELS, SENTENCES
+
+        extensions.register_timeline_labels(LABELS)
+        extensions.register_timeline_sentences(SENTENCES)

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
 from comms import access as comms_access
-from incidents import selectors
+from incidents import access, selectors
+from incidents import tlp as tlp_rules
+from incidents.models import Incident
+from incidents.services import indicators as indicator_services
 from incidents.views.common import require_role
-from sharing import services
-from sharing.forms import StixExportForm
+from sharing import services, suggestions
+from sharing.forms import IndicatorTlpForm, StixExportForm, SuggestionAcceptForm
+from sharing.tlp import CEILING, Recipient
 
 
 @login_required
@@ -62,3 +67,88 @@ def misp_export(request: HttpRequest, ref: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{done.filename}"'
     response["X-Tlp-Withheld"] = str(done.export.withheld)
     return response
+
+
+def _room(incident: Incident, anchor: str = "sharing") -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("incidents:incident_detail", args=[incident.ref]) + f"#{anchor}", status=303
+    )
+
+
+@login_required
+@require_POST
+def suggestions_extract(request: HttpRequest, ref: str) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, ref=ref)
+    require_role(access.can_edit_incidents(request.user))
+    added = suggestions.suggestions_extract(incident=incident, actor=request.user)
+    messages.success(
+        request,
+        _("%(count)s indicators suggested from the reports.") % {"count": added}
+        if added
+        else _("Nothing new was found in the reports."),
+    )
+    return _room(incident)
+
+
+@login_required
+@require_POST
+def suggestion_decide(request: HttpRequest, ref: str, pk: int, decision: str) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, ref=ref)
+    require_role(access.can_edit_incidents(request.user))
+    try:
+        if decision == "accept":
+            form = SuggestionAcceptForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose a TLP from the list."))
+                return _room(incident)
+            suggestions.suggestion_accept(
+                incident=incident, actor=request.user, pk=pk, tlp=form.cleaned_data["tlp"]
+            )
+        else:
+            suggestions.suggestion_reject(incident=incident, actor=request.user, pk=pk)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return _room(incident)
+
+
+@login_required
+def indicator_tlp(request: HttpRequest, ref: str) -> HttpResponse:
+    """Each indicator's TLP, changed one at a time (on the timeline), and what each recipient
+    class would be sent now."""
+    incident = selectors.incident_get(user=request.user, ref=ref)
+    can_edit = access.can_edit_incidents(request.user)
+    if request.method == "POST":
+        require_role(can_edit)
+        form = IndicatorTlpForm(request.POST)
+        raw = str(request.POST.get("indicator", ""))
+        found = (
+            selectors.indicators_of(incident).filter(pk=int(raw)).first()
+            if raw.isdigit() and len(raw) < 10
+            else None
+        )
+        if found is None or not form.is_valid():
+            return HttpResponseBadRequest(_("Choose a TLP from the list."))
+        indicator_services.indicator_tlp_set(
+            indicator=found, actor=request.user, tlp=form.cleaned_data["tlp"]
+        )
+        messages.success(request, _("The TLP was changed."))
+        return HttpResponseRedirect(
+            reverse("sharing:indicator_tlp", args=[incident.ref]), status=303
+        )
+    rows = list(selectors.indicators_of(incident))
+    recipients = []
+    for recipient in Recipient.values:
+        kept, withheld = tlp_rules.split(rows, CEILING[recipient], lambda row: row.tlp)
+        recipients.append((Recipient(recipient).label, len(kept), withheld))
+    return render(
+        request,
+        "sharing/indicator_tlp.html",
+        {
+            "incident": incident,
+            "can_edit": can_edit,
+            "rows": [
+                (row, IndicatorTlpForm(initial={"tlp": row.tlp}, auto_id=False)) for row in rows
+            ],
+            "recipients": recipients,
+        },
+    )

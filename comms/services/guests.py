@@ -38,8 +38,9 @@ from comms import access
 from comms.enums import GuestRole
 from comms.models import GuestInvitation
 from incidents import access as incident_access
+from incidents import selectors as incident_selectors
 from incidents import tlp as tlp_rules
-from incidents.models import EvidenceItem, Incident
+from incidents.models import EvidenceItem, Incident, Indicator
 from incidents.models.enums import Tlp
 from incidents.services.timeline import timeline_append
 from risklevels.services import facts as fact_services
@@ -147,6 +148,15 @@ def contributes_to(user: User, incident: Incident) -> bool:
 
 def sees_content(invitation: GuestInvitation) -> bool:
     return within_ceiling(invitation.incident.tlp, invitation.tlp_ceiling)
+
+
+def indicators_for(invitation: GuestInvitation) -> tuple[list[Indicator], int]:
+    """The incident's indicators the guest may see (within the invitation's TLP ceiling, the
+    one decision of ``incidents.tlp``) and how many were withheld; none above the incident's."""
+    rows = list(incident_selectors.indicators_of(invitation.incident))
+    if not sees_content(invitation):
+        return [], len(rows)
+    return tlp_rules.split(rows, invitation.tlp_ceiling, lambda row: row.tlp)
 
 
 def invitations_of(incident: Incident) -> list[GuestInvitation]:

@@ -72,6 +72,28 @@ def indicator_block(*, indicator: Indicator, actor: User, blocked_by: str) -> In
     return indicator
 
 
+@transaction.atomic
+def indicator_tlp_set(*, indicator: Indicator, actor: User, tlp: str) -> Indicator:
+    """Change an indicator's TLP after it is recorded (issue 22 item 5): what may leave through
+    the exports, the guest pages and the report PDF follows (``incidents.tlp.within``)."""
+    access.require(access.can_edit_incidents(actor), "change an indicator's TLP")
+    if tlp not in Tlp.values:
+        raise InvalidInput("invalid_choice", _("Choose a TLP from the list."), field="tlp")
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    before = indicator.tlp
+    if before == tlp:
+        return indicator
+    indicator.tlp = tlp
+    indicator.save(update_fields=["tlp", "updated_at"])
+    timeline_append(
+        incident=indicator.incident,
+        kind="indicator.tlp_changed",
+        actor=actor,
+        payload={"kind": indicator.kind, "value": indicator.value, "from": before, "to": tlp},
+    )
+    return indicator
+
+
 def c2_indicator_for(*, incident: Incident, actor: User | None, value: str) -> Indicator:
     """X-2: the incident's C2 indicator for a domain or an IP address, added if new."""
     kind = IndicatorKind.C2_IP if _is_ip(value) else IndicatorKind.C2_DOMAIN

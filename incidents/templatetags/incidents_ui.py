@@ -29,6 +29,7 @@ TIMELINE_KINDS = {
     "asset.updated": _("Affected asset updated"),
     "indicator.added": _("Indicator added"),
     "indicator.blocked": _("Indicator blocked"),
+    "indicator.tlp_changed": _("Indicator TLP changed"),
     "task.created": _("Task created"),
     "task.finished": _("Task finished"),
     "task.done_from_record": _("Task done: from the record"),
