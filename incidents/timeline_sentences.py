@@ -252,8 +252,8 @@ def _indicator_tlp(p: dict[str, Any], say: Say) -> str:
             " at %(at)s."
         ),
         value=p.get("value", ""),
-        before=value(p, "from", e.Tlp),
-        after=value(p, "to", e.Tlp),
+        before=value(p, "previous_tlp", e.Tlp),
+        after=value(p, "tlp", e.Tlp),
     )
 
 

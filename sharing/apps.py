@@ -8,7 +8,8 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from incidents import extensions
-        from sharing.timeline import LABELS, SENTENCES
+        from sharing.timeline import KEYS, LABELS, SENTENCES
 
         extensions.register_timeline_labels(LABELS)
+        extensions.register_timeline_keys(KEYS, {})
         extensions.register_timeline_sentences(SENTENCES)

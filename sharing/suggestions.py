@@ -94,7 +94,7 @@ def suggestions_extract(*, incident: Incident, actor: User) -> int:
             incident=incident,
             kind="indicator.suggested",
             actor=actor,
-            payload={"count": len(rows)},
+            payload={"suggested": len(rows)},
         )
     return len(rows)
 

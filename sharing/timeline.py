@@ -25,7 +25,7 @@ def _kind(payload: dict[str, Any]) -> str:
 def _suggested(payload: dict[str, Any], say: Any) -> str:
     return say(
         _("%(who)s read the reports for indicators at %(at)s: %(count)s suggested."),
-        count=payload.get("count", 0),
+        count=payload.get("suggested", 0),
     )
 
 
@@ -47,6 +47,8 @@ def _rejected(payload: dict[str, Any], say: Any) -> str:
         value=defang(str(payload.get("value", ""))),
     )
 
+
+KEYS = {"suggested": gettext_lazy("suggested")}
 
 SENTENCES = {
     "indicator.suggested": _suggested,

@@ -89,7 +89,12 @@ def indicator_tlp_set(*, indicator: Indicator, actor: User, tlp: str) -> Indicat
         incident=indicator.incident,
         kind="indicator.tlp_changed",
         actor=actor,
-        payload={"kind": indicator.kind, "value": indicator.value, "from": before, "to": tlp},
+        payload={
+            "kind": indicator.kind,
+            "value": indicator.value,
+            "previous_tlp": before,
+            "tlp": tlp,
+        },
     )
     return indicator
 

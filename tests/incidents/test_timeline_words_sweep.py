@@ -17,7 +17,7 @@ from incidents.templatetags.incidents_ui import TIMELINE_KINDS, timeline_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "bcp", "comms", "common", "incidents", "isms", "notifications", "privacy",
-        "risklevels", "training", "dashboard", "records")  # fmt: skip
+        "risklevels", "training", "dashboard", "records", "sharing")  # fmt: skip
 WRITERS = {"timeline_append", "_timeline"}  # the append and the alerts' one-line wrapper
 AT = "2026-11-14 01:40:00+00:00"
 
@@ -51,6 +51,11 @@ SAMPLES: dict[str, dict] = {
     "indicator.added": {"kind": "C2_DOMAIN", "value": "c2.example.invalid", "tlp": "AMBER_STRICT"},
     "indicator.blocked": {"kind": "URL", "value": "https://bad.example.invalid/x",
                           "blocked_by": "PROXY"},
+    "indicator.tlp_changed": {"kind": "DOMAIN", "value": "bad.example.invalid",
+                              "previous_tlp": "AMBER_STRICT", "tlp": "GREEN"},
+    "indicator.suggested": {"suggested": 4},
+    "indicator.suggestion_accepted": {"kind": "URL", "value": "http://stage.example.com/a"},
+    "indicator.suggestion_rejected": {"kind": "SENDER_ADDRESS", "value": "x@mailer.example.com"},
     "task.created": {"task": 50, "code": "BCP-CUT", "title": "全社外部通信遮断の実施"},
     "task.finished": {"task": 50, "code": "BCP-CUT", "status": "DONE"},
     "task.done_from_record": {"task": 1, "code": "L1-01", "condition": "infected_isolated",

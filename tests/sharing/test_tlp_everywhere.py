@@ -119,7 +119,7 @@ def test_the_tlp_page_changes_an_indicators_tlp_on_the_timeline(client, incident
     indicator.refresh_from_db()
     assert indicator.tlp == "GREEN"
     entry = incident.timeline.filter(kind="indicator.tlp_changed").get()
-    assert entry.payload["to"] == "GREEN"
+    assert (entry.payload["previous_tlp"], entry.payload["tlp"]) == ("AMBER_STRICT", "GREEN")
 
 
 @pytest.mark.parametrize(
