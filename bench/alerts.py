@@ -1,18 +1,26 @@
 """bench/alerts: end-to-end alert latency, a burst's throughput, escalation under faults.
 
     .venv/bin/python bench/alerts.py [--alerts 1000] [--rate 10] [--burst 1000] [--faults 20]
+        [--burst-pool prefork] [--burst-concurrency 4]
 
 From the commit of a decision-opening change (``decision_open`` in a transaction) to the local
 webhook receiver getting the signed request, with one Celery worker (solo pool, queue
 ``alerts``) on its own Redis and a throw-away PostgreSQL database:
 
 - latency: ``--alerts`` decisions opened one by one at ``--rate`` per second, p50/p95/p99;
-- throughput: ``--burst`` decisions opened in one transaction, time until the last arrives;
+- throughput: ``--burst`` decisions opened in one transaction, time until the last arrives, on
+  a worker of ``--burst-pool`` with ``--burst-concurrency`` (the production setting, see
+  docs/operations.md);
 - faults: ``--faults`` runs of an unacknowledged decision alert (3 s deadline, sweeps every
-  second) with a fault injected at the deadline, in turn: the worker SIGKILLed (and started
-  again), Redis restarted, the database connections terminated (what a PostgreSQL restart does
-  to them). Measured: how late the escalation step reaches the deputy after its deadline; a step
-  that does not arrive within 60 s is lost. The issue's full run is ``--faults 200``.
+  second, two workers as in production) with a fault injected at the deadline, in turn: a
+  worker SIGKILLed while idle (and started again; the other carries on), Redis restarted, the
+  database connections terminated (what a PostgreSQL restart does to them), and the worker
+  that holds the escalation step *in flight* SIGKILLed (the receiver holds that request open;
+  the row's claim lapses after ``ALERT_LEASE_SECONDS`` and the sweep queues it again).
+  Measured: how late the escalation step reaches the deputy after its deadline (for the
+  in-flight kill: the redelivery, which must carry the first attempt's Idempotency-Key); a step
+  that does not arrive within 60 s is lost.
+  The issue's full run is ``--faults 200``.
 
 Redis is a private ``redis-server`` on a free port, so restarting it disturbs no one else.
 """
@@ -20,6 +28,7 @@ Redis is a private ``redis-server`` on a free port, so restarting it disturbs no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -44,20 +53,43 @@ LOST_AFTER = 60.0
 
 
 class Arrivals:
-    """The receiver's log: (decision id, step) → arrival time, and a count of requests."""
+    """The receiver's log: (decision id, step) → arrival time, and a count of requests.
+
+    ``hold_next_step()``: the next escalation step to the deputy is held open (not recorded)
+    until ``release`` is set: the request is in flight when the worker is killed."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.at: dict[tuple[int, int, str], float] = {}
+        self.keys: dict[tuple[int, int, str], str] = {}
         self.requests = 0
+        self.holding = False
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self.held_key = ""
 
-    def record(self, body: dict[str, Any]) -> None:
+    def hold_next_step(self) -> None:
+        self.held.clear()
+        self.release.clear()
+        self.held_key = ""
+        self.holding = True
+
+    def record(self, body: dict[str, Any], idempotency_key: str) -> bool:
+        """False: this request is held (the caller waits for ``release``)."""
         now = time.time()
         with self.lock:
             self.requests += 1
-            if "decision" in body["data"]:  # other events (the report received) pass by
-                key = (body["data"]["decision"], body["step"], body["recipient"]["username"])
-                self.at.setdefault(key, now)
+            if "decision" not in body["data"]:  # other events (the report received) pass by
+                return True
+            key = (body["data"]["decision"], body["step"], body["recipient"]["username"])
+            if self.holding and body["step"] == 1 and key[2] == "deputy":
+                self.holding = False
+                self.held_key = idempotency_key
+                self.held.set()
+                return False
+            self.at.setdefault(key, now)
+            self.keys.setdefault(key, idempotency_key)
+            return True
 
     def first(self, decision: int, step: int, user: str) -> float | None:
         with self.lock:
@@ -68,9 +100,11 @@ def start_receiver(arrivals: Arrivals) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            arrivals.record(json.loads(body))
-            self.send_response(200)
-            self.end_headers()
+            if not arrivals.record(json.loads(body), self.headers.get("Idempotency-Key", "")):
+                arrivals.release.wait(LOST_AFTER)  # its worker is killed meanwhile
+            with contextlib.suppress(OSError):  # the killed worker's socket is gone
+                self.send_response(200)
+                self.end_headers()
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -252,16 +286,24 @@ def faults(incident: Any, arrivals: Arrivals, runs: int, procs: dict[str, Any]) 
 
     from notifications.models import Alert
 
-    kinds = ["worker-kill", "redis-restart", "postgres-terminate"]
+    kinds = ["worker-kill", "redis-restart", "postgres-terminate", "worker-kill-in-flight"]
     lateness: dict[str, list[float]] = {kind: [] for kind in kinds}
     lost: dict[str, int] = dict.fromkeys(kinds, 0)
+    other_key = 0
     for run in range(runs):
         kind = kinds[run % len(kinds)]
         close_old_connections()
+        if kind == "worker-kill-in-flight":
+            arrivals.hold_next_step()
         (pk,), _ = open_decisions(incident, 1)
         due = Alert.objects.get(subject=f"decision:{pk}").ack_due_at.timestamp()
-        time.sleep(max(0.0, due - time.time() - 0.2))
-        inject(kind, procs)
+        if kind == "worker-kill-in-flight":
+            if arrivals.held.wait(LOST_AFTER):  # the step's request is at the receiver, held
+                inject("worker-kill", procs, worker_in_flight(procs, procs["receiver_port"]))
+            arrivals.release.set()
+        else:
+            time.sleep(max(0.0, due - time.time() - 0.2))
+            inject(kind, procs)
         deadline = time.time() + LOST_AFTER
         while time.time() < deadline and not arrivals.first(pk, 1, "deputy"):
             time.sleep(0.05)
@@ -270,6 +312,11 @@ def faults(incident: Any, arrivals: Arrivals, runs: int, procs: dict[str, Any]) 
             lost[kind] += 1
         else:
             lateness[kind].append(arrived - due)
+            if kind == "worker-kill-in-flight":
+                other_key += arrivals.keys[(pk, 1, "deputy")] != arrivals.held_key
+        print(
+            f"run {run + 1}/{runs} {kind}: {lateness[kind][-1] if arrived else 'LOST'}", flush=True
+        )
     everything = sorted(x for values in lateness.values() for x in values)
     return {
         "runs": runs,
@@ -279,13 +326,35 @@ def faults(incident: Any, arrivals: Arrivals, runs: int, procs: dict[str, Any]) 
         "late_p99_s": round(_lib.pct(everything, 99), 2),
         "late_max_s": round(everything[-1], 2) if everything else None,
         "late_p99_by_fault_s": {k: round(_lib.pct(sorted(v), 99), 2) for k, v in lateness.items()},
+        "late_max_by_fault_s": {k: round(max(v), 2) if v else None for k, v in lateness.items()},
+        "in_flight_redelivered_with_another_key": other_key,
     }
 
 
-def inject(kind: str, procs: dict[str, Any]) -> None:
-    if kind == "worker-kill":
-        procs["worker"].kill()
-        procs["worker"].start()
+def worker_in_flight(procs: dict[str, Any], port: int) -> str:
+    """The worker with an open connection to the receiver's port (from /proc), else "worker"."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                parts = line.split()
+                if parts[2].endswith(f":{port:04X}") and parts[3] == "01":  # ESTABLISHED
+                    inodes.add(parts[9])
+    for name in ("worker", "worker-b"):
+        process = procs[name].process
+        with contextlib.suppress(OSError, AttributeError):
+            for fd in os.listdir(f"/proc/{process.pid}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{process.pid}/fd/{fd}")
+                    if link.startswith("socket:[") and link[8:-1] in inodes:
+                        return name
+    return "worker"
+
+
+def inject(kind: str, procs: dict[str, Any], victim: str = "worker") -> None:
+    if kind == "worker-kill":  # the other worker carries on while this one restarts
+        procs[victim].kill()
+        procs[victim].start()
     elif kind == "redis-restart":
         procs["redis"].stop()
         time.sleep(1.0)
@@ -300,6 +369,8 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=10.0, help="decisions opened per second")
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--faults", type=int, default=20, help="fault-injected runs (issue: 200)")
+    parser.add_argument("--burst-pool", default="prefork", help="the burst's worker pool")
+    parser.add_argument("--burst-concurrency", type=int, default=4, help="its processes/threads")
     args = parser.parse_args()
 
     arrivals = Arrivals()
@@ -313,7 +384,6 @@ def main() -> int:
         ALERT_ACK_SECONDS=str(ACK_SECONDS),
         ALERT_SWEEP_SECONDS="1",
         ALERT_PENDING_GRACE_SECONDS="3",
-        ALERT_LEASE_SECONDS="25",
         DECISION_SWEEP_SECONDS="3600",
     )
     hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
@@ -324,27 +394,53 @@ def main() -> int:
     beat = Celery(
         env, "beat", "--loglevel", "WARNING", "-s", str(_lib.ROOT / "var" / "bench-alerts" / "beat")
     )
-    procs = {"worker": worker, "beat": beat, "redis": redis}
+    second = Celery(env, *worker.args)  # the fault part runs two workers, as production does
+    second.args = (*worker.args, "-n", "second@%h")
+    procs: dict[str, Any] = {"worker": worker, "worker-b": second, "beat": beat, "redis": redis}
+    procs["receiver_port"] = server.server_address[1]
     worker.start()
     time.sleep(5)
-    results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores (shared)"}
+    results: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} cores (shared)",
+        "load_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
     try:
         results["latency"] = latency(state["incident"], arrivals, args.alerts, args.rate)
         print(json.dumps(results["latency"]), flush=True)
-        results["burst"] = burst(state["incident"], arrivals, args.burst)
+        worker.stop()  # the burst runs on the production setting: more processes or threads
+        burst_worker = Celery(env, *worker.args[:3], "--pool", args.burst_pool)
+        burst_worker.args += ("-c", str(args.burst_concurrency), *worker.args[5:])
+        burst_worker.start()
+        time.sleep(8)
+        load = os.getloadavg()
+        try:
+            results["burst"] = burst(state["incident"], arrivals, args.burst)
+        finally:
+            burst_worker.stop()
+        results["burst"].update(
+            pool=args.burst_pool,
+            concurrency=args.burst_concurrency,
+            load_before=[round(x, 2) for x in load],
+            load_after=[round(x, 2) for x in os.getloadavg()],
+        )
         print(json.dumps(results["burst"]), flush=True)
+        worker.start()
+        time.sleep(5)
         if args.faults:
             from notifications.models import Alert
 
             # The alerts above were not acknowledged either: keep their steps out of the runs.
             Alert.objects.filter(resolved_at=None).update(resolved_at=timezone_now())
+            second.start()
             beat.start()
-            time.sleep(3)
+            time.sleep(15)  # both workers up (a worker boots in seconds, more on a loaded machine)
             results["faults"] = faults(state["incident"], arrivals, args.faults, procs)
             print(json.dumps(results["faults"]), flush=True)
         results["requests_received"] = arrivals.requests
+        results["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         beat.stop()
+        second.stop()
         worker.stop()
         redis.stop()
         server.shutdown()

@@ -2,7 +2,8 @@
 
 Request latency comes from django-prometheus's middleware (``django_http_*``); this collector
 adds what only the application knows: Celery queue depth (Redis broker), the alert outbox
-backlog and the age of its oldest pending delivery, how late the decision sweep is, the age of
+backlog and the age of its oldest pending delivery, how late the decision and the alert
+acknowledgement sweeps are, the age of
 the worker heartbeat, and the last timeline verification. Each read is one indexed query.
 """
 
@@ -19,7 +20,7 @@ from prometheus_client.registry import Collector
 from bcp.models import Decision
 from common import clock, observability, selectors
 from notifications.enums import DeliveryState
-from notifications.models import Notification
+from notifications.models import Alert, Notification
 
 logger = logging.getLogger(__name__)
 # kombu's Redis transport keeps a queue's priorities 3, 6, 9 in lists of their own.
@@ -88,6 +89,16 @@ class ApplicationCollector(Collector):
             "isms_decision_sweep_lateness_seconds",
             "How long the oldest open decision has been past due without the sweep marking it.",
             (now - unswept).total_seconds() if unswept else 0,
+        )
+        unescalated = (
+            Alert.objects.ack_due(now)
+            .exclude(incident__is_exercise=True)
+            .aggregate(first=Min("ack_due_at"))["first"]
+        )
+        yield _gauge(
+            "isms_alert_escalation_lateness_seconds",
+            "How long the oldest alert has been past its acknowledgement deadline unescalated.",
+            (now - unescalated).total_seconds() if unescalated else 0,
         )
         yield _gauge(
             "isms_worker_heartbeat_age_seconds",

@@ -559,7 +559,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 WORKER_HEARTBEAT_SECONDS = 30
 WORKER_HEARTBEAT_STALE_SECONDS = 120
 DECISION_SWEEP_SECONDS = env_int("DECISION_SWEEP_SECONDS", 15)
-ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 15)
+# Every 5 s: with the 15 s lease below, a delivery whose worker died mid-request reaches its
+# receiver again within 30 s of the deadline (sweep 5 + lease 15 + sweep 5, docs/operations.md).
+ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 5)
 REPORT_MAILBOX_POLL_SECONDS = env_int("REPORT_MAILBOX_POLL_SECONDS", 60)
 # A forwarded message larger than this is quarantined, not read (the forwarder is told).
 REPORT_MAILBOX_MAX_BYTES = env_int("REPORT_MAILBOX_MAX_BYTES", 10 * 1024 * 1024)
@@ -623,8 +625,9 @@ ALERT_LINK_BASE_URL = env_str("ALERT_LINK_BASE_URL", f"http://127.0.0.1:{env_int
 # Webhook targets on private or loopback networks (and plain http to them); never link-local.
 ALERT_WEBHOOK_ALLOW_PRIVATE = env_bool("ALERT_WEBHOOK_ALLOW_PRIVATE", False)
 ALERT_CAMPAIGN_EVERY = env_int("ALERT_CAMPAIGN_EVERY", 10)
-# A claim lasts this long; a delivery task's hard time limit (20 s) stays below it.
-ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 30)
+# A claim lasts this long; a delivery task's hard time limit (14 s, above the 10 s SMTP and 5 s
+# HTTP timeouts) stays below it, so a claim never lapses while its worker still sends.
+ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 15)
 # A pending row not taken this long after it was queued is queued again by the sweep.
 ALERT_PENDING_GRACE_SECONDS = env_int("ALERT_PENDING_GRACE_SECONDS", 10)
 ALERT_RETRY_BASE_SECONDS = 2.0

@@ -9,7 +9,7 @@ from celery import shared_task
 from notifications.services import delivery, escalation, sweeps
 
 
-@shared_task(name="notifications.tasks.deliver", acks_late=True, time_limit=20, soft_time_limit=15)
+@shared_task(name="notifications.tasks.deliver", acks_late=True, time_limit=14, soft_time_limit=12)
 def deliver(notification_id: int) -> str:
     """Deliver one outbox row (a no-op when another worker holds or finished it)."""
     return delivery.notification_deliver(pk=notification_id)

@@ -1032,6 +1032,14 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/dashboard/test_exercise_before_after.py",),
     ),
     Clause(
+        "issue 20 item 3",
+        "a claim lapses soon enough that a delivery killed in flight is sent again within 30 s",
+        "isms_csirt/settings.py",
+        'ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 15)',
+        'ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 30)',
+        ("tests/notifications/test_lease_timing.py",),
+    ),
+    Clause(
         "issue 18 item 1",
         "an exercise's alert never goes to an organisation-wide channel",
         "notifications/services/routing.py",

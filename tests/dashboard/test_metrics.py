@@ -51,6 +51,7 @@ def test_the_scraper_reads_latency_queues_outbox_and_sweep_figures(scraper, seed
     assert _value(text, "isms_alert_outbox_backlog") == 0
     assert _value(text, "isms_alert_outbox_oldest_pending_seconds") == 0
     assert _value(text, "isms_decision_sweep_lateness_seconds") == 0
+    assert _value(text, "isms_alert_escalation_lateness_seconds") == 0
 
 
 def test_an_open_decision_past_due_and_not_swept_shows_as_sweep_lateness(scraper, seed):
@@ -58,6 +59,25 @@ def test_an_open_decision_past_due_and_not_swept_shows_as_sweep_lateness(scraper
     seed.decisions(incident, due_at=seed.now - timedelta(minutes=3))
     late = _value(scraper.get("/metrics").content.decode(), "isms_decision_sweep_lateness_seconds")
     assert late >= 170
+
+
+def test_an_alert_past_its_acknowledgement_deadline_and_not_escalated_shows_as_lateness(
+    scraper, seed
+):
+    from notifications.models import Alert
+
+    incident = seed.incidents(1, status="CONTAINING", level=2)[0]
+    Alert.objects.create(
+        organisation=seed.organisation,
+        incident=incident,
+        event="decision.opened",
+        needs_ack=True,
+        ack_seconds=600,
+        ack_due_at=seed.now - timedelta(minutes=2),
+        created_at=seed.now - timedelta(minutes=12),
+    )
+    text = scraper.get("/metrics").content.decode()
+    assert _value(text, "isms_alert_escalation_lateness_seconds") >= 110
 
 
 def test_the_last_full_timeline_verification_is_reported(scraper, seed):
