@@ -37,6 +37,8 @@ EVENTS: dict[str, str] = {
     "mailbox.replied": "receipt (incidents.MailReceipt), address, mail (subject, body)",
     # A known exploited vulnerability (CISA KEV) on an internet-facing asset (vulns, issue 23).
     "vulnerability.exploitable": "finding (vulns.Finding), vuln_id, asset (label), due_at",
+    # A polled advisory feed failed (vulns): the ISMS office, once until it works again.
+    "vulnerability.feed_failed": "feed (vulns.FeedSource), error (text), since (when alerted)",
     # What the offline emergency kit prints changed (records regenerates it; not an alert).
     "plan.changed": "what (roster / call_tree / checklists / rules / contacts)",
     # The kit's printed copy is older than its newest version: the ISMS office reprints it.

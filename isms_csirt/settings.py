@@ -565,6 +565,7 @@ ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 5)
 REPORT_MAILBOX_POLL_SECONDS = env_int("REPORT_MAILBOX_POLL_SECONDS", 60)
 # A forwarded message larger than this is quarantined, not read (the forwarder is told).
 REPORT_MAILBOX_MAX_BYTES = env_int("REPORT_MAILBOX_MAX_BYTES", 10 * 1024 * 1024)
+VULNS_FEED_POLL_SECONDS = env_int("VULNS_FEED_POLL_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "common.tasks.worker_heartbeat",
@@ -607,6 +608,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "isms.tasks.remind_corrective_actions",
         "schedule": 3600,
     },
+    # Hourly: the advisory feeds each organisation polls from a URL (vulns, issue 23).
+    "vulns-feed-poll": {"task": "vulns.tasks.poll_feeds", "schedule": VULNS_FEED_POLL_SECONDS},
     # Each minute: an obligation's soft due and due (PPC 速報 …) alert its owner, once each.
     "obligation-alerts": {
         "task": "privacy.tasks.alert_obligations",

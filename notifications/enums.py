@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "plan.changed": _("Emergency kit contents changed"),
     "kit.outdated": _("Printed emergency kit out of date"),
     "vulnerability.exploitable": _("Exploited vulnerability on an internet-facing asset"),
+    "vulnerability.feed_failed": _("Advisory feed failing"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

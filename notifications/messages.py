@@ -233,6 +233,8 @@ def _what(event: str, p: dict[str, Any]) -> str:
         return label(p.get("kind_label"))
     if event == "vulnerability.exploitable":
         return f"{p.get('vuln_id')} — {p.get('asset')}"
+    if event == "vulnerability.feed_failed":
+        return str(p.get("url", ""))
     return ""
 
 

@@ -1250,6 +1250,34 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/vulns/test_risk_acceptance.py",),
     ),
     Clause(
+        "I23-F1",
+        "a feed poll claims the feed first, so a second beat does not poll it at the same time",
+        "vulns/services/feeds.py",
+        "        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))\n",
+        "",
+        (
+            "tests/vulns/test_feeds.py::test_a_second_beat_finds_the_feed_claimed_and_skips_it",
+        ),
+    ),
+    Clause(
+        "I23-F2",
+        "a failing feed alerts the ISMS office once, not on every poll",
+        "vulns/services/feeds.py",
+        "        if first:  # once per failing run",
+        "        if True:  # once per failing run",
+        (
+            "tests/vulns/test_feeds.py::test_a_failing_feed_alerts_the_isms_office_once_not_on_every_poll",
+        ),
+    ),
+    Clause(
+        "I23-F3",
+        "a feed body identical to the last imported one is not imported again",
+        "vulns/services/feeds.py",
+        "        if digest == feed.last_digest:",
+        "        if False:",
+        ("tests/vulns/test_feeds.py::test_polling_a_feed_twice_imports_it_once",),
+    ),
+    Clause(
         "issue 20 item 6",
         "the exercise clock's middleware resolves only URLs that may name an exercise object",
         "common/middleware.py",

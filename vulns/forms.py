@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from common.columns import ends_in
 from incidents.models import Asset
 from vulns.enums import ExposureRole, FeedKind, FindingStatus, Justification
-from vulns.models import Finding, InventoryImport, Software
+from vulns.models import FeedSource, Finding, InventoryImport, Software
 
 
 class FindingStatusForm(forms.Form):
@@ -113,3 +113,11 @@ class InventoryUploadForm(forms.Form):
         if data.get("kind") == "sbom" and not data.get("asset"):
             self.add_error("asset", _("Choose the asset the SBOM describes."))
         return data
+
+
+class FeedSourceForm(forms.Form):
+    stores = ends_in(FeedSource)
+
+    kind = forms.ChoiceField(label=_("Kind of feed"), choices=FeedKind.choices)
+    url = forms.URLField(label=_("URL (https)"), max_length=500, assume_scheme="https")
+    enabled = forms.BooleanField(label=_("Poll it"), required=False, initial=True)

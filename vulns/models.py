@@ -344,3 +344,34 @@ class InventoryImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename} ({self.get_status_display()})"
+
+
+class FeedSource(TimeStampedModel):
+    """An advisory feed the organisation has polled from a URL (Celery beat, ``poll_feeds``)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind of feed"), max_length=8, choices=enums.FeedKind.choices)
+    url = models.URLField(_("URL"), max_length=500)
+    enabled = models.BooleanField(_("polled"), default=True)
+    # The claim of one poll: a second beat (or worker) finds it taken and skips the feed.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_digest = models.CharField(max_length=64, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # When the ISMS office was told the feed fails; cleared by the next success.
+    alerted_at = models.DateTimeField(_("failure alerted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("advisory feed")
+        verbose_name_plural = _("advisory feeds")
+        ordering = ["kind", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "url"], name="feed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.url}"

@@ -14,7 +14,7 @@ from bcp.models import Decision
 from incidents.models import Asset
 from vulns import access
 from vulns.enums import OPEN_STATUSES, Severity
-from vulns.models import Advisory, Finding, Software
+from vulns.models import Advisory, FeedSource, Finding, Software
 
 BY_ASSET, BY_VULNERABILITY = "asset", "vulnerability"
 
@@ -117,3 +117,21 @@ def tile(user: User, now: datetime) -> Tile | None:
         past_due=Count("pk", filter=Q(due_at__lt=now)),
     )
     return Tile(**counts)
+
+
+def feeds_of(user: User) -> list[FeedSource]:
+    """The organisation's polled advisory feeds, with their last success and last error."""
+    access.require_read(user)
+    return list(FeedSource.objects.filter(organisation_id=user.organisation_id))
+
+
+def feed_get(user: User, pk: str) -> FeedSource:
+    access.require_read(user)
+    found = (
+        FeedSource.objects.filter(organisation_id=user.organisation_id, pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found

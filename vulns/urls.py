@@ -19,6 +19,7 @@ urlpatterns = [
     path("vulnerabilities/import/", views.feed_upload, name="feed_upload"),
     path("vulnerabilities/assets/<int:pk>/", views.asset_detail, name="asset"),
     path("vulnerabilities/inventory/import/", views.inventory_import, name="inventory_import"),
+    path("vulnerabilities/feeds/", views.feed_settings, name="feed_settings"),
     path(
         "vulnerabilities/inventory/import/<int:pk>/",
         views.inventory_preview,

@@ -23,6 +23,7 @@ from vulns import access, lifecycle, registers, selectors, vex
 from vulns.enums import FindingStatus
 from vulns.forms import (
     ExposureForm,
+    FeedSourceForm,
     FeedUploadForm,
     FindingStatusForm,
     InventoryUploadForm,
@@ -30,6 +31,7 @@ from vulns.forms import (
 )
 from vulns.importers import inventory_csv
 from vulns.models import Exposure, Finding, InventoryImport
+from vulns.services import feeds as feed_services
 from vulns.services import findings as finding_services
 from vulns.services import imports, inventory, risk
 from vulns.services import inventory_import as inventory_import_services
@@ -392,3 +394,47 @@ def inventory_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.asset_id:
         return HttpResponseRedirect(reverse("vulns:asset", args=[upload.asset_id]))
     return HttpResponseRedirect(reverse("vulns:coverage"))
+
+
+# --- Advisory feeds polled from URLs (settings) --------------------------------------------------
+
+
+def _feeds_page(
+    request: HttpRequest, form: FeedSourceForm | None = None, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    context = {
+        "feeds": selectors.feeds_of(request.user),
+        "form": form or FeedSourceForm(auto_id="feedsource_%s"),
+        "error": error,
+        "can_write": access.can_write(request.user),
+    }
+    return render(request, "vulns/feeds.html", context, status=status)
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    _require(access.can_read(request.user))
+    if request.method != "POST":
+        return _feeds_page(request)
+    _require(access.can_write(request.user))
+    action = request.POST.get("action", "add")
+    try:
+        if action == "add":
+            form = FeedSourceForm(request.POST, auto_id="feedsource_%s")
+            if not form.is_valid():
+                return _feeds_page(request, form, status=400)
+            feed_services.feed_add(
+                organisation=request.user.organisation, actor=request.user, **form.cleaned_data
+            )
+        else:
+            feed = selectors.feed_get(request.user, request.POST.get("feed", ""))
+            if action == "remove":
+                feed_services.feed_remove(feed=feed, actor=request.user)
+            else:
+                feed_services.feed_set_enabled(
+                    feed=feed, actor=request.user, enabled=action == "enable"
+                )
+    except DomainError as error:
+        return _feeds_page(request, status=error.status_code, error=str(error.message))
+    messages.success(request, _("The feeds are saved."))
+    return HttpResponseRedirect(reverse("vulns:feed_settings"))

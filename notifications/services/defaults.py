@@ -51,6 +51,8 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     ("obligation.due", ROLE, Role.ISMS_OFFICE, 1, False, False),
     # A known exploited vulnerability on an internet-facing asset wakes the CSIRT lead (vulns).
     ("vulnerability.exploitable", ROLE, Role.CSIRT_LEAD, 1, True, True),
+    # A polled advisory feed fails: the office fixes the URL or the network (vulns).
+    ("vulnerability.feed_failed", ROLE, Role.ISMS_OFFICE, 1, False, False),
     # The printed emergency kit is older than the roster: the office reprints it.
     ("kit.outdated", ROLE, Role.ISMS_OFFICE, 1, False, False),
 ]

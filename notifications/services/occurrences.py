@@ -223,6 +223,16 @@ def _vulnerability(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _feed_failed(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """A polled advisory feed failed: the ISMS office, once until the feed works again (vulns
+    records when it alerted, so the next poll's failure publishes nothing)."""
+    feed = data["feed"]
+    occ.subject = f"feed:{feed.pk}"
+    occ.dedupe_key = f"vulnerability.feed_failed:{feed.pk}:{int(data['since'].timestamp())}"
+    occ.payload.update(feed=feed.pk, kind=feed.kind, url=feed.url, error=str(data["error"]))
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -248,6 +258,7 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "plan.changed": lambda occ, data: None,
     "kit.outdated": _kit,
     "vulnerability.exploitable": _vulnerability,
+    "vulnerability.feed_failed": _feed_failed,
 }
 
 

@@ -40,3 +40,31 @@ def test_the_inventory_csv_is_checked_then_imported_in_japanese(
     submit(page.get_by_role("button", name="取り込む", exact=True))
     assert Software.objects.count() == 3
     shoot(page, f"v23inv-inventory-imported-{width}")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_feed_settings_show_the_last_success_and_the_last_error_in_japanese(
+    browser: Browser, live_server: LiveServer, organisation, csirt_lead, width
+):
+    from common import clock
+    from vulns.models import FeedSource
+
+    now = clock.now()
+    FeedSource.objects.create(
+        organisation=organisation,
+        kind="kev",
+        url="https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+        last_success_at=now,
+    )
+    FeedSource.objects.create(
+        organisation=organisation,
+        kind="jvn",
+        url="https://jvndb.jvn.jp/myjvn?method=getVulnOverviewList",
+        last_error="サーバーの応答は503でした。",
+        last_error_at=now,
+    )
+    page = next(_page(browser, live_server, {"width": width, "height": 900}))
+    log_in(page, csirt_lead.username)
+    page.goto("/vulnerabilities/feeds/")
+    expect(page.locator("main")).to_contain_text("サーバーの応答は503でした。")
+    shoot(page, f"v23inv-feeds-{width}")

@@ -1,0 +1,15 @@
+"""Celery entry points of the vulns app: thin, idempotent."""
+
+from celery import shared_task
+
+from vulns.services import feeds
+
+
+@shared_task(name="vulns.tasks.poll_feeds", time_limit=600, soft_time_limit=570)
+def poll_feeds() -> dict[str, int]:
+    """Poll every enabled advisory feed once; a feed another poll holds is skipped."""
+    outcomes: dict[str, int] = {}
+    for feed_id in feeds.feeds_due():
+        outcome = feeds.feed_poll(feed_id).outcome
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
