@@ -2,7 +2,10 @@
 replace (nothing is downloaded); two polls of one body are one import, two beats at once are one
 poll, and a failing feed alerts the ISMS office once, not on every poll."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 
 from notifications.models import Alert
 from vulns.fetch import FetchError, fetch
@@ -12,6 +15,7 @@ from vulns.tasks import poll_feeds
 
 from .conftest import sample
 
+START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 URL = "https://nvd.example.invalid/feeds/json/cve/2.0/nvdcve-2.0-modified.json"
 
 
@@ -65,13 +69,18 @@ def test_a_failing_feed_alerts_the_isms_office_once_not_on_every_poll(feed, serv
     answers.extend(
         [FetchError("timed out"), FetchError("timed out"), sample("nvd-cve-2.0.json"), b"{not json"]
     )
-    assert poll_feeds() == {"failed": 1}
-    assert poll_feeds() == {"failed": 1}
+
+    def hourly_poll(hour):  # the beat's polls, an hour apart
+        with time_machine.travel(START + timedelta(hours=hour), tick=False):
+            return poll_feeds()
+
+    assert hourly_poll(0) == {"failed": 1}
+    assert hourly_poll(1) == {"failed": 1}
     assert Alert.objects.filter(event="vulnerability.feed_failed").count() == 1
     feed.refresh_from_db()
     assert feed.last_error == "timed out" and feed.last_error_at is not None
-    assert poll_feeds() == {"imported": 1}  # it works again: the next failure alerts again
-    assert poll_feeds() == {"failed": 1}
+    assert hourly_poll(2) == {"imported": 1}  # it works again: the next failure alerts again
+    assert hourly_poll(3) == {"failed": 1}
     assert Alert.objects.filter(event="vulnerability.feed_failed").count() == 2
     feed.refresh_from_db()
     assert "line 1" in feed.last_error
