@@ -1255,9 +1255,7 @@ CLAUSES: tuple[Clause, ...] = (
         "vulns/services/feeds.py",
         "        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))\n",
         "",
-        (
-            "tests/vulns/test_feeds.py::test_a_second_beat_finds_the_feed_claimed_and_skips_it",
-        ),
+        ("tests/vulns/test_feeds.py::test_a_second_beat_finds_the_feed_claimed_and_skips_it",),
     ),
     Clause(
         "I23-F2",
