@@ -14,3 +14,9 @@ class AccountsConfig(AppConfig):
         # Stamped at sign-in, not on the first request after it: the session lifetime counts
         # from the real sign-in, and a fresh session is not written again on its first page.
         user_logged_in.connect(stamp_session_start, dispatch_uid="accounts.stamp_session_start")
+
+        from accounts import selectors, two_factor
+
+        # The two-factor gate runs on every page: whether the user has a factor comes with the
+        # signed-in user's read (issue 20).
+        selectors.SIGNED_IN_EXTRAS[two_factor.ENROLLED] = two_factor.enrolled_subquery

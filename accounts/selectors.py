@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.http import Http404
 
 from accounts.models import ApiKey, OrganisationUnit, RoleAssignment, User
@@ -23,6 +28,56 @@ def api_key_get(*, user: User, pk: int) -> ApiKey:
     if key is None:
         raise Http404
     return key
+
+
+# --- The signed-in user (issue 20: one query per request for user, organisation and roles) -----
+
+ASSIGNMENTS = "_assignments"
+# What other apps read with the signed-in user for every page's frame: attribute name -> a
+# function giving an expression on the user row (OuterRef("pk")); notifications adds the bell.
+SIGNED_IN_EXTRAS: dict[str, Callable[[], Any]] = {}
+
+
+def signed_in_user(user_id: object) -> User | None:
+    """The user of a session with the organisation and every role assignment, in one query."""
+    ranks = (
+        RoleAssignment.objects.filter(user=OuterRef("pk"))
+        .order_by("organisation_id", "role", "priority")
+        .values(
+            json=JSONObject(
+                id="id",
+                organisation_id="organisation_id",
+                role="role",
+                priority="priority",
+                authority_scope="authority_scope",
+            )
+        )
+    )
+    return (
+        User.objects.select_related("organisation")
+        .annotate(
+            **{ASSIGNMENTS: ArraySubquery(ranks)},
+            **{name: make() for name, make in SIGNED_IN_EXTRAS.items()},
+        )
+        .filter(pk=user_id)
+        .first()
+    )
+
+
+def role_assignments_of(user: User) -> list[RoleAssignment]:
+    """The user's role assignments (every organisation), ordered by organisation, role and rank:
+    from the signed-in read when there was one, else one query (kept on the user object)."""
+    rows = getattr(user, ASSIGNMENTS, None)
+    if rows is None:
+        found = list(
+            RoleAssignment.objects.filter(user=user).order_by("organisation_id", "role", "priority")
+        )
+        setattr(user, ASSIGNMENTS, found)
+        return found
+    if rows and isinstance(rows[0], dict):
+        rows = [RoleAssignment(user_id=user.pk, **row) for row in rows]
+        setattr(user, ASSIGNMENTS, rows)
+    return rows
 
 
 # --- The directory (issue 15): people and departments, for the ISMS office ---------------------

@@ -20,13 +20,14 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts import services
-from accounts.models import RoleAssignment, User
+from accounts import selectors, services
+from accounts.models import User
 from accounts.redirects import safe_local_path
 from common import clock
 
@@ -54,13 +55,25 @@ def is_required(user: User) -> bool:
     if user.is_staff and settings.TWO_FACTOR_REQUIRED_FOR_STAFF:
         return True
     roles = settings.TWO_FACTOR_REQUIRED_ROLES
-    return bool(roles) and RoleAssignment.objects.filter(user=user, role__in=roles).exists()
+    # The roles came with the signed-in user (accounts.selectors.signed_in_user).
+    return bool(roles) and any(a.role in roles for a in selectors.role_assignments_of(user))
 
 
 def is_enrolled(user: User) -> bool:
     """True when the person has an authenticator app or a security key (recovery codes alone
-    are a fallback, not a factor)."""
+    are a fallback, not a factor). Read with the signed-in user when it came from a session."""
+    found = getattr(user, ENROLLED, None)
+    if found is not None:
+        return bool(found)
     return Authenticator.objects.filter(user=user, type__in=FACTORS).exists()
+
+
+ENROLLED = "_two_factor_enrolled"
+
+
+def enrolled_subquery() -> Exists:
+    """``is_enrolled`` of the outer query's user (``SIGNED_IN_EXTRAS``: no query of its own)."""
+    return Exists(Authenticator.objects.filter(user=OuterRef("pk"), type__in=FACTORS))
 
 
 def has_passed(request: HttpRequest) -> bool:

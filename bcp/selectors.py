@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from accounts import roster
+from accounts import selectors as accounts_selectors
 from accounts.models import Absence, Delegation, Organisation, RoleAssignment, User
 from accounts.roles import Role
 from bcp import access, enums
@@ -149,10 +150,9 @@ def _authority(user: User, at: datetime) -> list[tuple[str, frozenset[str]]]:
     """(role, scope) pairs the user may decide in at ``at``: own ranks and delegations in force."""
     org = user.organisation_id
     pairs = [
-        (role, frozenset(scope or []))
-        for role, scope in RoleAssignment.objects.filter(
-            organisation_id=org, user=user
-        ).values_list("role", "authority_scope")
+        (a.role, frozenset(a.authority_scope or []))
+        for a in accounts_selectors.role_assignments_of(user)
+        if a.organisation_id == org
     ]
     delegated = list(
         Delegation.objects.filter(
@@ -283,9 +283,14 @@ def bcp_activations_visible_to(user: User) -> QuerySet[BcpActivation]:
 
 def bcp_activation_of(incident: Incident) -> BcpActivation:
     """The incident's activation; an incident that never had one is NOT_ACTIVATED (not saved,
-    so reading never writes)."""
+    so reading never writes). Read once per incident object (the incident page shows it in the
+    live panel and the BCP panel, issue 20)."""
+    memo = getattr(incident, "_bcp_activation", None)
+    if memo is not None:
+        return memo
     activation = BcpActivation.objects.filter(incident=incident).first()
-    return activation or BcpActivation(incident=incident)
+    incident._bcp_activation = activation or BcpActivation(incident=incident)  # type: ignore[attr-defined]
+    return incident._bcp_activation  # type: ignore[attr-defined]
 
 
 def bcp_actions_of(activation: BcpActivation) -> QuerySet[BcpAction]:

@@ -25,6 +25,10 @@ class CommsConfig(AppConfig):
         from accounts import two_factor
 
         two_factor.register_immediate_requirement(guests.needs_second_factor)
+        # Whether the user is a guest comes with the signed-in user's read (issue 20).
+        from accounts import selectors as accounts_selectors
+
+        accounts_selectors.SIGNED_IN_EXTRAS[guests.GUEST] = guests.guest_subquery
 
         from django.contrib.auth.signals import user_logged_in
 

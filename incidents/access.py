@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.models import ApiKeyScope, RoleAssignment, User
+from accounts import selectors as accounts_selectors
+from accounts.models import ApiKeyScope, User
 from accounts.roles import Role
 from common.errors import Forbidden
 from incidents import extensions
@@ -77,9 +78,7 @@ def roles_of(user: User | AnonymousUser) -> frozenset[str]:
         if scope is not None:
             cached = SCOPE_GRANTS.get(scope, frozenset())
         else:
-            cached = frozenset(
-                RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
-            )
+            cached = frozenset(a.role for a in accounts_selectors.role_assignments_of(user))
         user._role_cache = cached  # type: ignore[union-attr]
     return cached
 

@@ -271,7 +271,9 @@ LOGIN_COOL_OFF_SECONDS = env_int("LOGIN_COOL_OFF_SECONDS", 15 * 60)
 # every path that calls authenticate() (the site's login, the admin's, re-authentication).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend whose per-request user read also brings the organisation and the
+    # role assignments in the same query (issue 20; accounts/backends.py).
+    "accounts.backends.RequestUserBackend",
 ]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_COOL_OFF_SECONDS)

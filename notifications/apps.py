@@ -7,8 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from accounts import selectors as accounts_selectors
         from common import events
         from incidents import extensions
+        from notifications.selectors import BELL, bell_subquery
         from notifications.services.mailbox_reply import failed_count, on_replied
         from notifications.services.routing import on_event
         from notifications.services.staff_mail import on_mailed
@@ -25,3 +27,5 @@ class NotificationsConfig(AppConfig):
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
         extensions.register_timeline_sentences(SENTENCES)
+        # The header's bell is read with the signed-in user (one query for every page's frame).
+        accounts_selectors.SIGNED_IN_EXTRAS[BELL] = bell_subquery

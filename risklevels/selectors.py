@@ -82,8 +82,14 @@ def level_name(definition: LevelDefinition | None, level: int) -> str:
 
 
 def escalation_summary(incident: Incident) -> dict[str, Any]:
+    """The level, the recommendation and its reasons; read once per incident object and levels
+    (the incident page shows it twice: the live panel and the escalation panel, issue 20)."""
+    key = (incident.level, incident.recommended_level, incident.peak_level)
+    memo = getattr(incident, "_escalation_summary", None)
+    if memo is not None and memo[0] == key:
+        return dict(memo[1])
     definitions = {d.level: d for d in level_definitions(incident.organisation)}
-    return {
+    summary = {
         "level": incident.level,
         "level_name": level_name(definitions.get(incident.level), incident.level),
         "recommended_level": incident.recommended_level,
@@ -93,3 +99,5 @@ def escalation_summary(incident: Incident) -> dict[str, Any]:
         "peak_level": incident.peak_level,
         "reasons": reasons_of(incident),
     }
+    incident._escalation_summary = (key, summary)  # type: ignore[attr-defined]
+    return dict(summary)

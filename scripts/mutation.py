@@ -1067,9 +1067,9 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 18 item 1",
         "an exercise's alerts never ring the real bell",
         "notifications/selectors.py",
-        '            exercise_scope(prefix="incident__"),\n'
-        "            notifications__recipient=user,",
-        "            notifications__recipient=user,",
+        '        exercise_scope(prefix="incident__"),\n'
+        '        Exists(Notification.objects.filter(alert=OuterRef("pk"), recipient=recipient)),',
+        '        Exists(Notification.objects.filter(alert=OuterRef("pk"), recipient=recipient)),',
         ("tests/dashboard/test_exercise_before_after.py",),
     ),
     Clause(

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -70,6 +70,14 @@ def is_guest(user: User) -> bool:
         cached = GuestInvitation.objects.filter(guest_id=user.pk).exists()
         user._is_guest = cached  # type: ignore[union-attr]
     return cached
+
+
+GUEST = "_is_guest"
+
+
+def guest_subquery() -> Exists:
+    """``is_guest`` of the outer query's user, read with the signed-in user (issue 20)."""
+    return Exists(GuestInvitation.objects.filter(guest_id=OuterRef("pk")))
 
 
 # Whether the session's user is a guest, read once per session (at sign-in, or at the first

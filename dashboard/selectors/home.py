@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, When
 
+from accounts import selectors as accounts_selectors
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from bcp import selectors as bcp_selectors
@@ -92,8 +93,10 @@ PRECEDENCE = [
 ]
 
 
-def roles_of(*, user: User) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(user=user).order_by("role", "priority")
+def roles_of(*, user: User) -> list[RoleAssignment]:
+    """The user's ranks, by role then rank (read with the signed-in user: no query)."""
+    rows = accounts_selectors.role_assignments_of(user)
+    return sorted(rows, key=lambda a: (a.role, a.priority))
 
 
 def layout_for(roles: frozenset[str]) -> list[str]:
@@ -134,9 +137,14 @@ def my_training(*, user: User) -> list[CourseStatus] | None:
     """The user's courses that are due or overdue, from the training register (linked by
     account, else by email address); None when the user is not in the register."""
     people = Person.objects.filter(organisation_id=user.organisation_id, left_on__isnull=True)
-    person = people.filter(user=user).first()
-    if person is None and user.email:
-        person = people.filter(email__iexact=user.email).first()
+    # One query: the person linked to the account first, else one with the user's address.
+    linked = Q(user=user)
+    person = (
+        people.filter(linked | Q(email__iexact=user.email) if user.email else linked)
+        .annotate(link_rank=Case(When(linked, then=1), default=2))
+        .order_by("link_rank", "pk")
+        .first()
+    )
     if person is None:
         return None
     return [row for row in person_training(person) if row.status.state != DueState.VALID]

@@ -1,16 +1,20 @@
-"""The tiles of the ISMS office dashboard. Each is one or two aggregate queries."""
+"""The tiles of the ISMS office dashboard. Each tile's counts are a ``values()`` query set
+(``*_counts``), which the home page runs together in one query (``fold``); called alone, a
+tile reads its counts itself."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 
 from accounts.models import User
 from bcp import selectors as bcp_selectors
 from bcp.enums import AssignmentReason, BcpState, DecisionStatus
 from bcp.models import BcpActivation, Decision, DecisionAssignment
+from dashboard.selectors.fold import Rows, parse_time
 from dashboard.selectors.scope import real, real_incidents
 from incidents import selectors as incident_selectors
 from incidents.models import Task
@@ -18,6 +22,7 @@ from incidents.models.enums import IncidentStatus
 from notifications import access as notification_access
 from notifications import selectors as notification_selectors
 from notifications.models import Alert
+from notifications.models.alerts import AWAITING_ACK, UNACKNOWLEDGED
 from training import access as training_access
 from training import selectors as training_selectors
 
@@ -38,20 +43,30 @@ class OpenIncidents:
     by_status: list[tuple[str, str, int]]
 
 
-def open_incidents(user: User) -> OpenIncidents:
-    """Open incidents by level and by status, every level and open status listed (zeros too)."""
+def _totals(rows: QuerySet[Any], **aggregates: Any) -> QuerySet[Any]:
+    """One row of aggregates over ``rows`` (no GROUP BY: the constant groups nothing)."""
+    return rows.order_by().values(_=Value(1)).annotate(**aggregates).values(*aggregates)
+
+
+def open_incidents_counts(user: User) -> QuerySet[Any]:
     # The open statuses listed (not "status <> CLOSED"), so that inc_org_status_declared
     # (organisation, status, …) serves the count from the index.
-    rows = (
+    return (
         real_incidents(user)
         .filter(status__in=[s.value for s in OPEN_STATUSES])
         .order_by()
-        .values_list("level", "status")
+        .values("level", "status")
         .annotate(n=Count("id"))
     )
+
+
+def open_incidents(user: User, counts: Rows | None = None) -> OpenIncidents:
+    """Open incidents by level and by status, every level and open status listed (zeros too)."""
+    rows = list(open_incidents_counts(user)) if counts is None else counts
     levels = dict.fromkeys(LEVELS, 0)
     statuses = dict.fromkeys((s.value for s in OPEN_STATUSES), 0)
-    for level, status, n in rows:
+    for row in rows:
+        level, status, n = row["level"], row["status"], row["n"]
         levels[level] = levels.get(level, 0) + n
         statuses[status] = statuses.get(status, 0) + n
     return OpenIncidents(
@@ -90,20 +105,30 @@ class DecisionsWaiting:
     urgent: list[Decision]
 
 
-def decisions_waiting(user: User, now: datetime) -> DecisionsWaiting:
-    """Open decisions on the user's incidents: counts, and the most urgent with assignee."""
-    waiting = bcp_selectors.decisions_visible_to(user).filter(
+def _decisions_open(user: User) -> QuerySet[Decision]:
+    return bcp_selectors.decisions_visible_to(user).filter(
         real("incident__"), status=DecisionStatus.OPEN
     )
-    counts = waiting.aggregate(
-        open=Count("id"), past_due=Count("id", filter=Q(overdue=True) | Q(due_at__lt=now))
+
+
+def decisions_waiting_counts(user: User, now: datetime) -> QuerySet[Any]:
+    return _totals(
+        _decisions_open(user),
+        open=Count("id"),
+        past_due=Count("id", filter=Q(overdue=True) | Q(due_at__lt=now)),
     )
+
+
+def decisions_waiting(user: User, now: datetime, counts: Rows | None = None) -> DecisionsWaiting:
+    """Open decisions on the user's incidents: counts, and the most urgent with assignee."""
+    totals = (list(decisions_waiting_counts(user, now)) if counts is None else counts)[0]
+    waiting = _decisions_open(user)
     urgent = (
         with_assignee_rank(waiting)
         .select_related("incident", "assignee")
         .order_by("-overdue", "due_at", "opened_at", "id")[:SHOWN]
     )
-    return DecisionsWaiting(counts["open"], counts["past_due"], list(urgent))
+    return DecisionsWaiting(totals["open"], totals["past_due"], list(urgent))
 
 
 @dataclass(frozen=True)
@@ -113,16 +138,30 @@ class AlertsWaiting:
     latest_flagged: list[Alert]
 
 
-def alerts_waiting(user: User) -> AlertsWaiting | None:
+def alerts_waiting_counts(user: User) -> QuerySet[Any]:
+    """Both counts in one aggregate over the alerts still waiting (issue 20: fewer queries)."""
+    waiting = Alert.objects.filter(
+        real("incident__"),
+        organisation_id=user.organisation_id,
+        needs_ack=True,
+        acknowledged_at__isnull=True,
+        resolved_at__isnull=True,
+    )
+    return _totals(
+        waiting,
+        awaiting=Count("id", filter=AWAITING_ACK),
+        flagged=Count("id", filter=UNACKNOWLEDGED),
+    )
+
+
+def alerts_waiting(user: User, counts: Rows | None = None) -> AlertsWaiting | None:
     """Alerts still waiting for an acknowledgement, and those that ran through their whole
     chain unacknowledged (the ISMS office only; None for everyone else)."""
     if not notification_access.can_manage_alerts(user):
         return None
-    awaiting = Alert.objects.awaiting_ack().filter(
-        real("incident__"), organisation_id=user.organisation_id
-    )
+    totals = (list(alerts_waiting_counts(user)) if counts is None else counts)[0]
     flagged = notification_selectors.unacknowledged(user).filter(real("incident__"))
-    return AlertsWaiting(awaiting.count(), flagged.count(), list(flagged[:SHOWN]))
+    return AlertsWaiting(totals["awaiting"], totals["flagged"], list(flagged[:SHOWN]))
 
 
 @dataclass(frozen=True)
@@ -131,10 +170,18 @@ class OverdueTasks:
     oldest: list[Task]
 
 
-def overdue_tasks(user: User, now: datetime) -> OverdueTasks:
-    overdue = Task.objects.overdue(now).filter(incident__in=real_incidents(user).values("pk"))
-    oldest = overdue.select_related("incident", "owner").order_by("due_at", "id")[:SHOWN]
-    return OverdueTasks(overdue.count(), list(oldest))
+def _overdue(user: User, now: datetime) -> QuerySet[Task]:
+    return Task.objects.overdue(now).filter(incident__in=real_incidents(user).values("pk"))
+
+
+def overdue_tasks_counts(user: User, now: datetime) -> QuerySet[Any]:
+    return _totals(_overdue(user, now), count=Count("id"))
+
+
+def overdue_tasks(user: User, now: datetime, counts: Rows | None = None) -> OverdueTasks:
+    totals = (list(overdue_tasks_counts(user, now)) if counts is None else counts)[0]
+    oldest = _overdue(user, now).select_related("incident", "owner").order_by("due_at", "id")
+    return OverdueTasks(totals["count"], list(oldest[:SHOWN]))
 
 
 @dataclass(frozen=True)
@@ -144,14 +191,24 @@ class TriageWaiting:
     oldest_at: datetime | None
 
 
-def triage_waiting(user: User) -> TriageWaiting:
-    """Triage items waiting for the ISMS office (empty for those who do not triage)."""
-    counts = (
-        incident_selectors.events_waiting(user)
-        .order_by()
-        .aggregate(items=Count("id"), reports=Sum("report_count"), oldest=Min("received_at"))
+def triage_waiting_counts(user: User) -> QuerySet[Any]:
+    return _totals(
+        incident_selectors.events_waiting(user),
+        items=Count("id"),
+        reports=Sum("report_count"),
+        oldest=Min("received_at"),
     )
-    return TriageWaiting(counts["items"], counts["reports"] or 0, counts["oldest"])
+
+
+def triage_waiting(user: User, counts: Rows | None = None) -> TriageWaiting:
+    """Triage items waiting for the ISMS office (empty for those who do not triage)."""
+    if counts is None:
+        totals = next(iter(triage_waiting_counts(user)))
+        oldest = totals["oldest"]
+    else:
+        totals = counts[0]
+        oldest = parse_time(totals["oldest"])
+    return TriageWaiting(totals["items"], totals["reports"] or 0, oldest)
 
 
 @dataclass(frozen=True)
@@ -164,15 +221,23 @@ class BcpOverview:
         return any(n for _, _, n in self.by_state)
 
 
-def bcp_overview(user: User) -> BcpOverview:
-    """Cyber-BCP activations waiting for a decision or in force, on open incidents."""
+def _watched(user: User) -> QuerySet[BcpActivation]:
     open_incidents = real_incidents(user).open().values("pk")
-    watched = BcpActivation.objects.filter(incident__in=open_incidents, state__in=BCP_WATCHED)
-    counts = dict(watched.order_by().values_list("state").annotate(n=Count("id")))
+    return BcpActivation.objects.filter(incident__in=open_incidents, state__in=BCP_WATCHED)
+
+
+def bcp_overview_counts(user: User) -> QuerySet[Any]:
+    return _watched(user).order_by().values("state").annotate(n=Count("id"))
+
+
+def bcp_overview(user: User, counts: Rows | None = None) -> BcpOverview:
+    """Cyber-BCP activations waiting for a decision or in force, on open incidents."""
+    rows = list(bcp_overview_counts(user)) if counts is None else counts
+    by_state = {row["state"]: row["n"] for row in rows}
     newest = (F("activated_at").desc(nulls_last=True), "-id")
-    active = watched.select_related("incident").order_by(*newest)[:SHOWN]
+    active = _watched(user).select_related("incident").order_by(*newest)[:SHOWN]
     return BcpOverview(
-        by_state=[(s.value, str(s.label), counts.get(s.value, 0)) for s in BCP_WATCHED],
+        by_state=[(s.value, str(s.label), by_state.get(s.value, 0)) for s in BCP_WATCHED],
         active=list(active),
     )
 

@@ -28,6 +28,13 @@ AWAITING_ACK = models.Q(
     resolved_at__isnull=True,
     exhausted_at__isnull=True,
 )
+# Escalated to the end of the chain and still not acknowledged (the dashboard flag).
+UNACKNOWLEDGED = models.Q(
+    needs_ack=True,
+    acknowledged_at__isnull=True,
+    resolved_at__isnull=True,
+    exhausted_at__isnull=False,
+)
 
 
 class AlertQuerySet(models.QuerySet):
@@ -39,12 +46,7 @@ class AlertQuerySet(models.QuerySet):
 
     def unacknowledged(self) -> AlertQuerySet:
         """Escalated to the end of the chain and still not acknowledged (the dashboard flag)."""
-        return self.filter(
-            needs_ack=True,
-            acknowledged_at__isnull=True,
-            resolved_at__isnull=True,
-            exhausted_at__isnull=False,
-        )
+        return self.filter(UNACKNOWLEDGED)
 
 
 class Alert(models.Model):

@@ -14,5 +14,5 @@ register = template.Library()
 @register.inclusion_tag("notifications/partials/bell.html", takes_context=True)
 def notifications_bell(context: template.Context) -> dict[str, Any]:
     user = context["user"]
-    count = selectors.awaiting_ack_count(user) if access.is_person(user) else 0
+    count = selectors.bell_count(user) if access.is_person(user) else 0
     return {"show": access.is_person(user), "count": count}

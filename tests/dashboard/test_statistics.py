@@ -185,8 +185,8 @@ def test_the_statistics_read_a_fixed_number_of_queries(
             assert client.get("/statistics/").status_code == 200
 
 
-# session, user, organisation, roles; five grouped reads; the bell.
-QUERIES_STATISTICS = 10
+# session, the user (with organisation, roles and the bell); five grouped reads.
+QUERIES_STATISTICS = 7
 
 
 def test_each_column_chart_names_its_unit_and_its_months_in_japanese(as_user, isms_office, history):
