@@ -103,6 +103,14 @@ PAGES: dict[str, PageHelp] = {
         ),
         "isms-office",
     ),
+    "sharing:intel_import": PageHelp(
+        _("Threat intelligence received from outside (STIX 2.1, MISP) and what it matched here."),
+        (
+            _("Upload the file JPCERT/CC, IPA or the ISAC sent; name the sender as its source."),
+            _("Each match opens one triage item: decide it like a report."),
+        ),
+        "isms-office",
+    ),
     "incidents:report_detail": PageHelp(
         _("One report: who sent it, how to reach them, and the email they attached."),
         (_("The email is shown as text only; download the .eml to analyse it."),),

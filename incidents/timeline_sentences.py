@@ -195,6 +195,19 @@ def _event_attached(p: dict[str, Any], say: Say) -> str:
     )
 
 
+def _intel_sighted(p: dict[str, Any], say: Say) -> str:
+    return say(
+        _(
+            "At %(at)s threat intelligence from %(source)s named %(what)s of this incident"
+            " (%(value)s); triage item EV-%(event)s is open for the ISMS office."
+        ),
+        source=p.get("source", ""),
+        what=value(p, "kind"),
+        value=p.get("value", ""),
+        event=p.get("event", ""),
+    )
+
+
 def _asset_added(p: dict[str, Any], say: Say) -> str:
     return say(
         _("%(who)s recorded the affected asset %(asset)s at %(at)s%(details)s."),
@@ -428,6 +441,7 @@ SENTENCES: dict[str, Sentence] = {
     "alert.repeated": _alert_repeated,
     "event.promoted": _promoted,
     "event.attached": _event_attached,
+    "intel.sighted": _intel_sighted,
     "asset.added": _asset_added,
     "asset.updated": _asset_updated,
     "asset.infection": _asset_infection,

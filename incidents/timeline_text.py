@@ -100,6 +100,8 @@ KEY_LABELS: dict[str, Any] = {
     "occurred_at": gettext_lazy("occurred at"),
     "rules": gettext_lazy("rules"),
     "matched": gettext_lazy("matched by"),
+    "source": gettext_lazy("intelligence source"),
+    "mailboxes": gettext_lazy("mailboxes reached"),
     "c2": gettext_lazy("C2 server"),
     "blocked": gettext_lazy("blocked"),
     "asset": gettext_lazy("asset"),

@@ -109,6 +109,7 @@ urlpatterns = [
         privacy.PpcReportView.as_view(),
         name="incident-ppc-report",
     ),
+    path("intel/imports/", sharing.IntelImportView.as_view(), name="intel-import"),
     path(
         "incidents/<str:incident_ref>/stix-export/",
         sharing.StixExportView.as_view(),

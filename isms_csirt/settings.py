@@ -635,6 +635,10 @@ ALERT_CAMPAIGN_EVERY = env_int("ALERT_CAMPAIGN_EVERY", 10)
 ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 15)
 # A pending row not taken this long after it was queued is queued again by the sweep.
 ALERT_PENDING_GRACE_SECONDS = env_int("ALERT_PENDING_GRACE_SECONDS", 10)
+# Threat intelligence in (issue 22): the largest STIX bundle / MISP event read, and how many days
+# back the retro-hunt looks in reports, deliveries and indicators (docs/operations.md).
+INTEL_IMPORT_MAX_BYTES = env_int("INTEL_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+INTEL_RETROHUNT_DAYS = env_int("INTEL_RETROHUNT_DAYS", 90)
 ALERT_RETRY_BASE_SECONDS = 2.0
 ALERT_RETRY_MAX_SECONDS = 300.0
 ALERT_MAX_ATTEMPTS = 8

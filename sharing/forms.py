@@ -25,3 +25,18 @@ class IndicatorTlpForm(forms.Form):
     stores = ends_in(Indicator)
 
     tlp = forms.ChoiceField(label=_("TLP"), choices=Tlp.choices)
+
+
+class IntelImportForm(forms.Form):
+    stores = ends_in(nowhere=("file",), source="sharing.ThreatIntelItem.source")
+
+    file = forms.FileField(
+        label=_("STIX 2.1 bundle or MISP event (JSON)"),
+        help_text=_("Up to %(mb)d MB.") % {"mb": 10},
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("Who sent it, e.g. JPCERT/CC. Leave empty to use the name the file gives."),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sharing import views
+from sharing import intel_views, views
 
 app_name = "sharing"
 
@@ -25,4 +25,5 @@ urlpatterns = [
         name="suggestion_reject",
     ),
     path("incidents/<str:ref>/indicators/tlp/", views.indicator_tlp, name="indicator_tlp"),
+    path("intel/import/", intel_views.intel_import, name="intel_import"),
 ]

@@ -39,6 +39,7 @@ APPS = (
     "notifications",
     "training",
     "vulns",
+    "sharing",
     "dashboard",
     "records",
     "demo",

@@ -25,6 +25,7 @@ TIMELINE_KINDS = {
     "alert.repeated": _("Security-tool alert received again"),
     "event.promoted": _("Accepted from triage"),
     "event.attached": _("Triage item attached"),
+    "intel.sighted": _("Named by threat intelligence"),
     "asset.added": _("Affected asset recorded"),
     "asset.updated": _("Affected asset updated"),
     "indicator.added": _("Indicator added"),

@@ -31,3 +31,43 @@ def incident_sharing(context: Any, incident: Any) -> dict[str, Any]:
             (Recipient(r).label, CEILING[r], Tlp(CEILING[r]).label) for r in Recipient.values
         ],
     }
+
+
+@register.inclusion_tag("sharing/partials/event_intel.html", takes_context=True)
+def event_intel(context: Any, event: Any) -> dict[str, Any]:
+    """A triage item opened by the retro-hunt: what the intelligence said, in the reader's
+    language, and where the organisation's records hold it (incidents, reports, assets)."""
+    from django.urls import reverse
+
+    from incidents.models import Report
+    from sharing import retrohunt, selectors
+
+    rows = []
+    for sighting in selectors.sightings_of_event(event):
+        item = sighting.item
+        places = sighting.places or {}
+        reports = Report.objects.filter(
+            organisation_id=event.organisation_id, pk__in=places.get("reports", [])
+        ).order_by("id")
+        rows.append(
+            {
+                "sighting": sighting,
+                "item": item,
+                "sentence": retrohunt.sentence(
+                    source=item.source,
+                    kind=item.kind,
+                    value=item.value,
+                    first_seen=sighting.first_seen,
+                    mailboxes=sighting.mailboxes,
+                ),
+                "incidents": [
+                    (ref, reverse("incidents:incident_detail", args=[ref]))
+                    for ref in places.get("incidents", [])
+                ],
+                "reports": [
+                    (r.number, reverse("incidents:report_detail", args=[r.pk])) for r in reports
+                ],
+                "assets": places.get("assets", []),
+            }
+        )
+    return {"rows": rows}

@@ -42,6 +42,8 @@ SAMPLES: dict[str, dict] = {
     "report.downloaded": {"tlp": "AMBER_STRICT", "language": "ja"},
     "event.promoted": {"event": 1, "reports": 3, "time_to_triage_s": 840},
     "event.attached": {"event": 2, "reports": 4, "new_message": True},
+    "intel.sighted": {"source": "JPCERT/CC", "kind": "SENDER_ADDRESS",
+                      "value": "keiri@invoice-jp.example", "mailboxes": 3, "event": 7},
     "asset.added": {"asset": "PC-12", "infection_state": "SUSPECTED", "containment_state":
                     "NOT_CONTAINED", "infection_via": "MAIL"},
     "asset.updated": {"asset": "PC-12", "changes": {"isolation_method": ["", "LAN_UNPLUG"],
