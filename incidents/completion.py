@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.translation import gettext_lazy as _
 
@@ -46,15 +46,24 @@ Condition = Callable[[Incident], Proof]
 
 def _proof(done: QuerySet, missing: QuerySet, label: str, missing_label: str = "") -> Proof:
     """Holds when at least one record proves it and none is missing (no vacuous truth: an
-    incident without a C2 indicator has not blocked its C2). Two small queries whatever the
-    number of records: only the first few labels are read."""
-    lacking = _labels(missing, missing_label or label)
-    proving = _labels(done, label)
+    incident without a C2 indicator has not blocked its C2). One small query whatever the
+    number of records (issue 20: the intake asks for every report): only the first few labels
+    of each side are read, in one ``UNION ALL``."""
+    rows = _first(missing, missing_label or label, False).union(_first(done, label, True), all=True)
+    found: dict[bool, list[tuple[int, str]]] = {False: [], True: []}
+    for text, proves, pk in rows:
+        found[proves].append((pk, str(text)))
+    lacking, proving = _labels(found[False]), _labels(found[True])
     return Proof(holds=bool(proving) and not lacking, records=proving, missing=lacking)
 
 
-def _labels(rows: QuerySet, label: str) -> list[str]:
-    found = [str(v) for v in rows.order_by("id").values_list(label, flat=True)[: SHOWN + 1]]
+def _first(rows: QuerySet, label: str, proves: bool) -> QuerySet:
+    flag = Value(proves, output_field=BooleanField())
+    return rows.annotate(proves=flag).order_by("id").values_list(label, "proves", "id")[: SHOWN + 1]
+
+
+def _labels(rows: list[tuple[int, str]]) -> list[str]:
+    found = [text for _pk, text in sorted(rows)]
     return [*found[:SHOWN], "…"] if len(found) > SHOWN else found
 
 

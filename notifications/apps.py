@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import selectors as accounts_selectors
+        from accounts.authentication import load_with_organisation
         from common import events
         from incidents import extensions
         from notifications.selectors import BELL, bell_subquery
@@ -24,6 +25,8 @@ class NotificationsConfig(AppConfig):
         # The reply to whoever forwarded a message to the reporting mailbox, to that address.
         events.subscribe("mailbox.replied", on_replied)
         extensions.register_mailbox_reply_failures(failed_count)
+        # The policy (quiet hours, campaign step) comes with an API key's organisation.
+        load_with_organisation("notification_policy")
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
         extensions.register_timeline_sentences(SENTENCES)

@@ -1211,10 +1211,21 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 20 item 1",
         "the intake's incident match looks indicators up by kind and digest (the ind_match index)",
         "incidents/services/intake.py",
-        "        kind__in=sorted({k.kind for k in mail_keys_}),\n        digest__in=",
-        "        digest__in=",
+        "            kind__in=sorted({k.kind for k in mail_keys_}),\n"
+        "            digest__in=[k.digest for k in mail_keys_],\n            incident__",
+        "            digest__in=[k.digest for k in mail_keys_],\n            incident__",
         (
             "tests/incidents/api/test_intake_scale.py::test_the_incident_match_finds_indicators_by_kind_and_digest_in_an_index",
+        ),
+    ),
+    Clause(
+        "issue 20 item 1",
+        "a report joining an incident appends under the match's lock, not a second one",
+        "incidents/services/intake.py",
+        "        locked=True,\n    )\n    return count",
+        "    )\n    return count",
+        (
+            "tests/incidents/api/test_intake_scale.py::test_a_report_joining_an_incident_costs_the_same_queries_at_10_and_2000_indicators",
         ),
     ),
     Clause(

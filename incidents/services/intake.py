@@ -6,18 +6,21 @@ triage item with the same mail, or starts a new one. An open item's mail keys ar
 insert waits for the winner's commit, fails, and joins the winner's item. Joining holds no lock
 but the item's counter row, taken last and held only until the commit. The report's number is
 taken first, from the organisation's locked report counter (services/refs.py), so concurrent
-reports number one after the other and a rolled-back report gives its number back.
+reports number one after the other and a rolled-back report gives its number back. A report
+joining an incident takes the incident's row lock in the match itself (the lock orders the
+timeline's hash chain and the shared mail message). Queries per report are counted by
+tests/incidents/api/test_intake_scale.py (issue 20: at most 15).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -131,21 +134,22 @@ def _place(
     data: ReportInput,
     keys: list[MailKey],
 ) -> None:
-    _save_keys(report, keys)
-    incident, matched_kind = _match_incident(organisation, keys)
+    incident, matched_kind, known = _find_incident(organisation, keys)
     if incident is not None:
-        _join_incident(report, incident, keys, matched_kind, actor)
-        count = Report.objects.filter(incident=incident).count()
+        _save_keys(report, keys)
+        count = _join_incident(
+            report, incident, keys, matched_kind, actor, locked=True, known=known
+        )
         _announce(report, incident=incident, event=None, count=count, new_item=False)
         return
     if data.exercise:  # the exercise declares its incident at once; nobody real is told
         event, matched_kind = _new_event_or_match(organisation, data, report, keys)
-        _join_event(report, event, keys, matched_kind)
+        _join_event(report, event, keys, matched_kind, new_keys=True)
         return
     event, matched_kind = _match_event(organisation, keys)
     if event is None:
         event, matched_kind = _new_event_or_match(organisation, data, report, keys)
-    _join_event(report, event, keys, matched_kind)
+    _join_event(report, event, keys, matched_kind, new_keys=True)
     _announce(
         report, incident=None, event=event, count=event.report_count, new_item=not matched_kind
     )
@@ -296,12 +300,13 @@ def eml_name(report: Report) -> str:
     return f"{clock.now():%Y%m%d%H%M%S}-{id(report):x}.eml"
 
 
-def _save_keys(report: Report, keys: list[MailKey]) -> None:
+def _save_keys(report: Report, keys: list[MailKey], event: Event | None = None) -> None:
     ReportKey.objects.bulk_create(
         [
             ReportKey(
                 organisation=report.organisation,
                 report=report,
+                event=event,
                 kind=k.kind,
                 value=k.value,
                 digest=k.digest,
@@ -327,19 +332,44 @@ def _match(candidates: list[tuple[int, str]]) -> tuple[int | None, str]:
 
 
 def _match_incident(organisation: Organisation, keys: list[MailKey]) -> tuple[Incident | None, str]:
+    incident, kind, _known = _find_incident(organisation, keys)
+    return incident, kind
+
+
+def _find_incident(
+    organisation: Organisation, keys: list[MailKey]
+) -> tuple[Incident | None, str, set[tuple[str, str]]]:
+    """The open incident the mail matches, locked, and which of the keys it already holds.
+
+    One statement (issue 20): the matched incidents' rows come locked (in id order, so two
+    reports never deadlock) and fresh, the lock taken here orders the report's timeline entry
+    and shared mail message. The kind and digest pairs found on the chosen incident are its
+    indicators among the report's keys: the absorb adds only the others.
+    """
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
-        return None, ""
+        return None, "", set()
     # The kinds too, so the lookup is an index scan of ind_match (organisation, kind, digest),
     # not a scan of every indicator of the organisation (issue 20).
-    rows = Indicator.objects.filter(
-        organisation=organisation,
-        kind__in=sorted({k.kind for k in mail_keys_}),
-        digest__in=[k.digest for k in mail_keys_],
-        incident__status__in=records.OPEN_STATUSES,
-    ).values_list("incident_id", "kind")
-    incident_id, kind = _match(list(rows))
-    return (Incident.objects.get(pk=incident_id), kind) if incident_id else (None, "")
+    rows = list(
+        Indicator.objects.filter(
+            organisation=organisation,
+            kind__in=sorted({k.kind for k in mail_keys_}),
+            digest__in=[k.digest for k in mail_keys_],
+            incident__status__in=records.OPEN_STATUSES,
+        )
+        .select_related("incident")
+        .only("kind", "digest", "incident")
+        .order_by("incident_id")
+        .select_for_update(of=("incident",))
+    )
+    incident_id, kind = _match([(row.incident_id, row.kind) for row in rows])
+    if incident_id is None:
+        return None, "", set()
+    chosen = [row for row in rows if row.incident_id == incident_id]
+    incident = chosen[0].incident
+    incident.organisation = organisation  # carried: alert routing reads it, not the database
+    return incident, kind, {(row.kind, row.digest) for row in chosen}
 
 
 def _match_event(
@@ -359,7 +389,11 @@ def _match_event(
         .values_list("event_id", "kind")
     )
     event_id, kind = _match(list(rows))
-    return (Event.objects.get(pk=event_id), kind) if event_id else (None, "")
+    if not event_id:
+        return None, ""
+    event = Event.objects.get(pk=event_id)
+    event.organisation = organisation  # carried: alert routing reads it, not the database
+    return event, kind
 
 
 def _new_event_or_match(
@@ -421,8 +455,14 @@ def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> E
     )
 
 
-def _join_event(report: Report, event: Event, keys: list[MailKey], matched_kind: str) -> None:
-    ReportKey.objects.filter(report=report).update(event=event)
+def _join_event(
+    report: Report, event: Event, keys: list[MailKey], matched_kind: str, *, new_keys: bool = False
+) -> None:
+    """``new_keys``: the report's keys are not written yet; they are written with the item."""
+    if new_keys:
+        _save_keys(report, keys, event)
+    else:
+        ReportKey.objects.filter(report=report).update(event=event)
     if matched_kind:
         _claim_keys(event, keys, ignore_conflicts=True)  # keys this report adds to the item
     report.event = event
@@ -430,16 +470,37 @@ def _join_event(report: Report, event: Event, keys: list[MailKey], matched_kind:
     if not matched_kind:
         report.matched["new"] = True
     report.save(update_fields=["event", "matched"])
-    # Last, so the row lock on the item's counter is held only until the commit.
-    Event.objects.filter(pk=event.pk).update(report_count=F("report_count") + 1)
-    event.refresh_from_db(fields=["report_count"])
+    # Last, so the row lock on the item's counter is held only until the commit; one
+    # statement counts and reads the new count back.
+    event.report_count = _count_one_more(event.pk)
+
+
+def _count_one_more(event_id: int) -> int:
+    table = connection.ops.quote_name(Event._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET report_count = report_count + 1 "  # noqa: S608
+            "WHERE id = %s RETURNING report_count",
+            [event_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def _join_incident(
-    report: Report, incident: Incident, keys: list[MailKey], matched_kind: str, actor: User | None
-) -> None:
+    report: Report,
+    incident: Incident,
+    keys: list[MailKey],
+    matched_kind: str,
+    actor: User | None,
+    *,
+    locked: bool = False,
+    known: set[tuple[str, str]] | None = None,
+) -> int:
+    """Join the report to the incident; the incident's reports so far (this one counted)."""
     # One report joins an incident at a time: its timeline and first mail message are shared.
-    Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
+    # ``locked``: the match took the row lock already (_find_incident).
+    if not locked:
+        Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
     report.incident = incident
     report.matched = {
         "target": "incident",
@@ -447,15 +508,36 @@ def _join_incident(
         "ref": incident.ref,
         "kind": matched_kind,
     }
-    report.save(update_fields=["incident", "matched"])
-    records.incident_absorb_report(incident=incident, report=report, keys=keys, actor=actor)
+    count = _link_and_count(report)
+    records.incident_absorb_report(
+        incident=incident, report=report, keys=keys, actor=actor, known_indicators=known
+    )
     timeline_append(
         incident=incident,
         kind="report.attached",
         actor=actor,
         actor_label=report.reporter_name,
         payload={"report": report.number, "matched": matched_kind},
+        locked=True,
     )
+    return count
+
+
+def _link_and_count(report: Report) -> int:
+    """Write the report's incident and match, and count the incident's reports, in one
+    statement (issue 20). The incident's row lock is held since an earlier statement, so the
+    count sees every report joined before; this one is counted by its id, whatever the
+    ``RETURNING`` sub-query's snapshot holds of the row being updated."""
+    table = connection.ops.quote_name(Report._meta.db_table)
+    incident_id, matched, pk = report.incident_id, json.dumps(report.matched), report.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET incident_id = %s, matched = %s::jsonb WHERE id = %s "  # noqa: S608
+            f"RETURNING 1 + (SELECT COUNT(*) FROM {table} AS other "
+            "WHERE other.incident_id = %s AND other.id <> %s)",
+            [incident_id, matched, pk, incident_id, pk],
+        )
+        return cursor.fetchone()[0]
 
 
 # --- What the details of a tapped report share with the first filing (report_first.py) -----

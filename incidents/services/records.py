@@ -121,8 +121,12 @@ def incident_absorb_report(
     keys: Iterable[MailKey],
     actor: User | None,
     new_message: bool = False,
+    known_indicators: set[tuple[str, str]] | None = None,
 ) -> MailDelivery | None:
     """A report of the campaign's mail: its indicators, the reporter's delivery and PC.
+
+    ``known_indicators``: the (kind, digest) pairs of the keys the incident already holds, when
+    the caller has read them (the intake's match); else they are read here.
 
     Each derived record is written in its own savepoint. One that fails is noted on the report
     and on the incident's timeline for the ISMS office, and never takes the report with it.
@@ -133,7 +137,13 @@ def incident_absorb_report(
         report,
         e.IntakeProblem.MAIL_RECORDS,
         lambda: _mail_records(
-            incident, report, keys, actor, has_mail=has_mail, new_message=new_message
+            incident,
+            report,
+            keys,
+            actor,
+            has_mail=has_mail,
+            new_message=new_message,
+            known=known_indicators,
         ),
     )
     if has_mail:
@@ -185,8 +195,9 @@ def _mail_records(
     *,
     has_mail: bool,
     new_message: bool = False,
+    known: set[tuple[str, str]] | None = None,
 ) -> MailDelivery | None:
-    _add_mail_indicators(incident, keys, report.received_at, actor)
+    _add_mail_indicators(incident, keys, report.received_at, actor, known)
     if not has_mail:
         task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator",))
         return None
@@ -209,12 +220,22 @@ def _mail_records(
 
 
 def _add_mail_indicators(
-    incident: Incident, keys: Iterable[MailKey], at: Any, actor: User | None
+    incident: Incident,
+    keys: Iterable[MailKey],
+    at: Any,
+    actor: User | None,
+    known: set[tuple[str, str]] | None = None,
 ) -> None:
-    existing = set(Indicator.objects.filter(incident=incident).values_list("kind", "digest"))
+    existing = (
+        known
+        if known is not None
+        else set(Indicator.objects.filter(incident=incident).values_list("kind", "digest"))
+    )
     fresh = [
         k for k in keys if k.kind in MAIL_INDICATOR_KINDS and (k.kind, k.digest) not in existing
     ]
+    if not fresh:
+        return
     Indicator.objects.bulk_create(
         [
             Indicator(

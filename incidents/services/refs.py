@@ -5,10 +5,9 @@ EX-YYYY-NNNN and EX-R-YYYY-NNNN (issue 18), so a drill never takes a real number
 from __future__ import annotations
 
 import zoneinfo
-from contextlib import suppress
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 
 from accounts.models import Organisation
 from incidents.models import IncidentCounter
@@ -37,15 +36,22 @@ def report_next_seq(*, organisation: Organisation, year: int, exercise: bool = F
 
 
 def next_seq(*, organisation: Organisation, year: int, exercise: bool, series: str) -> int:
-    """The counter row is locked (SELECT … FOR UPDATE) until the caller's transaction ends."""
+    """The counter row is locked (by the upsert's update) until the caller's transaction ends.
+
+    One statement (issue 20): the first number of a year inserts the row with 1, a later one
+    increments it; a concurrent first number waits on the unique key and then increments.
+    """
     key = {"organisation": organisation, "year": year, "exercise": exercise, "series": series}
-    # A concurrent first incident of the year may create the counter first; it exists either way.
-    with suppress(IntegrityError), transaction.atomic():
-        IncidentCounter.objects.get_or_create(**key)
-    counter = IncidentCounter.objects.select_for_update().get(**key)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    table = connection.ops.quote_name(IncidentCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, year, exercise, series, last) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, 1) "
+            "ON CONFLICT (organisation_id, year, exercise, series) "
+            f"DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [key["organisation"].pk, key["year"], key["exercise"], key["series"]],
+        )
+        return cursor.fetchone()[0]
 
 
 EXERCISE_PREFIX, REAL_PREFIX = "EX", "INC"

@@ -32,9 +32,17 @@ def timeline_append(
     actor: User | None = None,
     actor_label: str = "",
     payload: dict[str, Any] | None = None,
+    locked: bool = False,
 ) -> TimelineEntry:
-    """Append one entry signed with the current key; the incident row lock orders appends."""
-    Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
+    """Append one entry signed with the current key; the incident row lock orders appends.
+
+    ``locked``: the caller took the incident's row lock earlier in this transaction (intake,
+    issue 20), so the head read below already sees every earlier append. The lock and the head
+    cannot be one statement: a ``SELECT … FOR UPDATE`` that waits for another appender reads
+    the head from the snapshot it took before waiting, i.e. without that appender's entry.
+    """
+    if not locked:
+        Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
     last = (
         TimelineEntry.objects.filter(incident=incident)
         .order_by("-seq")

@@ -97,6 +97,12 @@ def _personal_channel(organisation: Organisation, kind: str) -> Channel:
 
 
 def policy_for(organisation: Organisation) -> NotificationPolicy:
-    """The quiet hours and campaign step; an unsaved default when none was set."""
-    policy = NotificationPolicy.objects.filter(organisation=organisation).first()
-    return policy or NotificationPolicy(organisation=organisation)
+    """The quiet hours and campaign step; an unsaved default when none was set.
+
+    Read once per organisation object, i.e. per request (issue 20): kept in the relation's
+    cache, which an API key's authentication fills in its own query."""
+    cache = Organisation.notification_policy.related
+    if not cache.is_cached(organisation):
+        policy = NotificationPolicy.objects.filter(organisation=organisation).first()
+        cache.set_cached_value(organisation, policy)
+    return cache.get_cached_value(organisation) or NotificationPolicy(organisation=organisation)

@@ -67,11 +67,23 @@ def on_event(
     name: str, *, organisation_id: int, incident: Incident | None = None, **data: Any
 ) -> list[Alert]:
     """The subscriber of every domain event (NotificationsConfig.ready)."""
-    organisation = Organisation.objects.get(pk=organisation_id)
+    organisation = _organisation(organisation_id, incident, data)
     occurrence = describe(name, organisation=organisation, incident=incident, data=data)
     if occurrence is None:
         return []
     return alerts_write(occurrence=occurrence)
+
+
+def _organisation(organisation_id: int, incident: Incident | None, data: dict) -> Organisation:
+    """The organisation the publisher already holds on its objects (the intake carries the
+    request's, issue 20), else read once."""
+    for obj in (incident, data.get("report"), data.get("event")):
+        descriptor = getattr(type(obj), "organisation", None) if obj is not None else None
+        if descriptor is not None and descriptor.is_cached(obj):
+            organisation = obj.organisation
+            if organisation is not None and organisation.pk == organisation_id:
+                return organisation
+    return Organisation.objects.get(pk=organisation_id)
 
 
 @dataclass

@@ -21,10 +21,13 @@ MAIL = {
     "what_happened": "RECEIVED_ONLY",
 }
 # Transaction control (SAVEPOINT / RELEASE) is not counted: in a request it is one BEGIN/COMMIT.
-# Issue 20 asks for 15; a join costs 27 today (24, then the report's yearly number added three:
-# bench/README.md lists them), and what matters most — that the count does not grow with the
-# indicator table — is what this file holds.
-MAX_QUERIES_PER_REPORT = 27
+# Issue 20 asks for 15. A join: the API key (with its organisation and alert policy), the
+# idempotency claim, the report number (one upsert), the report, the match (the incident comes
+# locked), its keys, linking and counting, the mail message (read, last seen), the delivery,
+# the tasks and their proof, the timeline head and entry, the idempotency answer. Growing a
+# waiting triage item: 12 (bench/README.md lists both).
+MAX_QUERIES_PER_REPORT = 15
+MAX_QUERIES_PER_WAITING_REPORT = 12
 
 
 def _more_indicators(incident, n: int, start: int) -> None:
@@ -70,6 +73,15 @@ def test_a_report_joining_an_incident_costs_the_same_queries_at_10_and_2000_indi
     _more_indicators(incident, 2000, 0)
     many = _file(gateway, 2)
     assert len(many) == len(few) <= MAX_QUERIES_PER_REPORT, [q["sql"][:120] for q in many]
+
+
+def test_a_report_growing_a_triage_item_costs_the_same_queries_at_2_and_30_reports(gateway):
+    _file(gateway, 0)  # the first report starts the item
+    few = _file(gateway, 1)
+    for i in range(2, 30):
+        _file(gateway, i)
+    many = _file(gateway, 30)
+    assert len(many) == len(few) <= MAX_QUERIES_PER_WAITING_REPORT, [q["sql"][:120] for q in many]
 
 
 def _scans(node: dict):
