@@ -83,7 +83,9 @@ def _external_comm_since(incident: Incident) -> tuple[tuple[str, datetime], ...]
     return tuple((status, at) for status, at in pairs if at is not None)
 
 
-def snapshot_of(incident: Incident, *, threshold: int = 2) -> evaluator.Snapshot:
+def snapshot_of(
+    incident: Incident, *, threshold: int = 2, infected_total: int | None = None
+) -> evaluator.Snapshot:
     """A bounded view of the incident that fires exactly the rules the full one fires, from the
     same moments.
 
@@ -91,8 +93,9 @@ def snapshot_of(incident: Incident, *, threshold: int = 2) -> evaluator.Snapshot
     infected assets and the earliest ``threshold`` infection times (L2-a), five of them for the
     explanation, the two earliest isolations and the two earliest infections seen after the
     first isolation (enough to decide and date L2-b), the earliest lateral infection, the
-    servers, the leaks and the first outside communication. Ten small indexed queries whatever
-    the incident's size.
+    servers, the leaks and the first outside communication. Six small indexed queries
+    whatever the incident's size (five when the caller counted the infected assets already:
+    ``infected_total``).
     """
     rows = _rows(incident)
     infected = rows.filter(infection_state__in=EFFECTIVE_INFECTION)
@@ -113,8 +116,11 @@ def snapshot_of(incident: Incident, *, threshold: int = 2) -> evaluator.Snapshot
                 "infection_observed_at", "asset_id"
             )[:2]
         )
-    for subset in subsets:
-        picked.update({fact.asset_id: fact for fact in _facts(subset)})
+    # One UNION ALL of the bounded subsets (issue 20: one query, not one per subset).
+    parts = [subset.values_list(*ASSET_COLUMNS) for subset in subsets]
+    for row in parts[0].union(*parts[1:], all=True):
+        fact = evaluator.AssetFact(*row)
+        picked[fact.asset_id] = fact
     earliest = infected.filter(infection_observed_at__isnull=False).order_by(
         "infection_observed_at"
     )
@@ -123,7 +129,7 @@ def snapshot_of(incident: Incident, *, threshold: int = 2) -> evaluator.Snapshot
         assets=tuple(picked[k] for k in sorted(picked)),
         leaks=_leaks(incident),
         external_comm_status=incident.external_comm_status,
-        infected_total=infected.count(),
+        infected_total=infected.count() if infected_total is None else infected_total,
         earliest_infections=tuple(
             earliest.values_list("infection_observed_at", flat=True)[:threshold]
         ),
@@ -147,15 +153,25 @@ def incident_reevaluate(
     *, incident: Incident, actor: User | None, observed_at: datetime
 ) -> evaluator.Evaluation:
     """Re-run the rules after a fact observed at ``observed_at`` (the rules' "t")."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    params = params_current(organisation=incident.organisation)
-    snapshot = snapshot_of(incident, threshold=params.infected_threshold)
-    result = evaluator.evaluate(snapshot, as_evaluator_params(params))
-    fired_before = set(
-        FiredRule.objects.filter(incident=incident).values_list("rule_id", flat=True)
+    # The organisation comes with the locked row (only the incident's row is locked).
+    incident = (
+        Incident.objects.select_related("organisation")
+        .select_for_update(of=("self",))
+        .get(pk=incident.pk)
     )
-    newly = _record_rules(incident, result, observed_at)
-    _record_trend(incident, observed_at)
+    params = params_current(organisation=incident.organisation)
+    # One aggregate gives the snapshot's infected count and the trend point.
+    counts = incident_facts.infection_counts(incident)
+    snapshot = snapshot_of(
+        incident,
+        threshold=params.infected_threshold,
+        infected_total=counts["infected_effective_count"],
+    )
+    result = evaluator.evaluate(snapshot, as_evaluator_params(params))
+    existing = {r.rule_id: r for r in FiredRule.objects.filter(incident=incident)}
+    fired_before = set(existing)
+    newly = _record_rules(incident, result, observed_at, existing)
+    _record_trend(incident, observed_at, counts)
     if result.recommended_level != incident.recommended_level:
         previous = incident.recommended_level
         incident.recommended_level = result.recommended_level
@@ -206,12 +222,16 @@ class Firings:
 
 
 def _record_rules(
-    incident: Incident, result: evaluator.Evaluation, at: datetime
+    incident: Incident,
+    result: evaluator.Evaluation,
+    at: datetime,
+    existing: dict[str, FiredRule],
 ) -> dict[str, datetime]:
     """Keep the first firing of each rule, dated when its condition first held; return the
-    rules that fired for the first time with that moment."""
-    existing = {r.rule_id: r for r in FiredRule.objects.filter(incident=incident)}
+    rules that fired for the first time with that moment. ``existing``: the incident's fired
+    rules by id, read by the caller; the ones that fire again are updated in one query."""
     newly = {}
+    again = []
     for rule in result.fired:
         detail = {
             k: v if isinstance(v, int | str | bool) else str(v)
@@ -219,12 +239,10 @@ def _record_rules(
         }
         since = rule.since or at
         if rule.rule_id in existing:
-            FiredRule.objects.filter(pk=existing[rule.rule_id].pk).update(
-                last_at=max(at, since, existing[rule.rule_id].last_at),
-                detail=detail,
-                params_version=result.params_version,
-                active=True,
-            )
+            fired = existing[rule.rule_id]
+            fired.last_at = max(at, since, fired.last_at)
+            fired.detail, fired.params_version, fired.active = detail, result.params_version, True
+            again.append(fired)
         else:
             FiredRule.objects.create(
                 incident=incident,
@@ -236,13 +254,16 @@ def _record_rules(
                 detail=detail,
             )
             newly[rule.rule_id] = since
+    FiredRule.objects.bulk_update(again, ["last_at", "detail", "params_version", "active"])
     still = {rule.rule_id for rule in result.fired}
-    FiredRule.objects.filter(incident=incident).exclude(rule_id__in=still).update(active=False)
+    # Read under the incident's lock: only the rules that stopped firing are written.
+    stopped = [r.pk for rule_id, r in existing.items() if rule_id not in still and r.active]
+    if stopped:
+        FiredRule.objects.filter(pk__in=stopped).update(active=False)
     return newly
 
 
-def _record_trend(incident: Incident, at: datetime) -> None:
-    counts = incident_facts.infection_counts(incident)
+def _record_trend(incident: Incident, at: datetime, counts: dict[str, int]) -> None:
     last = TrendPoint.objects.filter(incident=incident).order_by("-at", "-id").first()
     point = (
         counts["infected_effective_count"],
