@@ -39,6 +39,9 @@ EVENTS: dict[str, str] = {
     "vulnerability.exploitable": "finding (vulns.Finding), vuln_id, asset (label), due_at",
     # A polled advisory feed failed (vulns): the ISMS office, once until it works again.
     "vulnerability.feed_failed": "feed (vulns.FeedSource), error (text), since (when alerted)",
+    # An asset owner's task for an open finding: before its due date and at it (vulns).
+    "vulnerability.due": "task (vulns.FindingTask), finding, vuln_id, asset (label), "
+    "which (before / due), due_at",
     # What the offline emergency kit prints changed (records regenerates it; not an alert).
     "plan.changed": "what (roster / call_tree / checklists / rules / contacts)",
     # The kit's printed copy is older than its newest version: the ISMS office reprints it.

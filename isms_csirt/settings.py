@@ -568,6 +568,8 @@ REPORT_MAILBOX_POLL_SECONDS = env_int("REPORT_MAILBOX_POLL_SECONDS", 60)
 # A forwarded message larger than this is quarantined, not read (the forwarder is told).
 REPORT_MAILBOX_MAX_BYTES = env_int("REPORT_MAILBOX_MAX_BYTES", 10 * 1024 * 1024)
 VULNS_FEED_POLL_SECONDS = env_int("VULNS_FEED_POLL_SECONDS", 3600)
+# How long before a vulnerability finding's due date its asset owner is reminded (vulns).
+VULN_DUE_REMIND_HOURS = env_int("VULN_DUE_REMIND_HOURS", 24)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "common.tasks.worker_heartbeat",
@@ -612,6 +614,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly: the advisory feeds each organisation polls from a URL (vulns, issue 23).
     "vulns-feed-poll": {"task": "vulns.tasks.poll_feeds", "schedule": VULNS_FEED_POLL_SECONDS},
+    # Asset owners' tasks for vulnerability findings: alerts before and at the due date (vulns).
+    "vulnerability-task-sweep": {
+        "task": "vulns.tasks.sweep_finding_tasks",
+        "schedule": 300,
+    },
     # Each minute: an obligation's soft due and due (PPC 速報 …) alert its owner, once each.
     "obligation-alerts": {
         "task": "privacy.tasks.alert_obligations",

@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "kit.outdated": _("Printed emergency kit out of date"),
     "vulnerability.exploitable": _("Exploited vulnerability on an internet-facing asset"),
     "vulnerability.feed_failed": _("Advisory feed failing"),
+    "vulnerability.due": _("Vulnerability to fix falls due"),
 }
 EVENT_CHOICES = [(name, EVENT_LABELS[name]) for name in ALERT_EVENTS]
 

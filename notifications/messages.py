@@ -173,6 +173,13 @@ def _vulnerability(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
     ]
 
 
+def _vulnerability_due(p: dict[str, Any], zone: ZoneInfo) -> list[str]:
+    values = {"vuln": p.get("vuln_id"), "asset": p.get("asset"), "due": when(p.get("due_at"), zone)}
+    if p.get("which") == "due":
+        return [_("%(vuln)s on %(asset)s is due now (%(due)s): fix or mitigate it.") % values]
+    return [_("%(vuln)s on %(asset)s falls due %(due)s: fix or mitigate it by then.") % values]
+
+
 LINES: dict[str, Lines] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -191,6 +198,7 @@ LINES: dict[str, Lines] = {
     "obligation.due": _obligation,
     "kit.outdated": _kit,
     "vulnerability.exploitable": _vulnerability,
+    "vulnerability.due": _vulnerability_due,
 }
 
 
@@ -231,7 +239,7 @@ def _what(event: str, p: dict[str, Any]) -> str:
         return str(p.get("evidence_label") or "")
     if event == "obligation.due":
         return label(p.get("kind_label"))
-    if event == "vulnerability.exploitable":
+    if event in ("vulnerability.exploitable", "vulnerability.due"):
         return f"{p.get('vuln_id')} — {p.get('asset')}"
     if event == "vulnerability.feed_failed":
         return str(p.get("url", ""))

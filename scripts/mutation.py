@@ -1327,6 +1327,22 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/vulns/test_feeds.py::test_polling_a_feed_twice_imports_it_once",),
     ),
     Clause(
+        "I23-8",
+        "an asset owner's reminder before the due date is claimed once per due date",
+        "vulns/services/owner_tasks.py",
+        "        claimed = claim.exclude(reminded_for=task.due_at).update(",
+        "        claimed = claim.update(",
+        ("tests/vulns/test_owner_tasks.py",),
+    ),
+    Clause(
+        "I23-8",
+        "an asset owner's alert at the due date is claimed once per due date",
+        "vulns/services/owner_tasks.py",
+        "        claimed = claim.exclude(alerted_for=task.due_at).update(",
+        "        claimed = claim.update(",
+        ("tests/vulns/test_owner_tasks.py",),
+    ),
+    Clause(
         "issue 20 item 6",
         "the exercise clock's middleware resolves only URLs that may name an exercise object",
         "common/middleware.py",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from common.columns import ends_in
 from incidents.models import Asset
 from vulns.enums import ExposureRole, FeedKind, FindingStatus, Justification
-from vulns.models import FeedSource, Finding, InventoryImport, Software
+from vulns.models import AssetOwner, FeedSource, Finding, InventoryImport, Software
 
 
 class FindingStatusForm(forms.Form):
@@ -121,3 +122,20 @@ class FeedSourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of feed"), choices=FeedKind.choices)
     url = forms.URLField(label=_("URL (https)"), max_length=500, assume_scheme="https")
     enabled = forms.BooleanField(label=_("Poll it"), required=False, initial=True)
+
+
+class OwnerForm(forms.Form):
+    stores = ends_in(AssetOwner)
+
+    owner = forms.ModelChoiceField(
+        label=_("Asset owner (gets the tasks of its findings)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, organisation_id: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            organisation_id=organisation_id, is_active=True
+        ).order_by("display_name", "username")

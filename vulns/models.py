@@ -375,3 +375,46 @@ class FeedSource(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.url}"
+
+
+class AssetOwner(TimeStampedModel):
+    """Who looks after an asset: the person its findings' tasks go to (issue 23)."""
+
+    asset = models.OneToOneField(
+        Asset, on_delete=models.CASCADE, related_name="vuln_owner", verbose_name=_("asset")
+    )
+    owner = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="+", verbose_name=_("asset owner")
+    )
+
+    class Meta:
+        verbose_name = _("asset owner")
+        verbose_name_plural = _("asset owners")
+
+    def __str__(self) -> str:
+        return f"{self.asset}: {self.owner}"
+
+
+class FindingTask(TimeStampedModel):
+    """An asset owner's task for an open finding, due when the finding is; alerted before the
+    due date and at it, once each per due date (vulns.services.owner_tasks)."""
+
+    finding = models.OneToOneField(
+        Finding, on_delete=models.CASCADE, related_name="task", verbose_name=_("finding")
+    )
+    owner = models.ForeignKey(
+        USER, on_delete=models.CASCADE, related_name="vuln_tasks", verbose_name=_("asset owner")
+    )
+    due_at = models.DateTimeField(_("due at"))
+    # The due date each alert was sent for: a claim compares it, so each goes out once.
+    reminded_for = models.DateTimeField(_("reminded for"), null=True, blank=True)
+    alerted_for = models.DateTimeField(_("alerted at the due date for"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vulnerability task")
+        verbose_name_plural = _("vulnerability tasks")
+        indexes = [models.Index(fields=["done_at", "due_at"], name="finding_task_due")]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} → {self.owner_id}"

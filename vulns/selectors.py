@@ -14,7 +14,7 @@ from bcp.models import Decision
 from incidents.models import Asset
 from vulns import access
 from vulns.enums import OPEN_STATUSES, Severity
-from vulns.models import Advisory, FeedSource, Finding, Software
+from vulns.models import Advisory, FeedSource, Finding, FindingTask, Software
 
 BY_ASSET, BY_VULNERABILITY = "asset", "vulnerability"
 
@@ -36,7 +36,25 @@ def finding_list(user: User, *, order: str = BY_ASSET, open_only: bool = True) -
     return list(rows.order_by("asset__asset_tag", "due_at", "advisory__vuln_id"))
 
 
+def owns_task(user: User, pk: int) -> bool:
+    """Whether the finding is one of the user's tasks as an asset owner (they read it)."""
+    return FindingTask.objects.filter(
+        finding_id=pk, owner_id=getattr(user, "pk", None), done_at__isnull=True
+    ).exists()
+
+
+def tasks_of(user: User) -> list[FindingTask]:
+    """The user's open tasks as an asset owner, soonest due first."""
+    return list(
+        FindingTask.objects.filter(owner_id=user.pk, done_at__isnull=True)
+        .select_related("finding__advisory", "finding__asset")
+        .order_by("due_at")
+    )
+
+
 def finding_get(user: User, pk: int) -> Finding:
+    if not access.can_read(user) and owns_task(user, pk):
+        return Finding.objects.select_related("advisory", "asset", "software").get(pk=pk)
     found = findings_of(user, open_only=False).filter(pk=pk).first()
     if found is None:
         raise Http404

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from vulns.services import feeds
+from vulns.services import feeds, owner_tasks
 
 
 @shared_task(name="vulns.tasks.poll_feeds", time_limit=600, soft_time_limit=570)
@@ -13,3 +13,16 @@ def poll_feeds() -> dict[str, int]:
         outcome = feeds.feed_poll(feed_id).outcome
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+@shared_task(name="vulns.tasks.sweep_finding_tasks", time_limit=300, soft_time_limit=280)
+def sweep_finding_tasks() -> dict[str, int]:
+    """Every five minutes: give asset owners their tasks, alert them before and at the due
+    date (once each; see vulns.services.owner_tasks)."""
+    result = owner_tasks.finding_tasks_sweep()
+    return {
+        "created": result.created,
+        "closed": result.closed,
+        "before": result.before,
+        "due": result.due,
+    }

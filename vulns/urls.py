@@ -16,6 +16,7 @@ urlpatterns = [
     path("vulnerabilities/advisories/<str:vuln_id>/", views.advisory_detail, name="advisory"),
     path("vulnerabilities/advisories/<str:vuln_id>/vex/", views.advisory_vex, name="advisory_vex"),
     path("vulnerabilities/coverage/", views.coverage, name="coverage"),
+    path("vulnerabilities/tasks/", views.task_list, name="task_list"),
     path("vulnerabilities/import/", views.feed_upload, name="feed_upload"),
     path("vulnerabilities/assets/<int:pk>/", views.asset_detail, name="asset"),
     path("vulnerabilities/inventory/import/", views.inventory_import, name="inventory_import"),

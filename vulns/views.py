@@ -27,13 +27,14 @@ from vulns.forms import (
     FeedUploadForm,
     FindingStatusForm,
     InventoryUploadForm,
+    OwnerForm,
     SoftwareForm,
 )
 from vulns.importers import inventory_csv
-from vulns.models import Exposure, Finding, InventoryImport
+from vulns.models import AssetOwner, Exposure, Finding, InventoryImport
 from vulns.services import feeds as feed_services
 from vulns.services import findings as finding_services
-from vulns.services import imports, inventory, risk
+from vulns.services import imports, inventory, owner_tasks, risk
 from vulns.services import inventory_import as inventory_import_services
 
 
@@ -94,7 +95,7 @@ def _finding_page(
 
 @login_required
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(access.can_read(request.user))
+    _require(access.can_read(request.user) or selectors.owns_task(request.user, pk))
     finding = selectors.finding_get(request.user, pk)
     if request.method != "POST":
         return _finding_page(request, finding)
@@ -224,6 +225,13 @@ def feed_upload(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("vulns:finding_list"))
 
 
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    """The asset owner's tasks: the open findings on the assets they look after."""
+    tasks = selectors.tasks_of(request.user)
+    return render(request, "vulns/task_list.html", {"tasks": tasks, "now": clock.now()})
+
+
 def _asset(request: HttpRequest, pk: int) -> Asset:
     _require(access.can_read(request.user))
     asset = Asset.objects.filter(pk=pk, organisation_id=request.user.organisation_id).first()
@@ -241,6 +249,7 @@ def _asset_page(
     error: str = "",
 ) -> HttpResponse:
     exposure = Exposure.objects.filter(asset=asset).first()
+    owner = AssetOwner.objects.filter(asset=asset).select_related("owner").first()
     initial = (
         {"internet_facing": exposure.internet_facing, "role": exposure.role} if exposure else {}
     )
@@ -251,6 +260,12 @@ def _asset_page(
         "findings": asset.vuln_findings.select_related("advisory").order_by("due_at"),
         "software_form": software_form or SoftwareForm(auto_id="software_%s"),
         "exposure_form": ExposureForm(initial=initial, auto_id="exposure_%s"),
+        "owner_form": OwnerForm(
+            organisation_id=asset.organisation_id,
+            initial={"owner": owner.owner_id if owner else None},
+            auto_id="owner_%s",
+        ),
+        "owner": owner,
         "can_write": access.can_write(request.user),
         "error": error,
     }
@@ -263,7 +278,16 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _asset_page(request, asset)
     try:
-        if request.POST.get("action") == "exposure":
+        if request.POST.get("action") == "owner":
+            owner_form = OwnerForm(request.POST, organisation_id=asset.organisation_id)
+            if not owner_form.is_valid():
+                return _asset_page(
+                    request, asset, status=400, error=_("Choose a person of the organisation.")
+                )
+            owner_tasks.owner_set(
+                asset=asset, actor=request.user, owner=owner_form.cleaned_data["owner"]
+            )
+        elif request.POST.get("action") == "exposure":
             exposure_form = ExposureForm(request.POST)
             if not exposure_form.is_valid():
                 return _asset_page(request, asset, status=400, error=_("Choose a role."))

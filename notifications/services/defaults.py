@@ -53,6 +53,8 @@ DEFAULT_SUBSCRIPTIONS: list[tuple[str, str, str, int, bool, bool]] = [
     ("vulnerability.exploitable", ROLE, Role.CSIRT_LEAD, 1, True, True),
     # A polled advisory feed fails: the office fixes the URL or the network (vulns).
     ("vulnerability.feed_failed", ROLE, Role.ISMS_OFFICE, 1, False, False),
+    # An asset owner's task for a finding, before its due date and at it (vulns).
+    ("vulnerability.due", ASSIGNEE, "", 1, False, False),
     # The printed emergency kit is older than the roster: the office reprints it.
     ("kit.outdated", ROLE, Role.ISMS_OFFICE, 1, False, False),
 ]

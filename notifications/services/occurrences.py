@@ -233,6 +233,24 @@ def _feed_failed(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
     return occ
 
 
+def _vulnerability_due(occ: Occurrence, data: dict[str, Any]) -> Occurrence:
+    """An asset owner's task for a finding: before its due date and at it, once each per due
+    date (vulns' sweep claims each step; the key repeats the claim)."""
+    task, which, due_at = data["task"], data["which"], data["due_at"]
+    occ.subject = f"finding:{data['finding'].pk}"
+    occ.dedupe_key = f"vulnerability.due:{task.pk}:{which}:{int(due_at.timestamp())}"
+    occ.assignee = task.owner
+    occ.urgent = which == "due"
+    occ.payload.update(
+        finding=data["finding"].pk,
+        vuln_id=str(data["vuln_id"]),
+        asset=str(data["asset"]),
+        which=which,
+        due_at=due_at.isoformat(),
+    )
+    return occ
+
+
 DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] = {
     "report.received": _report,
     "campaign.grew": _campaign,
@@ -259,6 +277,7 @@ DESCRIBE: dict[str, Callable[[Occurrence, dict[str, Any]], Occurrence | None]] =
     "kit.outdated": _kit,
     "vulnerability.exploitable": _vulnerability,
     "vulnerability.feed_failed": _feed_failed,
+    "vulnerability.due": _vulnerability_due,
 }
 
 
