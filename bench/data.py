@@ -209,6 +209,8 @@ def generate(scale: float = 1.0, *, log=print) -> dict[str, int]:  # type: ignor
         t0 = time.monotonic()
         fn()
         log(f"{label}: {time.monotonic() - t0:.1f} s")
+    with connection.cursor() as cur:
+        cur.execute(COUNTERS_SQL)
     return shape()
 
 
@@ -230,6 +232,20 @@ def shape() -> dict[str, int]:
         "people": "training.Person",
     }
     return {name: apps.get_model(label).objects.count() for name, label in tables.items()}
+
+
+# The generated incidents and reports carry their numbers; the counters the services number
+# from must say so, or the next report of a year would take a number already given.
+COUNTERS_SQL = """
+INSERT INTO incidents_incidentcounter (organisation_id, year, exercise, series, last)
+SELECT organisation_id, year, is_exercise, 'incident', max(seq) FROM incidents_incident
+GROUP BY organisation_id, year, is_exercise
+UNION ALL
+SELECT organisation_id, year, is_exercise, 'report', max(seq) FROM incidents_report
+GROUP BY organisation_id, year, is_exercise
+ON CONFLICT (organisation_id, year, exercise, series)
+DO UPDATE SET last = GREATEST(incidents_incidentcounter.last, EXCLUDED.last)
+"""
 
 
 def main() -> int:

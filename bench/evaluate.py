@@ -18,8 +18,8 @@ import _lib
 
 ASSETS_SQL = """
 INSERT INTO incidents_asset (created_at, updated_at, organisation_id, asset_tag, hostname, kind,
-  owner_department, holds_personal_data, criticality)
-SELECT now(), now(), %(org)s, 'PC-' || i, 'pc' || i, 'PC', '', false, 'MED'
+  owner_department, holds_personal_data, holds_confidential_data, criticality)
+SELECT now(), now(), %(org)s, 'PC-' || i, 'pc' || i, 'PC', '', false, false, 'MED'
 FROM generate_series(1, %(n)s) AS i
 """
 AFFECTED_SQL = """

@@ -86,3 +86,24 @@ def test_make_bench_says_when_the_intake_is_under_its_throughput_or_a_process_fa
     row = next(line for line in lines if line.startswith("| intake |"))
     assert "141.5 req/s, 8.5 under" in row and "≥ 150/s" in row
     assert "alerts.py exited 1" in next(line for line in lines if line.startswith("| burst |"))
+
+
+def test_a_report_filed_on_the_bench_data_takes_the_next_free_number(db, bench_data):
+    from accounts.models import Organisation
+    from incidents.models import Report
+    from incidents.services import intake
+
+    bench_data.generate(0.001, log=lambda *_: None)
+    org = Organisation.objects.get(name="ベンチ株式会社")
+    highest = Report.objects.filter(organisation=org).order_by("-seq").first()
+    report = intake.report_submit(
+        organisation=org,
+        actor=None,
+        data=intake.ReportInput(
+            sender="x@evil.example",
+            subject="counter",
+            what_happened="OPENED_ATTACHMENT",
+            reporter_email="r@example.com",
+        ),
+    )
+    assert (report.year, report.seq) == (highest.year, highest.seq + 1)
