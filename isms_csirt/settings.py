@@ -517,6 +517,8 @@ SPECTACULAR_SETTINGS = {
         "TemplateKindEnum": "comms.enums.TemplateKind",
         "ContactKindEnum": "comms.enums.ContactKind",
         "GuestRoleEnum": "comms.enums.GuestRole",
+        "AlertFormatEnum": "incidents.models.channels.AlertFormat",
+        "IntelFormatEnum": "sharing.models.IntelFormat",
     },
 }
 

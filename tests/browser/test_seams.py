@@ -56,7 +56,7 @@ NOT_CODES = {
     "IPA", "JPCERT", "PPC", "NISC", "DNS", "LAN", "FW", "OK", "ID", "CSV", "PDF", "SHA", "PR",
     "IoC", "NW", "VPN", "USB", "SNS", "PoC", "IOC", "ISO", "IEC", "JIS", "JNSA", "NTP", "SSO",
     "OIDC", "TOTP", "QR", "HTML", "HTTP", "HTTPS", "REST", "SOC", "MFA", "OS", "CEO", "C2",
-    "ISAC", "IP", "P1", "P2", "P3", "P4", "STEP", "SHA-256", "SaaS", "DoS", "DDoS",
+    "ISAC", "IP", "P1", "P2", "P3", "P4", "STEP", "SHA-256", "SaaS", "DoS", "DDoS", "STIX", "MISP",
 }  # fmt: skip
 # The priorities are named P1 to P4 (with their meaning beside: P1（緊急）); STEP is the JNSA
 # CSIRT maturity step.

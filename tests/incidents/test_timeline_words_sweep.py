@@ -250,7 +250,7 @@ def test_the_kind_reads_as_words_without_codes_none_reprs_or_utc(kind, language,
 
 LABEL_LIKE = {"URL", "AMBER", "GREEN", "RED", "CLEAR"}  # codes whose label is the code itself
 ASCII_TERMS = {"TLP", "IoC", "BCP", "IRT", "CSIRT", "SHA", "Message", "PPC", "STRICT", "AMBER",
-               "GREEN", "RED", "CLEAR", "URL", "PDF"}  # fmt: skip
+               "GREEN", "RED", "CLEAR", "URL", "PDF", "ISMS", "hxxp"}  # fmt: skip
 
 
 def _strings(value) -> list[str]:
