@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import JSONObject
 from django.http import Http404
@@ -53,12 +54,12 @@ def signed_in_user(user_id: object) -> User | None:
             )
         )
     )
+    # ArraySubquery is PostgreSQL's; on SQLite (`make run`) the roles are one more query, read
+    # by role_assignments_of when first asked.
+    roles = {ASSIGNMENTS: ArraySubquery(ranks)} if connection.vendor == "postgresql" else {}
     return (
         User.objects.select_related("organisation")
-        .annotate(
-            **{ASSIGNMENTS: ArraySubquery(ranks)},
-            **{name: make() for name, make in SIGNED_IN_EXTRAS.items()},
-        )
+        .annotate(**roles, **{name: make() for name, make in SIGNED_IN_EXTRAS.items()})
         .filter(pk=user_id)
         .first()
     )
