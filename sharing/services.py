@@ -18,6 +18,28 @@ from sharing import misp, stix
 from sharing.tlp import Recipient
 
 
+def _require_recipient(recipient: str) -> None:
+    if recipient not in Recipient.values:
+        raise InvalidInput(
+            "UNKNOWN_RECIPIENT", _("Choose who receives the export."), field="recipient"
+        )
+
+
+def _record(
+    incident: Incident, actor: User, recipient: str, tlp: str, subject: str, body: str
+) -> Communication:
+    """Every export is a draft communication to its recipient with its TLP (N-4)."""
+    return communications.communication_draft(
+        incident=incident,
+        actor=actor,
+        audience=recipient,
+        channel=Channel.OTHER,
+        tlp=tlp,
+        subject=subject,
+        body=body,
+    )
+
+
 @dataclass(frozen=True)
 class StixExport:
     export: stix.Export
@@ -32,10 +54,7 @@ class StixExport:
 def stix_export(*, incident: Incident, actor: User, recipient: str) -> StixExport:
     """Build the bundle and record it as a draft communication to the recipient (N-4 checks
     the label); the timeline says so through comms."""
-    if recipient not in Recipient.values:
-        raise InvalidInput(
-            "UNKNOWN_RECIPIENT", _("Choose who receives the export."), field="recipient"
-        )
+    _require_recipient(recipient)
     export = stix.build(incident, recipient, incident.organisation.name)
     body = _(
         "STIX 2.1 bundle for %(recipient)s: %(included)s objects included,"
@@ -45,16 +64,8 @@ def stix_export(*, incident: Incident, actor: User, recipient: str) -> StixExpor
         "included": export.included,
         "withheld": export.withheld,
     }
-    communication = communications.communication_draft(
-        incident=incident,
-        actor=actor,
-        audience=recipient,
-        channel=Channel.OTHER,
-        tlp=export.tlp,
-        subject=_("STIX 2.1 export of %(ref)s") % {"ref": incident.ref},
-        body=body,
-    )
-    return StixExport(export, communication)
+    subject = _("STIX 2.1 export of %(ref)s") % {"ref": incident.ref}
+    return StixExport(export, _record(incident, actor, recipient, export.tlp, subject, body))
 
 
 @dataclass(frozen=True)
@@ -71,10 +82,7 @@ class MispExport:
 def misp_export(*, incident: Incident, actor: User, recipient: str) -> MispExport:
     """The MISP event for the recipient, recorded as a draft communication exactly as the STIX
     export is (N-4 checks its label; the timeline says so through comms)."""
-    if recipient not in Recipient.values:
-        raise InvalidInput(
-            "UNKNOWN_RECIPIENT", _("Choose who receives the export."), field="recipient"
-        )
+    _require_recipient(recipient)
     export = misp.build(incident, recipient, incident.organisation.name)
     body = _(
         "MISP event for %(recipient)s: %(included)s objects included, %(withheld)s withheld by TLP."
@@ -83,13 +91,5 @@ def misp_export(*, incident: Incident, actor: User, recipient: str) -> MispExpor
         "included": export.included,
         "withheld": export.withheld,
     }
-    communication = communications.communication_draft(
-        incident=incident,
-        actor=actor,
-        audience=recipient,
-        channel=Channel.OTHER,
-        tlp=export.tlp,
-        subject=_("MISP export of %(ref)s") % {"ref": incident.ref},
-        body=body,
-    )
-    return MispExport(export, communication)
+    subject = _("MISP export of %(ref)s") % {"ref": incident.ref}
+    return MispExport(export, _record(incident, actor, recipient, export.tlp, subject, body))

@@ -3,6 +3,9 @@ downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -23,9 +26,8 @@ from sharing.forms import IndicatorTlpForm, StixExportForm, SuggestionAcceptForm
 from sharing.tlp import CEILING, Recipient
 
 
-@login_required
-@require_POST
-def stix_export(request: HttpRequest, ref: str) -> HttpResponse:
+def _export(request: HttpRequest, ref: str, run: Callable[..., Any]) -> Any:
+    """The export's result, or a redirect back to the room's sharing card with the message."""
     incident = selectors.incident_get(user=request.user, ref=ref)
     require_role(comms_access.can_write(request.user))
     room = reverse("incidents:incident_detail", args=[incident.ref]) + "#sharing"
@@ -34,39 +36,35 @@ def stix_export(request: HttpRequest, ref: str) -> HttpResponse:
         messages.error(request, _("Choose who receives the export."))
         return HttpResponseRedirect(room, status=303)
     try:
-        done = services.stix_export(
-            incident=incident, actor=request.user, recipient=form.cleaned_data["recipient"]
-        )
+        return run(incident=incident, actor=request.user, recipient=form.cleaned_data["recipient"])
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return HttpResponseRedirect(room, status=303)
-    response = HttpResponse(done.export.bundle, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{done.filename}"'
-    response["X-Stix-Withheld"] = str(done.export.withheld)
+
+
+def _download(content: str, filename: str, header: str, withheld: int) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response[header] = str(withheld)
     return response
+
+
+@login_required
+@require_POST
+def stix_export(request: HttpRequest, ref: str) -> HttpResponse:
+    done = _export(request, ref, services.stix_export)
+    if isinstance(done, HttpResponse):
+        return done
+    return _download(done.export.bundle, done.filename, "X-Stix-Withheld", done.export.withheld)
 
 
 @login_required
 @require_POST
 def misp_export(request: HttpRequest, ref: str) -> HttpResponse:
-    incident = selectors.incident_get(user=request.user, ref=ref)
-    require_role(comms_access.can_write(request.user))
-    room = reverse("incidents:incident_detail", args=[incident.ref]) + "#sharing"
-    form = StixExportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose who receives the export."))
-        return HttpResponseRedirect(room, status=303)
-    try:
-        done = services.misp_export(
-            incident=incident, actor=request.user, recipient=form.cleaned_data["recipient"]
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return HttpResponseRedirect(room, status=303)
-    response = HttpResponse(done.export.event, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{done.filename}"'
-    response["X-Tlp-Withheld"] = str(done.export.withheld)
-    return response
+    done = _export(request, ref, services.misp_export)
+    if isinstance(done, HttpResponse):
+        return done
+    return _download(done.export.event, done.filename, "X-Tlp-Withheld", done.export.withheld)
 
 
 def _room(incident: Incident, anchor: str = "sharing") -> HttpResponseRedirect:
