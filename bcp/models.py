@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from accounts.roles import DecisionType, Role
 from bcp import enums
 from common.models import TimeStampedModel
 from incidents.models import Incident
+from incidents.monthly import Fact, Figured, decision_facts
 
 USER = settings.AUTH_USER_MODEL
 
@@ -42,7 +45,13 @@ class DecisionQuerySet(models.QuerySet):
         return self.open().filter(due_at__lte=now, overdue=False)
 
 
-class Decision(TimeStampedModel):
+class Decision(Figured, TimeStampedModel):
+    # The statistics rollup (incidents.monthly): decision times and late decisions by type.
+    FIGURE_FIELDS = ("organisation_id", "incident_id", "type", "opened_at", "decided_at", "due_at")
+
+    def figure_facts(self, values: dict[str, Any]) -> list[Fact]:
+        return decision_facts(self, values)
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="decisions"
     )

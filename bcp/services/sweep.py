@@ -154,6 +154,7 @@ def decision_reopen(*, pk: int, now: datetime) -> int:
     )
     if not claimed:
         return 0
+    decision.restate_update(decided_at=None, due_at=due)  # no longer decided: out of statistics
     DecisionAssignment.objects.create(
         decision=decision,
         person=assignee,

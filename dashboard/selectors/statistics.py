@@ -4,9 +4,15 @@ Per month of the organisation's calendar: incidents by category and by peak leve
 to triage (MTTA: report received → triaged), mean time to resolve (MTTR: declared → closed),
 mean time to isolate an infected asset (observed → isolated), mean decision time (opened →
 decided) and the false-positive ratio (closed triage items found not to be an incident ÷ all
-closed triage items). Five grouped queries whatever the period; exercises are left out.
+closed triage items). Exercises are left out.
 
 Means are kept as (sum, count) so months add up to the period exactly.
+
+Two ways to the same figures (issue 20): the rollup (``incidents.monthly``, kept in the same
+transaction as the rows it counts; one read of a few hundred rows) when the organisation's
+rollup is kept in the time zone the page is shown in, else the live computation (five grouped
+reads over the period's rows). The live computation stays the reference: the rebuild and the
+check of ``manage.py statistics_rollup`` compare the rollup with it.
 """
 
 from __future__ import annotations
@@ -27,12 +33,13 @@ from bcp.models import Decision
 from common.csvexport import csv_bytes
 from dashboard.selectors.scope import real
 from dashboard.selectors.trend import TRIAGED, mean, span
-from incidents.models import AffectedAsset, Event, Incident
+from incidents import monthly
+from incidents.models import AffectedAsset, Event, FiguresZone, Incident, MonthlyFigure
 from incidents.models.enums import Category
 
 PERIODS = (3, 6, 12, 24)
 DEFAULT_PERIOD = 12
-NOT_AN_INCIDENT = "not-an-incident:"
+NOT_AN_INCIDENT = monthly.NOT_AN_INCIDENT
 
 
 def _midnight(day: date) -> datetime:
@@ -167,19 +174,30 @@ def _durations(org: int, window: Window, months: dict[date, Month]) -> None:
             getattr(months[row["month"]], attribute).add(row["n"], row["total"])
 
 
-def _decisions(org: int, window: Window, months: dict[date, Month]) -> list[DecisionKind]:
+def _decision_rows(org: int, window: Window) -> QuerySet:
     decided = Decision.objects.filter(real("incident__"), organisation_id=org)
+    return (
+        _monthly(decided, "decided_at", window)
+        .values("month", "type")
+        .annotate(
+            n=Count("id"),
+            total=Sum(span("decided_at", "opened_at")),
+            late=Count("id", filter=Q(due_at__lt=F("decided_at"))),
+        )
+    )
+
+
+def _decisions(org: int, window: Window, months: dict[date, Month]) -> list[DecisionKind]:
     kinds: dict[str, Timed] = defaultdict(Timed)
     late: dict[str, int] = defaultdict(int)
-    rows = _monthly(decided, "decided_at", window).values("month", "type")
-    for row in rows.annotate(
-        n=Count("id"),
-        total=Sum(span("decided_at", "opened_at")),
-        late=Count("id", filter=Q(due_at__lt=F("decided_at"))),
-    ):
+    for row in _decision_rows(org, window):
         months[row["month"]].decide.add(row["n"], row["total"])
         kinds[row["type"]].add(row["n"], row["total"])
         late[row["type"]] += row["late"]
+    return _kinds(kinds, late)
+
+
+def _kinds(kinds: dict[str, Timed], late: dict[str, int]) -> list[DecisionKind]:
     labels = dict(DecisionType.choices)
     return [
         DecisionKind(code, str(labels[code]), kinds[code], late[code])
@@ -203,15 +221,59 @@ def _sum(months: list[Month], since: date) -> Month:
     return total
 
 
+def _live(org: int, window: Window, months: dict[date, Month]) -> list[DecisionKind]:
+    """The reference: five grouped reads over the window's rows."""
+    _incidents(org, window, months)
+    _triage(org, window, months)
+    _durations(org, window, months)
+    return _decisions(org, window, months)
+
+
+def _from_rollup(
+    org: int, zone: str, window: Window, months: dict[date, Month]
+) -> list[DecisionKind]:
+    """The same figures from the rollup: one read of the period's ``MonthlyFigure`` rows."""
+    kinds: dict[str, Timed] = defaultdict(Timed)
+    late: dict[str, int] = defaultdict(int)
+    rows = MonthlyFigure.objects.filter(
+        organisation_id=org, zone=zone, month__gte=min(months), month__lte=max(months)
+    ).exclude(n=0, total_us=0)
+    for month_key, measure, key, n, us in rows.values_list(
+        "month", "measure", "key", "n", "total_us"
+    ):
+        month, total = months[month_key], timedelta(microseconds=us)
+        if measure == "category":
+            month.by_category[key] = month.by_category.get(key, 0) + n
+        elif measure == "level":
+            month.by_level[int(key)] = month.by_level.get(int(key), 0) + n
+        elif measure == "closed":
+            month.triage_closed += n
+        elif measure == "fp":
+            month.false_positives += n
+        elif measure == "decide":
+            month.decide.add(n, total)
+            kinds[key].add(n, total)
+        elif measure == "late":
+            late[key] += n
+        else:  # triage, resolve, isolate
+            getattr(month, measure).add(n, total)
+    return _kinds(kinds, late)
+
+
+def _kept(org: int, zone: str) -> bool:
+    return FiguresZone.objects.filter(organisation_id=org, zone=zone).exists()
+
+
 def statistics(*, organisation_id: int, now: datetime, period: int = DEFAULT_PERIOD) -> Statistics:
     """The last ``period`` months, this month included."""
     first = add_months(timezone.localdate(now).replace(day=1), 1 - period)
     window = Window(_midnight(first), _midnight(add_months(first, period)))
     months = {add_months(first, i): Month(month=add_months(first, i)) for i in range(period)}
-    _incidents(organisation_id, window, months)
-    _triage(organisation_id, window, months)
-    _durations(organisation_id, window, months)
-    decisions = _decisions(organisation_id, window, months)
+    zone = timezone.get_current_timezone_name()
+    if _kept(organisation_id, zone):
+        decisions = _from_rollup(organisation_id, zone, window, months)
+    else:
+        decisions = _live(organisation_id, window, months)
     ordered = list(months.values())
     total = _sum(ordered, first)
     labels = dict(Category.choices)

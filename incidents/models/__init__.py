@@ -4,6 +4,7 @@ from incidents.models.assets import AffectedAsset, Asset
 from incidents.models.channels import AlertFormat, AlertReceipt, AlertSource
 from incidents.models.evidence import CustodyEvent, EvidenceItem
 from incidents.models.facts import Fact, FactKind
+from incidents.models.figures import FiguresZone, MonthlyFigure
 from incidents.models.incident import Incident, IncidentCounter
 from incidents.models.indicators import Indicator
 from incidents.models.intake import (
@@ -33,6 +34,7 @@ __all__ = [
     "EvidenceItem",
     "Fact",
     "FactKind",
+    "FiguresZone",
     "IdempotencyRecord",
     "Incident",
     "IncidentCounter",
@@ -44,6 +46,7 @@ __all__ = [
     "MailOutcome",
     "MailReceipt",
     "MailSecurity",
+    "MonthlyFigure",
     "RelationKind",
     "Report",
     "ReportKey",

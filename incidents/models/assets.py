@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from accounts.models import Organisation
 from common.models import TimeStampedModel
 from incidents.models import enums
 from incidents.models.incident import Incident
+from incidents.monthly import Fact, Figured, isolation_facts
 
 # An asset tag is what a report's "PC name or asset tag" becomes; every input that can end up
 # here is bounded by this length (tests/test_input_bounds.py).
@@ -52,7 +55,24 @@ class Asset(TimeStampedModel):
         return self.asset_tag if not self.hostname else f"{self.asset_tag} ({self.hostname})"
 
 
-class AffectedAsset(TimeStampedModel):
+class AffectedAsset(Figured, TimeStampedModel):
+    # The statistics rollup (incidents.monthly): the time to isolate, in the asset's
+    # organisation.
+    FIGURE_FIELDS = ("incident_id", "asset_id", "infection_observed_at", "isolated_at")
+
+    def figure_organisations(self, values: dict[str, Any]) -> set[int]:
+        return {self._asset_organisation(values["asset_id"])}
+
+    def _asset_organisation(self, asset_id: int) -> int:
+        cached = self._state.fields_cache.get("asset")
+        if cached is not None and cached.pk == asset_id:
+            return cached.organisation_id
+        return Asset.objects.values_list("organisation_id", flat=True).get(pk=asset_id)
+
+    def figure_facts(self, values: dict[str, Any]) -> list[Fact]:
+        org = self._asset_organisation(values["asset_id"])
+        return isolation_facts(self, values, org)
+
     incident = models.ForeignKey(
         Incident,
         on_delete=models.CASCADE,

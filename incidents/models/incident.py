@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from common.models import TimeStampedModel
 from incidents.models import enums
+from incidents.monthly import Fact, Figured, incident_facts
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -14,7 +17,21 @@ class IncidentQuerySet(models.QuerySet):
         return self.exclude(status=enums.IncidentStatus.CLOSED)
 
 
-class Incident(TimeStampedModel):
+class Incident(Figured, TimeStampedModel):
+    # The statistics rollup (incidents.monthly): incidents by month, category and peak level,
+    # and the time to resolve.
+    FIGURE_FIELDS = (
+        "organisation_id",
+        "category",
+        "peak_level",
+        "declared_at",
+        "closed_at",
+        "is_exercise",
+    )
+
+    def figure_facts(self, values: dict[str, Any]) -> list[Fact]:
+        return incident_facts(values)
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

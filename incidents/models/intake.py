@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from accounts.models import Organisation
 from common.models import TimeStampedModel
 from incidents.models import enums
 from incidents.models.incident import Incident
+from incidents.monthly import Fact, Figured, event_facts
 
 
 class EventQuerySet(models.QuerySet):
@@ -17,7 +20,20 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=enums.EventStatus.RECEIVED)
 
 
-class Event(TimeStampedModel):
+class Event(Figured, TimeStampedModel):
+    # The statistics rollup (incidents.monthly): closed triage items, false positives, MTTA.
+    FIGURE_FIELDS = (
+        "organisation_id",
+        "incident_id",
+        "status",
+        "disposition",
+        "received_at",
+        "triaged_at",
+    )
+
+    def figure_facts(self, values: dict[str, Any]) -> list[Fact]:
+        return event_facts(self, values)
+
     """A triage item: one or more reports of the same thing, waiting for the ISMS office."""
 
     organisation = models.ForeignKey(

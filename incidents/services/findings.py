@@ -109,6 +109,7 @@ def after_asset_change(
     )
     if became_infected and affected.infection_observed_at is None:
         AffectedAsset.objects.filter(pk=affected.pk).update(infection_observed_at=observed_at)
+        affected.restate_update(infection_observed_at=observed_at)  # the statistics rollup
         affected.infection_observed_at = observed_at
     for name, kind in (
         ("infection_state", FactKind.ASSET_INFECTION),
