@@ -211,6 +211,13 @@ def generate(scale: float = 1.0, *, log=print) -> dict[str, int]:  # type: ignor
         log(f"{label}: {time.monotonic() - t0:.1f} s")
     with connection.cursor() as cur:
         cur.execute(COUNTERS_SQL)
+    # The rows above were written around the statistics rollup (SQL, bulk_create): build it
+    # from them, as `migrate` does for an organisation without one (dashboard.rollup).
+    from dashboard import rollup
+
+    t0 = time.monotonic()
+    rollup.rebuild(org.pk)
+    log(f"statistics rollup: {time.monotonic() - t0:.1f} s")
     return shape()
 
 

@@ -1343,6 +1343,65 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/vulns/test_owner_tasks.py",),
     ),
     Clause(
+        "issue 20 item 2",
+        "a counted row's save() moves its facts in the statistics rollup, in its transaction",
+        "incidents/monthly.py",
+        "            super().save(*args, **kwargs)  # type: ignore[misc]\n"
+        "            self._restate(before, after)\n",
+        "            super().save(*args, **kwargs)  # type: ignore[misc]\n",
+        (
+            "tests/dashboard/test_statistics_rollup.py::test_the_rollup_equals_the_live_figures_after_any_sequence_of_writes",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a deferred decision reopened by the sweep leaves the rollup's decision times",
+        "bcp/services/sweep.py",
+        "    decision.restate_update(decided_at=None, due_at=due)",
+        "",
+        (
+            "tests/dashboard/test_statistics_rollup.py::test_a_reopened_deferred_decision_leaves_the_decision_times",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "an infection observed by update() after the isolation is told to the rollup",
+        "incidents/services/findings.py",
+        "        affected.restate_update(infection_observed_at=observed_at)",
+        "",
+        (
+            "tests/dashboard/test_statistics_rollup.py::test_an_infection_observed_after_the_isolation_counts_its_time_to_isolate",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "an exercise's incidents stay out of the statistics rollup",
+        "incidents/monthly.py",
+        '    if values["is_exercise"]:\n        return []\n',
+        "",
+        (
+            "tests/dashboard/test_statistics_rollup.py::test_the_rollup_equals_the_live_figures_after_any_sequence_of_writes",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "triage items of an exercise's incident stay out of the statistics rollup",
+        "incidents/monthly.py",
+        'TRIAGED or not _real_incident(obj, values["incident_id"]):\n',
+        "TRIAGED:\n",
+        (
+            "tests/dashboard/test_statistics_rollup.py::test_the_rollup_equals_the_live_figures_after_any_sequence_of_writes",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "the statistics read the rollup only where it is kept, in the zone shown",
+        "dashboard/selectors/statistics.py",
+        "    if _kept(organisation_id, zone):\n",
+        "    if True:\n",
+        ("tests/dashboard/test_statistics.py",),
+    ),
+    Clause(
         "issue 20 item 6",
         "the exercise clock's middleware resolves only URLs that may name an exercise object",
         "common/middleware.py",
