@@ -52,6 +52,9 @@ class Decision(Figured, TimeStampedModel):
     def figure_facts(self, values: dict[str, Any]) -> list[Fact]:
         return decision_facts(self, values)
 
+    def figure_may_count(self, values: dict[str, Any]) -> bool:
+        return values["decided_at"] is not None
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="decisions"
     )

@@ -73,7 +73,9 @@ def _deltas(before: list[Fact], after: list[Fact], zones: dict[int, list[str]]) 
     return {key: cell for key, cell in moved.items() if cell != [0, 0]}
 
 
-def restate(before: list[Fact], after: list[Fact]) -> None:
+def restate(
+    before: list[Fact], after: list[Fact], zones: dict[int, list[str]] | None = None
+) -> None:
     """Move a row's facts: take ``before`` out of the months, put ``after`` in.
 
     The caller is inside the transaction that writes the row. ``UPDATE … SET n = n + d`` holds
@@ -82,7 +84,8 @@ def restate(before: list[Fact], after: list[Fact]) -> None:
     """
     if before == after:
         return
-    zones = zones_of(org for org, *_ in (*before, *after))
+    if zones is None:
+        zones = zones_of(org for org, *_ in (*before, *after))
     if not zones:
         return
     from incidents.models import MonthlyFigure
@@ -116,6 +119,10 @@ class Figured:
     def figure_organisations(self, values: dict[str, Any]) -> set[int]:
         return {values["organisation_id"]}
 
+    def figure_may_count(self, values: dict[str, Any]) -> bool:
+        """False when the row surely has no fact (no query): most writes then cost nothing."""
+        return True
+
     @classmethod
     def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
         obj = super().from_db(db, field_names, values)  # type: ignore[misc]
@@ -140,12 +147,15 @@ class Figured:
         return manager.using(using).filter(pk=self.pk).values(*self.FIGURE_FIELDS).first()
 
     def _restate(self, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        if not self.figure_may_count(after) and not (before and self.figure_may_count(before)):
+            return
         orgs = self.figure_organisations(after)
         if before is not None:
             orgs |= self.figure_organisations(before)
-        if not zones_of(orgs):
+        zones = zones_of(orgs)
+        if not zones:
             return  # no rollup kept for this organisation: the page computes it live
-        restate(self.figure_facts(before) if before else [], self.figure_facts(after))
+        restate(self.figure_facts(before) if before else [], self.figure_facts(after), zones)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         meta = self._meta  # type: ignore[attr-defined]

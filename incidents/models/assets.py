@@ -73,6 +73,9 @@ class AffectedAsset(Figured, TimeStampedModel):
         org = self._asset_organisation(values["asset_id"])
         return isolation_facts(self, values, org)
 
+    def figure_may_count(self, values: dict[str, Any]) -> bool:
+        return values["isolated_at"] is not None and values["infection_observed_at"] is not None
+
     incident = models.ForeignKey(
         Incident,
         on_delete=models.CASCADE,

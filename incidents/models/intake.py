@@ -34,6 +34,9 @@ class Event(Figured, TimeStampedModel):
     def figure_facts(self, values: dict[str, Any]) -> list[Fact]:
         return event_facts(self, values)
 
+    def figure_may_count(self, values: dict[str, Any]) -> bool:
+        return values["status"] != enums.EventStatus.RECEIVED  # closed items only
+
     """A triage item: one or more reports of the same thing, waiting for the ISMS office."""
 
     organisation = models.ForeignKey(

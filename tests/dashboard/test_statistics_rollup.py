@@ -376,3 +376,25 @@ def test_every_queryset_update_of_a_counted_field_tells_the_rollup():
                     if written and "restate_update" not in names:
                         untold.append(f"{path.relative_to(ROOT)}:{call.lineno} {sorted(written)}")
     assert untold == []
+
+
+def test_a_triage_item_linked_to_an_exercise_incident_is_not_counted(organisation, monkeypatch):
+    rollup.rebuild(organisation.pk, ZONE)
+    drill = Incident.objects.create(
+        organisation=organisation,
+        ref="EX-2026-0001",
+        year=2026,
+        seq=1,
+        title="訓練",
+        category="RANSOMWARE",
+        declared_at=START,
+        is_exercise=True,
+    )
+    event = Event.objects.create(
+        organisation=organisation, summary="訓練の報告", channel="ONE_TAP", received_at=START
+    )
+    event.status, event.disposition, event.incident = "PROMOTED", "", drill
+    event.triaged_at = START + timedelta(hours=1)
+    event.save()
+    assert not MonthlyFigure.objects.filter(organisation=organisation).exclude(n=0).exists()
+    _exact(organisation)
