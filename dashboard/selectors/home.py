@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from accounts import selectors as accounts_selectors
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from bcp import selectors as bcp_selectors
 from bcp.models import Decision
+from dashboard.selectors.fold import fold
 from incidents import access as incident_access
 from training.enums import DueState
 from training.models import Person
@@ -113,24 +114,46 @@ class MyDecisions:
     first: list[Decision]
 
 
-def my_decisions(*, user: User, at: datetime) -> MyDecisions | None:
-    """The open decisions this user may take now (the decision inbox), most urgent first;
-    None for someone who holds no role (and so never decides)."""
+def my_decisions_parts(*, user: User, at: datetime) -> dict[str, QuerySet[Any]]:
+    """The reads of ``my_decisions`` for ``fold``: the first rows and the count (none for
+    someone who holds no role)."""
     if not incident_access.roles_of(user):
+        return {}
+    inbox = bcp_selectors.decision_inbox(user=user, at=at)
+    counted = Decision.objects.filter(pk__in=inbox.order_by().values("pk"))
+    return {
+        "my_decisions": inbox[:SHOWN],
+        "my_decisions_count": counted.order_by()
+        .values(_=Value(1))
+        .annotate(n=Count("id"))
+        .values("n"),
+    }
+
+
+def my_decisions(
+    *, user: User, at: datetime, folded: dict[str, Any] | None = None
+) -> MyDecisions | None:
+    """The open decisions this user may take now (the decision inbox), most urgent first;
+    None for someone who holds no role (and so never decides). ``folded``: the rows of
+    ``my_decisions_parts`` already read."""
+    if folded is None:
+        folded = fold(my_decisions_parts(user=user, at=at))
+    if "my_decisions" not in folded:
         return None
-    rows = list(bcp_selectors.decision_inbox(user=user, at=at)[: SHOWN + 1])
-    count = (
-        len(rows) if len(rows) <= SHOWN else bcp_selectors.decision_inbox(user=user, at=at).count()
-    )
-    return MyDecisions(count, rows[:SHOWN])
+    counted = folded["my_decisions_count"]
+    return MyDecisions(counted[0]["n"] if counted else 0, folded["my_decisions"])
 
 
-def my_obligations(*, user: User) -> list[Any]:
+def my_obligations_rows(*, user: User) -> QuerySet[Any]:
     """The open obligations (PPC 速報 …) of the user's roles, soonest due first (issue 16)."""
     from privacy import selectors as privacy_selectors
 
     rows = privacy_selectors.obligation_list(user=user, view=privacy_selectors.MINE)
-    return list(rows.order_by(F("due_at").asc(nulls_last=True), "id")[:SHOWN])
+    return rows.order_by(F("due_at").asc(nulls_last=True), "id")[:SHOWN]
+
+
+def my_obligations(*, user: User) -> list[Any]:
+    return list(my_obligations_rows(user=user))
 
 
 def my_training(*, user: User) -> list[CourseStatus] | None:

@@ -119,16 +119,22 @@ def decisions_waiting_counts(user: User, now: datetime) -> QuerySet[Any]:
     )
 
 
-def decisions_waiting(user: User, now: datetime, counts: Rows | None = None) -> DecisionsWaiting:
-    """Open decisions on the user's incidents: counts, and the most urgent with assignee."""
-    totals = (list(decisions_waiting_counts(user, now)) if counts is None else counts)[0]
-    waiting = _decisions_open(user)
-    urgent = (
-        with_assignee_rank(waiting)
+def decisions_waiting_rows(user: User) -> QuerySet[Decision]:
+    """The most urgent open decisions with their assignee (and the rank they hold it at)."""
+    return (
+        with_assignee_rank(_decisions_open(user))
         .select_related("incident", "assignee")
         .order_by("-overdue", "due_at", "opened_at", "id")[:SHOWN]
     )
-    return DecisionsWaiting(totals["open"], totals["past_due"], list(urgent))
+
+
+def decisions_waiting(
+    user: User, now: datetime, counts: Rows | None = None, rows: list[Decision] | None = None
+) -> DecisionsWaiting:
+    """Open decisions on the user's incidents: counts, and the most urgent with assignee."""
+    totals = (list(decisions_waiting_counts(user, now)) if counts is None else counts)[0]
+    urgent = list(decisions_waiting_rows(user)) if rows is None else rows
+    return DecisionsWaiting(totals["open"], totals["past_due"], urgent)
 
 
 @dataclass(frozen=True)
@@ -154,14 +160,21 @@ def alerts_waiting_counts(user: User) -> QuerySet[Any]:
     )
 
 
-def alerts_waiting(user: User, counts: Rows | None = None) -> AlertsWaiting | None:
+def alerts_waiting_rows(user: User) -> QuerySet[Alert]:
+    """The latest alerts that ran through their whole chain unacknowledged."""
+    return notification_selectors.unacknowledged(user).filter(real("incident__"))[:SHOWN]
+
+
+def alerts_waiting(
+    user: User, counts: Rows | None = None, rows: list[Alert] | None = None
+) -> AlertsWaiting | None:
     """Alerts still waiting for an acknowledgement, and those that ran through their whole
     chain unacknowledged (the ISMS office only; None for everyone else)."""
     if not notification_access.can_manage_alerts(user):
         return None
     totals = (list(alerts_waiting_counts(user)) if counts is None else counts)[0]
-    flagged = notification_selectors.unacknowledged(user).filter(real("incident__"))
-    return AlertsWaiting(totals["awaiting"], totals["flagged"], list(flagged[:SHOWN]))
+    flagged = list(alerts_waiting_rows(user)) if rows is None else rows
+    return AlertsWaiting(totals["awaiting"], totals["flagged"], flagged)
 
 
 @dataclass(frozen=True)
@@ -178,10 +191,17 @@ def overdue_tasks_counts(user: User, now: datetime) -> QuerySet[Any]:
     return _totals(_overdue(user, now), count=Count("id"))
 
 
-def overdue_tasks(user: User, now: datetime, counts: Rows | None = None) -> OverdueTasks:
+def overdue_tasks_rows(user: User, now: datetime) -> QuerySet[Task]:
+    """The longest overdue tasks, with their incident and owner."""
+    return _overdue(user, now).select_related("incident", "owner").order_by("due_at", "id")[:SHOWN]
+
+
+def overdue_tasks(
+    user: User, now: datetime, counts: Rows | None = None, rows: list[Task] | None = None
+) -> OverdueTasks:
     totals = (list(overdue_tasks_counts(user, now)) if counts is None else counts)[0]
-    oldest = _overdue(user, now).select_related("incident", "owner").order_by("due_at", "id")
-    return OverdueTasks(totals["count"], list(oldest[:SHOWN]))
+    oldest = list(overdue_tasks_rows(user, now)) if rows is None else rows
+    return OverdueTasks(totals["count"], oldest)
 
 
 @dataclass(frozen=True)
@@ -230,15 +250,22 @@ def bcp_overview_counts(user: User) -> QuerySet[Any]:
     return _watched(user).order_by().values("state").annotate(n=Count("id"))
 
 
-def bcp_overview(user: User, counts: Rows | None = None) -> BcpOverview:
-    """Cyber-BCP activations waiting for a decision or in force, on open incidents."""
-    rows = list(bcp_overview_counts(user)) if counts is None else counts
-    by_state = {row["state"]: row["n"] for row in rows}
+def bcp_overview_rows(user: User) -> QuerySet[BcpActivation]:
+    """The newest watched activations, with their incident."""
     newest = (F("activated_at").desc(nulls_last=True), "-id")
-    active = _watched(user).select_related("incident").order_by(*newest)[:SHOWN]
+    return _watched(user).select_related("incident").order_by(*newest)[:SHOWN]
+
+
+def bcp_overview(
+    user: User, counts: Rows | None = None, rows: list[BcpActivation] | None = None
+) -> BcpOverview:
+    """Cyber-BCP activations waiting for a decision or in force, on open incidents."""
+    states = list(bcp_overview_counts(user)) if counts is None else counts
+    by_state = {row["state"]: row["n"] for row in states}
+    active = list(bcp_overview_rows(user)) if rows is None else rows
     return BcpOverview(
         by_state=[(s.value, str(s.label), by_state.get(s.value, 0)) for s in BCP_WATCHED],
-        active=list(active),
+        active=active,
     )
 
 

@@ -1,9 +1,9 @@
 """The dashboard's compact 30-day trend: reports, incidents, time to triage, isolate, decide.
 
-One query: a UNION ALL of five grouped parts, one per measure, each a range on an indexed or
-small column; days are
-the organisation's days (the active time zone). Time to triage counts by the day the report
-came in, time to isolate and to decide by the day it was done. Exercises are not counted.
+One query (``trend_rows``, which the home page reads with its tiles): a UNION ALL of five
+grouped parts, one per measure, each a range on an indexed or small column; days are the
+organisation's days (the active time zone). Time to triage counts by the day the report came
+in, time to isolate and to decide by the day it was done. Exercises are not counted.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_duration
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bcp.models import Decision
 from dashboard.charts import Sparkline, sparkline
+from dashboard.selectors.fold import fold
 from dashboard.selectors.scope import real
 from incidents.models import AffectedAsset, Event, Incident, Report
 from incidents.models.enums import EventStatus
@@ -93,12 +95,16 @@ def _by_day(
         .order_by()
         .values("measure", "day")
         .annotate(n=Count("id"), total=total)
-        .values_list("measure", "day", "n", "total")
+        .values("measure", "day", "n", "total")
     )
 
 
-def _measures(organisation_id: int, since: datetime) -> dict[str, dict[date, dict]]:
-    """The five measures, grouped by day, in ONE query (a UNION ALL of five grouped parts)."""
+def trend_rows(*, organisation_id: int, now: datetime, days: int = TREND_DAYS) -> QuerySet:
+    """The trend's one query (a UNION ALL of five grouped parts), for ``fold``."""
+    return _union(organisation_id, window_start(now, days))
+
+
+def _union(organisation_id: int, since: datetime) -> QuerySet:
     org = organisation_id
     parts = [
         _by_day(
@@ -142,10 +148,20 @@ def _measures(organisation_id: int, since: datetime) -> dict[str, dict[date, dic
             Sum(span("decided_at", "opened_at")),
         ),
     ]
-    measures: dict[str, dict[date, dict]] = {key: {} for key in LABELS}
     first, *rest = parts
-    for key, day, n, total in first.union(*rest, all=True):
-        measures[key][day] = {"n": n, "total": total}
+    return first.union(*rest, all=True)
+
+
+def _measures(rows: list[dict]) -> dict[str, dict[date, dict]]:
+    """The five measures by day, from the rows of ``trend_rows`` as ``fold`` gives them (the
+    day as ISO text, the summed duration as PostgreSQL's or ISO 8601 text)."""
+    measures: dict[str, dict[date, dict]] = {key: {} for key in LABELS}
+    for row in rows:
+        total = row["total"]
+        measures[row["measure"]][date.fromisoformat(row["day"])] = {
+            "n": row["n"],
+            "total": parse_duration(total) if isinstance(total, str) else total,
+        }
     return measures
 
 
@@ -172,11 +188,18 @@ def _metric(key: str, days: list[date], rows: dict[date, dict]) -> TrendMetric:
     return TrendMetric(key, LABELS[key], True, count, mean(total, count), sparkline(hours))
 
 
-def trend_30_days(*, organisation_id: int, now: datetime, days: int = TREND_DAYS) -> Trend:
+def trend_30_days(
+    *, organisation_id: int, now: datetime, days: int = TREND_DAYS, rows: list[dict] | None = None
+) -> Trend:
+    """The trend; ``rows``: those of ``trend_rows`` already read (``fold``), else read here."""
     since = window_start(now, days)
     first = timezone.localdate(since)
     calendar = [first + timedelta(days=i) for i in range(days)]
-    measures = _measures(organisation_id, since)
+    if rows is None:
+        rows = fold({"trend": trend_rows(organisation_id=organisation_id, now=now, days=days)})[
+            "trend"
+        ]
+    measures = _measures(rows)
 
     def duration(key: str, day: date) -> timedelta | None:
         row = measures[key].get(day)

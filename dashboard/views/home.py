@@ -20,6 +20,7 @@ from dashboard.selectors.fold import fold
 from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
 from notifications import access as notification_access
+from vulns import access as vulns_access
 from vulns import selectors as vulns_selectors
 
 
@@ -41,43 +42,68 @@ def tiles_context(user: User) -> dict[str, Any]:
     ) or incident_access.can_edit_incidents(user)
     triages = incident_access.can_triage(user)
     manages_alerts = notification_access.can_manage_alerts(user)
+    sees_vulns = vulns_access.can_read(user)
     uncovered_roles, roles_without_deputy = _role_gaps(user)
-    # Every tile's counts in one query (issue 20); the rows each tile lists are read apart.
+    statistics = sees_statistics(user)
+    # Every tile's counts and rows, the user's decisions and obligations, the vulnerability
+    # counts and the 30-day trend in one query (issue 20: ``fold``).
     parts: dict[str, Any] = {}
     if works_incidents:
         parts["incidents"] = tiles.open_incidents_counts(user)
         parts["decisions"] = tiles.decisions_waiting_counts(user, now)
+        parts["decisions_rows"] = tiles.decisions_waiting_rows(user)
         parts["tasks"] = tiles.overdue_tasks_counts(user, now)
+        parts["tasks_rows"] = tiles.overdue_tasks_rows(user, now)
         parts["bcp"] = tiles.bcp_overview_counts(user)
+        parts["bcp_rows"] = tiles.bcp_overview_rows(user)
     if triages:
         parts["triage"] = tiles.triage_waiting_counts(user)
     if manages_alerts:
         parts["alerts"] = tiles.alerts_waiting_counts(user)
-    counts = fold(parts)
+        parts["alerts_rows"] = tiles.alerts_waiting_rows(user)
+    if sees_vulns:
+        parts["vulns"] = vulns_selectors.tile_counts(user, now)
+    if statistics:
+        parts["trend"] = trend.trend_rows(organisation_id=user.organisation_id, now=now)
+    parts["obligations"] = home.my_obligations_rows(user=user)
+    parts.update(home.my_decisions_parts(user=user, at=now))
+    rows = fold(parts)
     context: dict[str, Any] = {
         "now": now,
         "uncovered_roles": uncovered_roles,
         "roles_without_deputy": roles_without_deputy,
-        "incidents": tiles.open_incidents(user, counts["incidents"]) if works_incidents else None,
+        "incidents": tiles.open_incidents(user, rows["incidents"]) if works_incidents else None,
         "decisions": (
-            tiles.decisions_waiting(user, now, counts["decisions"]) if works_incidents else None
+            tiles.decisions_waiting(user, now, rows["decisions"], rows["decisions_rows"])
+            if works_incidents
+            else None
         ),
-        "tasks": tiles.overdue_tasks(user, now, counts["tasks"]) if works_incidents else None,
-        "bcp": tiles.bcp_overview(user, counts["bcp"]) if works_incidents else None,
-        "triage": tiles.triage_waiting(user, counts["triage"]) if triages else None,
-        "alerts": tiles.alerts_waiting(user, counts["alerts"]) if manages_alerts else None,
+        "tasks": (
+            tiles.overdue_tasks(user, now, rows["tasks"], rows["tasks_rows"])
+            if works_incidents
+            else None
+        ),
+        "bcp": tiles.bcp_overview(user, rows["bcp"], rows["bcp_rows"]) if works_incidents else None,
+        "triage": tiles.triage_waiting(user, rows["triage"]) if triages else None,
+        "alerts": (
+            tiles.alerts_waiting(user, rows["alerts"], rows["alerts_rows"])
+            if manages_alerts
+            else None
+        ),
         "readiness": tiles.training_readiness(user),
-        "my_decisions": home.my_decisions(user=user, at=now),
+        "my_decisions": home.my_decisions(user=user, at=now, folded=rows),
         "my_training": home.my_training(user=user),
-        "obligations": home.my_obligations(user=user),
+        "obligations": rows["obligations"],
         # Open critical or KEV-listed vulnerability findings, and those past due (issue 23).
-        "vulns": vulns_selectors.tile(user, now),
+        "vulns": vulns_selectors.tile(user, now, rows["vulns"]) if sees_vulns else None,
         "report": user.organisation_id is not None,
-        "trend": None,
+        "trend": (
+            trend.trend_30_days(organisation_id=user.organisation_id, now=now, rows=rows["trend"])
+            if statistics
+            else None
+        ),
     }
     context["roles_covered"] = bool(context["incidents"]) and not context["uncovered_roles"]
-    if sees_statistics(user):
-        context["trend"] = trend.trend_30_days(organisation_id=user.organisation_id, now=now)
     context["layout"] = _layout(user, context)
     return context
 
