@@ -16,4 +16,5 @@ urlpatterns = [
     path("statistics.csv", statistics.statistics_csv, name="statistics_csv"),
     path("incidents/<str:ref>/live/", room.incident_live, name="incident_live"),
     path("incidents/<str:ref>/timeline/", room.incident_timeline, name="incident_timeline"),
+    path("incidents/<str:ref>/deliveries/", room.incident_deliveries, name="incident_deliveries"),
 ]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -375,9 +386,24 @@ def incident_reports(incident: Incident) -> QuerySet[Report]:
     )
 
 
-def mail_messages_of(incident: Incident) -> QuerySet[MailMessage]:
-    """The campaign's emails, each with its own counters (X-4 per message)."""
-    return messages_with_counters(incident.mail_messages.order_by("id"))
+def mail_messages_of(
+    incident: Incident, *, with_delivery_count: bool = False
+) -> QuerySet[MailMessage]:
+    """The campaign's emails, each with its own counters (X-4 per message); with the number of
+    its deliveries, blocked ones included (``delivery_count``), when asked."""
+    rows = messages_with_counters(incident.mail_messages.order_by("id"))
+    if not with_delivery_count:
+        return rows
+    every = (
+        MailDelivery.objects.filter(message=OuterRef("pk"))
+        .order_by()
+        .values("message")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return rows.annotate(
+        delivery_count=Coalesce(Subquery(every[:1], output_field=IntegerField()), 0)
+    )
 
 
 @dataclass(frozen=True)

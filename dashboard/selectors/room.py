@@ -23,8 +23,9 @@ from dashboard import keyset
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
 from dashboard.selectors.tiles import with_assignee_rank
+from incidents import selectors as incident_selectors
 from incidents.facts import incident_counters
-from incidents.models import Incident, TimelineEntry
+from incidents.models import Incident, MailDelivery, TimelineEntry
 from incidents.services.timeline import ChainStatus, timeline_verify
 from risklevels import selectors as risk_selectors
 from risklevels.models import TrendPoint
@@ -142,3 +143,17 @@ def timeline_page(incident: Incident, cursor: str = "") -> TimelinePage:
 
 def timeline_rows(incident: Incident) -> QuerySet[TimelineEntry]:
     return TimelineEntry.objects.filter(incident=incident)
+
+
+# The deliveries page (the incident page lists the first ones): oldest first, as recorded.
+DELIVERIES = Ordering("id", descending=False)
+DELIVERIES_PAGE = 100
+
+
+def delivery_rows(incident: Incident) -> QuerySet[MailDelivery]:
+    return incident_selectors.deliveries_of(incident)
+
+
+def several_messages(incident: Incident) -> bool:
+    """Whether the campaign has more than one email (the deliveries then name theirs)."""
+    return incident.mail_messages.all()[:2].count() > 1

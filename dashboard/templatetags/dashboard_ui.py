@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from common import clock
 from dashboard import navigation
@@ -32,11 +38,36 @@ def incident_room(incident: Any) -> dict[str, Any]:
     return {"room": room.incident_room(incident=incident, now=clock.now())}
 
 
-@register.inclusion_tag("dashboard/partials/timeline.html")
-def incident_timeline(incident: Any, cursor: str | None = "") -> dict[str, Any]:
+# The timeline section changes only when an entry is appended (the entries are append-only), so
+# its HTML is kept per chain head (the room's version), page, language and time zone.
+TIMELINE_CACHE_SECONDS = 300
+
+
+@register.simple_tag
+def incident_timeline(incident: Any, cursor: str | None = "", version: str = "") -> str:
     """The incident page's timeline section: 50 entries a page, newest first; its page links
-    (``?tl=<cursor>#timeline``) come back to the section."""
-    return {"incident": incident, "timeline": room.timeline_page(incident, cursor or "")}
+    (``?tl=<cursor>#timeline``) come back to the section. With the room's ``version`` (the
+    chain head) the section is rendered once per head and page (issue 20: no query, no
+    rendering of 50 entries, while nothing was appended)."""
+    cursor = cursor or ""
+    key = ""
+    if version:
+        digest = hashlib.sha256(
+            "|".join(
+                (version, cursor, get_language() or "", timezone.get_current_timezone_name())
+            ).encode()
+        ).hexdigest()[:32]
+        key = f"dashboard:timeline:{incident.pk}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return mark_safe(cached)  # noqa: S308 (rendered by the template below)
+    html = render_to_string(
+        "dashboard/partials/timeline.html",
+        {"incident": incident, "timeline": room.timeline_page(incident, cursor)},
+    )
+    if key:
+        cache.set(key, str(html), TIMELINE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308
 
 
 @register.inclusion_tag("dashboard/partials/nav.html", takes_context=True)
@@ -112,3 +143,33 @@ def exercise_shown(context: Any) -> bool:
             return True
     exercise = context.get("exercise")
     return getattr(getattr(exercise, "_meta", None), "label", "") == "training.Exercise"
+
+
+# The incident room draws up to 200 trend points as table rows and 60 markers per line: one
+# call each instead of a template loop per row (issue 20: the room was mostly rendering).
+@register.filter
+def trend_table_rows(points: Any) -> str:
+    """The rows of the trend's table (time, infected, confirmed, isolated)."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                formats.date_format(timezone.localtime(p.at), "SHORT_DATETIME_FORMAT"),
+                p.effective,
+                p.confirmed,
+                p.isolated,
+            )
+            for p in points
+        ),
+    )
+
+
+@register.filter
+def chart_markers(line: Any) -> str:
+    """A line's markers in the trend chart (SVG ``use`` of the series' marker)."""
+    return format_html_join(
+        "",
+        '<use class="marker" href="#m-{}" x="{}" y="{}"/>',
+        ((line.css, x, y) for x, y in line.markers),
+    )

@@ -34,3 +34,23 @@ def incident_timeline(request: HttpRequest, ref: str) -> HttpResponse:
         room.timeline_rows(incident), ordering=room.TIMELINE, cursor=request.GET.get("after", "")
     )
     return render(request, "dashboard/timeline.html", {"incident": incident, "page": page})
+
+
+@login_required
+@require_GET
+def incident_deliveries(request: HttpRequest, ref: str) -> HttpResponse:
+    """Every mail delivery of an incident's campaign, in the order they were recorded, one
+    keyset page at a time (the incident page lists the first ones)."""
+    incident = incident_selectors.incident_get(user=request.user, ref=ref)
+    page = keyset.paginate(
+        room.delivery_rows(incident),
+        ordering=room.DELIVERIES,
+        cursor=request.GET.get("after", ""),
+        size=room.DELIVERIES_PAGE,
+    )
+    context = {
+        "incident": incident,
+        "page": page,
+        "several_messages": room.several_messages(incident),
+    }
+    return render(request, "dashboard/deliveries.html", context)

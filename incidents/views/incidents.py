@@ -58,12 +58,23 @@ def _rows(
     return [(item, bound.get(f"{key}{item.pk}") or make(item)) for item in items]
 
 
+# The page lists the first deliveries; the rest are one link away (dashboard:incident_deliveries,
+# paged): a campaign of hundreds of recipients made the page a 300-row table (issue 20).
+DELIVERIES_SHOWN = 20
+
+
 def _mail(incident: Incident) -> dict[str, Any]:
     """The campaign's emails with their counters, and the totals (their sums: every delivery
-    belongs to one of them)."""
-    rows = list(selectors.mail_messages_of(incident))
+    belongs to one of them), with the number of deliveries, blocked ones included."""
+    rows = list(selectors.mail_messages_of(incident, with_delivery_count=True))
     totals = {name: sum(getattr(m, name) for m in rows) for name in facts.MAIL_COUNTERS}
-    return {"mail_messages": rows, "mail_totals": totals}
+    deliveries = sum(m.delivery_count for m in rows)
+    return {
+        "mail_messages": rows,
+        "mail_totals": totals,
+        "delivery_total": deliveries,
+        "several_messages": len(rows) > 1,
+    }
 
 
 def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any]:
@@ -71,7 +82,7 @@ def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any
     return {
         "assets": _rows(selectors.affected_assets_of(incident), bound, "asset", _asset_form),
         "asset_add_form": bound.get("asset_add") or AffectedAssetAddForm(auto_id="asset_new_%s"),
-        "deliveries": selectors.deliveries_of(incident),
+        "deliveries": list(selectors.deliveries_of(incident)[:DELIVERIES_SHOWN]),
         **_mail(incident),
         "message_form": bound.get("message_add") or MailMessageAddForm(auto_id="message_new_%s"),
         "relation_form": bound.get("relation_add") or RelationAddForm(auto_id="relation_new_%s"),
