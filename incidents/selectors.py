@@ -14,8 +14,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -89,6 +91,11 @@ SEARCH_MAX_LENGTH = 200
 # Up to this many matching rows, the search names the incidents by id (one read of the indexes,
 # then a page of a few rows); above it, it filters the list's keyset walk (see below).
 SEARCH_IDS_LIMIT = 1000
+# A text in the reference, title or description of at least SEARCH_DENSE of the newest
+# SEARCH_SAMPLE incidents goes to the walk at once: reading it from the trigram index would
+# first build the index's bitmap of every match (a word of most descriptions: 325 000 entries).
+SEARCH_SAMPLE = 200
+SEARCH_DENSE = 10
 
 
 def search_matches(text: str) -> QuerySet:
@@ -104,26 +111,57 @@ def search_matches(text: str) -> QuerySet:
     return first.union(*rest, all=True)
 
 
+def _contains(field: str, text: str) -> Q:
+    """``field`` contains ``text`` in any case, as ``icontains`` says it, written as
+    ``STRPOS(UPPER(field), UPPER(text)) > 0``: no trigram index serves that form, and the
+    planner estimates it true for a third of the rows (a ``LIKE '%…%'`` it estimates true for
+    almost none), so it checks the rows the list's keyset walk reads and stops at a full page
+    instead of reading every match from the index and sorting them."""
+    return Q(GreaterThan(StrIndex(Upper(field), Upper(Value(text))), 0))
+
+
+def _own_text(text: str) -> Q:
+    condition = Q()
+    for field in SEARCH_FIELDS[Incident][1]:
+        condition |= _contains(field, text)
+    return condition
+
+
+def _dense(text: str) -> bool:
+    """Whether ``text`` is in the own text of many of the newest incidents (one read of at
+    most SEARCH_SAMPLE rows by the primary key). It only chooses how the search reads: both
+    ways find the same incidents."""
+    newest = Incident.objects.order_by("-pk").values("pk")[:SEARCH_SAMPLE]
+    matches = Incident.objects.filter(_own_text(text), pk__in=newest).order_by()
+    return len(matches.values_list("pk")[:SEARCH_DENSE]) >= SEARCH_DENSE
+
+
 def incident_search(q: str) -> Q:
     """Incidents whose reference, title or description, a campaign email's sender or subject,
     a report's sender, subject or reporter (name, email), an indicator's value or an affected
     asset's tag or host name contains ``q`` (any case).
 
-    One read first: up to ``SEARCH_IDS_LIMIT`` matching rows from the indexes (a rare sender:
-    a few ms), then ``id IN (those ids)``. A text found in more rows (a sender in every report)
-    becomes ``id IN (…) OR id IN (…) …`` per field: each sub-query is read once and hashed, and
-    the list walks its keyset index in order and stops at a full page. Both stay bounded, where
-    one of them alone would either walk every incident for a rare text or sort every match of a
-    common one (bench/README.md).
+    A sample first (``_dense``): a text in the own text of many of the newest incidents goes
+    to the walk below at once. Otherwise one read: up to ``SEARCH_IDS_LIMIT`` matching rows
+    from the indexes (a rare sender: a few ms), then ``id IN (those ids)``. A text found in
+    more rows (a word of most descriptions, a sender in every report) is checked on the
+    incidents the list walks, in its keyset order, stopping at a full page: the incident's own
+    text inline (``_contains``), the other records' fields as ``id IN (…)`` sub-queries, each
+    read once from its index and hashed. Either alone would either walk every incident for a rare
+    text or read and sort every match of a common one (1.4 s for a word in 100 000
+    descriptions; bench/README.md).
     """
     text = q.strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return Q()
-    found = [pk for (pk,) in search_matches(text)[: SEARCH_IDS_LIMIT + 1]]
-    if len(found) <= SEARCH_IDS_LIMIT:
-        return Q(pk__in={pk for pk in found if pk is not None})
-    condition = Q()
+    if not _dense(text):
+        found = [pk for (pk,) in search_matches(text)[: SEARCH_IDS_LIMIT + 1]]
+        if len(found) <= SEARCH_IDS_LIMIT:
+            return Q(pk__in={pk for pk in found if pk is not None})
+    condition = _own_text(text)
     for model, (link, fields) in SEARCH_FIELDS.items():
+        if model is Incident:
+            continue
         for field in fields:
             rows = model.objects.filter(**{f"{field}__icontains": text})  # type: ignore[attr-defined]
             condition |= Q(pk__in=rows.order_by().values(link))
