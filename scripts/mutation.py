@@ -1229,6 +1229,27 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "issue 20 item 2",
+        "a text in many of the newest incidents is searched on the walk, not read from the indexes",
+        "incidents/selectors.py",
+        "    if not _dense(text):\n",
+        "    if True:\n",
+        (
+            "tests/incidents/test_search.py::test_a_text_in_many_of_the_newest_incidents_goes_to_the_walk_without_reading_the_indexes",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a text in many rows is checked in the incident's own text on the rows the list walks",
+        "incidents/selectors.py",
+        "    condition = _own_text(text)\n    for model, (link, fields) in SEARCH_FIELDS.items():\n"
+        "        if model is Incident:\n            continue\n",
+        "    condition = Q()\n    for model, (link, fields) in SEARCH_FIELDS.items():\n",
+        (
+            "tests/incidents/test_search.py::test_a_text_found_in_many_rows_checks_the_incidents_own_text_on_the_rows_the_list_walks",
+        ),
+    ),
+    Clause(
         "I23-1",
         "a known exploited vulnerability on an internet-facing asset is due within 72 hours",
         "vulns/policy.py",
