@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -26,6 +29,31 @@ PERIOD_LABELS = {
 LEVELS = [(1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))]
 
 
+class QuickSelect(forms.Select):
+    """Django's ``<select>`` with the same markup, written here instead of by two templates
+    per option (``select_option.html`` and ``attrs.html``): a list's filters have about 80
+    options, which cost a fifth of the page's rendering through the template engine."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = []
+        for group_name, options, _index in widget["optgroups"]:
+            rows = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
+            )
+            if group_name:
+                rows = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rows)
+            parts.append(rows)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join("", "{}", ((part,) for part in parts)),
+        )
+
+
 class FilterForm(forms.Form):
     """A list's filters. ``filters()`` gives the valid, non-empty ones as keyword arguments."""
 
@@ -39,6 +67,9 @@ class FilterForm(forms.Form):
     def __init__(self, data: Any = None, *, user: Any = None) -> None:
         super().__init__(data)
         self.user = user
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect  # the same widget, rendered in Python
 
     def primary_fields(self) -> list[forms.BoundField]:
         return [f for f in self if self.primary is None or f.name in self.primary]
