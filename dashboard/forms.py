@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +28,19 @@ PERIOD_LABELS = {
 LEVELS = [(1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))]
 
 
+def _attrs(attrs: dict[str, Any]) -> SafeString:
+    """As ``django/forms/widgets/attrs.html`` writes them (in order; True: the name only)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
 class QuickSelect(forms.Select):
     """Django's ``<select>`` with the same markup, written here instead of by two templates
     per option (``select_option.html`` and ``attrs.html``): a list's filters have about 80
@@ -41,7 +53,7 @@ class QuickSelect(forms.Select):
             rows = format_html_join(
                 "",
                 '\n  <option value="{}"{}>{}</option>\n',
-                ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options),
+                ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
             )
             if group_name:
                 rows = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rows)
@@ -49,7 +61,7 @@ class QuickSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
-            flatatt(widget["attrs"]),
+            _attrs(widget["attrs"]),
             format_html_join("", "{}", ((part,) for part in parts)),
         )
 

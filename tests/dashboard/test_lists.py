@@ -262,3 +262,39 @@ def test_each_list_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(path)
     assert len(_rows(response)) == min(rows, 50)
+
+
+def test_the_filter_selects_are_written_as_djangos_select_writes_them(isms_office):
+    # dashboard.forms.QuickSelect writes the options in Python; the markup must not move.
+    from django import forms as django_forms
+    from django.utils import translation
+
+    from dashboard import forms
+
+    classes = [forms.IncidentFilterForm, forms.ReportFilterForm, forms.DecisionFilterForm]
+    classes += [forms.TaskFilterForm, forms.AlertFilterForm]
+    chosen = {"status": "open", "level": "2", "category": "RANSOMWARE", "state": "waiting"}
+    with translation.override("ja"):
+        for form_class in classes:
+            for data in ({}, chosen):
+                quick, django = (
+                    form_class(data, user=isms_office),
+                    form_class(data, user=isms_office),
+                )
+                selects = [f.name for f in quick if isinstance(f.field.widget, forms.QuickSelect)]
+                assert selects
+                for name in selects:
+                    django.fields[name].widget.__class__ = django_forms.Select
+                    assert str(quick[name]) == str(django[name])
+
+
+def test_a_choices_label_follows_the_language_on_every_row(seed):
+    from django.utils import translation
+
+    incident = seed.incidents(1, status="CONTAINING")[0]
+    with translation.override("en"):
+        english = incident.get_status_display()
+    with translation.override("ja"):
+        japanese = incident.get_status_display()
+    assert english != japanese
+    assert english == incident.get_status_display() or japanese == incident.get_status_display()
