@@ -642,6 +642,9 @@ ALERT_CAMPAIGN_EVERY = env_int("ALERT_CAMPAIGN_EVERY", 10)
 # A claim lasts this long; a delivery task's hard time limit (14 s, above the 10 s SMTP and 5 s
 # HTTP timeouts) stays below it, so a claim never lapses while its worker still sends.
 ALERT_LEASE_SECONDS = env_int("ALERT_LEASE_SECONDS", 15)
+# Rows per deliver message: a burst's rows go out in messages of this many, each sent in turn by
+# one worker task (each row still claimed, with its own lease, just before its send).
+ALERT_DELIVERY_BATCH = env_int("ALERT_DELIVERY_BATCH", 10)
 # A pending row not taken this long after it was queued is queued again by the sweep.
 ALERT_PENDING_GRACE_SECONDS = env_int("ALERT_PENDING_GRACE_SECONDS", 10)
 # Threat intelligence in (issue 22): the largest STIX bundle / MISP event read, and how many days

@@ -206,11 +206,13 @@ LINES: dict[str, Lines] = {
 AS_WRITTEN = ("communication.mailed", "mailbox.replied")
 
 
-def render(notification: Notification) -> Message:
+def render(notification: Notification, *, bodies: bool = True) -> Message:
+    """``bodies=False``: without the mail's text and HTML (two template renderings), for the
+    transports that send only the subject, the facts, the links and the JSON document."""
     if notification.alert.event in AS_WRITTEN:
         return _mail(notification)
     with translation.override(language_of(notification)):
-        return _render(notification)
+        return _render(notification, bodies=bodies)
 
 
 def _mail(notification: Notification) -> Message:
@@ -283,7 +285,7 @@ def _facts(notification: Notification, zone: ZoneInfo) -> list[str]:
     return lines
 
 
-def _render(notification: Notification) -> Message:
+def _render(notification: Notification, *, bodies: bool = True) -> Message:
     alert = notification.alert
     zone = ZoneInfo(alert.organisation.time_zone)
     subject = _subject(notification)
@@ -293,22 +295,27 @@ def _render(notification: Notification) -> Message:
     ack_link = ""
     if alert.needs_ack:
         ack_link = acklink.ack_url(alert_id=alert.pk, user_id=notification.recipient_id)
-    context = {
-        "subject": subject,
-        "lines": lines,
-        "link": link,
-        "link_label": links.target(alert)[1],
-        "all_link": acklink.absolute(reverse("notifications:list")),
-        "ack_link": ack_link,
-        "recipient": notification.recipient,
-    }
+    open_label = links.target(alert)[1]
+    text = html = ""
+    if bodies:
+        context = {
+            "subject": subject,
+            "lines": lines,
+            "link": link,
+            "link_label": open_label,
+            "all_link": acklink.absolute(reverse("notifications:list")),
+            "ack_link": ack_link,
+            "recipient": notification.recipient,
+        }
+        text = render_to_string("notifications/email/alert.txt", context)
+        html = render_to_string("notifications/email/alert.html", context)
     return Message(
         subject=subject,
-        text=render_to_string("notifications/email/alert.txt", context),
-        html=render_to_string("notifications/email/alert.html", context),
+        text=text,
+        html=html,
         link=link,
         ack_link=ack_link,
-        open_label=links.target(alert)[1],
+        open_label=open_label,
         lines=lines,
         document=webhook_document(notification, subject, lines, link),
     )

@@ -5,6 +5,7 @@ worker is still sending.
 """
 
 from celery import shared_task
+from django.conf import settings
 
 from notifications.services import delivery, escalation, sweeps
 
@@ -13,6 +14,17 @@ from notifications.services import delivery, escalation, sweeps
 def deliver(notification_id: int) -> str:
     """Deliver one outbox row (a no-op when another worker holds or finished it)."""
     return delivery.notification_deliver(pk=notification_id)
+
+
+@shared_task(
+    name="notifications.tasks.deliver_many", acks_late=True, time_limit=14, soft_time_limit=12
+)
+def deliver_many(notification_ids: list[int]) -> list[str]:
+    """Deliver a few outbox rows in turn, each claimed just before its send (its own lease);
+    rows not started after the budget (the soft limit minus one send's timeout and a second)
+    are queued again. One message and one task for a burst's rows instead of one per row."""
+    budget = deliver_many.soft_time_limit - settings.ALERT_HTTP_TIMEOUT_SECONDS - 1
+    return delivery.notifications_deliver(pks=notification_ids, budget=budget)
 
 
 @shared_task(name="notifications.tasks.sweep_pending", time_limit=60, soft_time_limit=50)

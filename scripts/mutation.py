@@ -1433,6 +1433,64 @@ CLAUSES: tuple[Clause, ...] = (
             "tests/common/test_object_clock_is_cheap.py::test_a_real_page_is_served_without_resolving_its_url_in_the_middleware",
         ),
     ),
+    Clause(
+        "issue 20 item 2",
+        "the rows of a deliver message not started within its budget are queued again, unclaimed",
+        "notifications/services/delivery.py",
+        "        if index and time.monotonic() - started > budget:",
+        "        if False:",
+        (
+            "tests/notifications/test_delivery_cost.py::test_rows_of_a_message_not_started_within_the_budget_are_queued_again_unclaimed",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a kept-alive connection the receiver closed while idle is not reused",
+        "notifications/transports/base.py",
+        "            if now - since < IDLE_SECONDS and not _dropped(conn):",
+        "            if True:",
+        (
+            "tests/notifications/test_delivery_cost.py::test_a_kept_alive_connection_the_receiver_closed_is_not_reused",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a request on a connection closed meanwhile goes again on a new one",
+        "notifications/transports/base.py",
+        "            except STALE:",
+        "            except ():",
+        (
+            "tests/notifications/test_delivery_cost.py::test_an_alert_sent_on_a_connection_closed_meanwhile_goes_again_on_a_new_one",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a connection to a receiver sends without Nagle's delay",
+        "notifications/transports/base.py",
+        "    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)\n",
+        "",
+        (
+            "tests/notifications/test_delivery_cost.py::test_a_connection_to_a_receiver_sends_without_nagle_s_delay",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a webhook delivery renders no mail text or HTML",
+        "notifications/messages.py",
+        "    if bodies:\n",
+        "    if True:\n",
+        (
+            "tests/notifications/test_delivery_cost.py::test_a_webhook_delivery_renders_no_mail_text_or_html",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a first claim skips marking lapsed attempts (it has none)",
+        "notifications/services/delivery.py",
+        "    if notification.attempts > 1:\n",
+        "    if True:\n",
+        ("tests/notifications/test_delivery_cost.py::test_a_first_delivery_runs_five_statements",),
+    ),
 )
 
 

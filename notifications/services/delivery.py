@@ -56,10 +56,12 @@ def notification_claim(*, pk: int, now: datetime | None = None) -> Claim | None:
     notification = Notification.objects.select_related(
         "alert__organisation", "recipient", "channel"
     ).get(pk=pk)
-    # A previous claim that lapsed: its worker died (or hung) mid-delivery.
-    DeliveryAttempt.objects.filter(
-        notification=notification, outcome=AttemptOutcome.IN_PROGRESS
-    ).update(outcome=AttemptOutcome.ABANDONED, error="the claim lapsed (worker lost)")
+    # A previous claim that lapsed: its worker died (or hung) mid-delivery. The first claim of a
+    # row has no previous attempt, so it skips the query.
+    if notification.attempts > 1:
+        DeliveryAttempt.objects.filter(
+            notification=notification, outcome=AttemptOutcome.IN_PROGRESS
+        ).update(outcome=AttemptOutcome.ABANDONED, error="the claim lapsed (worker lost)")
     attempt = DeliveryAttempt.objects.create(
         notification=notification,
         number=notification.attempts,
@@ -81,8 +83,9 @@ def notification_deliver(*, pk: int) -> str:
     try:
         if not notification.channel.enabled:
             raise TransportError("the channel is disabled", permanent=True)
-        status = transport_for(notification.channel).notify(
-            notification, messages.render(notification)
+        transport = transport_for(notification.channel)
+        status = transport.notify(
+            notification, messages.render(notification, bodies=transport.bodies)
         )
     except TransportError as exc:
         error = exc
@@ -90,6 +93,23 @@ def notification_deliver(*, pk: int) -> str:
         error = TransportError("the delivery took too long")
     duration = int((time.monotonic() - started) * 1000)
     return notification_finish(claim=claim, error=error, status=status, duration_ms=duration)
+
+
+def notifications_deliver(*, pks: list[int], budget: float) -> list[str]:
+    """Deliver a few rows one after another (one task, one message for all of them), each
+    claimed only just before it is sent, so each keeps its own lease as ``notification_deliver``
+    does. Past ``budget`` seconds the rows not yet claimed are queued again instead: the task
+    ends before its time limit, and a row is never claimed by a task about to be stopped. The
+    first row always goes, so every message makes progress."""
+    started = time.monotonic()
+    done: list[str] = []
+    for index, pk in enumerate(pks):
+        if index and time.monotonic() - started > budget:
+            left = pks[index:]
+            enqueue(left)  # PENDING and untouched: the sweep takes them if this fails
+            return [*done, *["requeued"] * len(left)]
+        done.append(notification_deliver(pk=pk))
+    return done
 
 
 @transaction.atomic

@@ -29,16 +29,27 @@ _broker_down_until = 0.0
 BROKER_ERRORS = (OperationalError, KombuError, ConnectionError, OSError, TimeoutError)
 
 
+def batches(ids: list[int], size: int) -> list[list[int]]:
+    """``ids`` in messages of at most ``size`` rows (at least 1)."""
+    size = max(1, size)
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def enqueue(ids: Iterable[int], *, countdown: float | None = None) -> bool:
-    """Send a deliver message per row; False (and the sweep's job) when the broker is down."""
+    """Send the rows' deliver messages, up to ALERT_DELIVERY_BATCH rows a message (a burst of
+    1 000 rows is 100 messages, each worker task sends its rows in turn); False (and the
+    sweep's job) when the broker is down."""
     global _broker_down_until
-    from notifications.tasks import deliver
+    from notifications.tasks import deliver, deliver_many
 
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        for pk in ids:
-            deliver.apply_async((pk,), countdown=countdown)
+        for batch in batches(list(ids), settings.ALERT_DELIVERY_BATCH):
+            if len(batch) == 1:
+                deliver.apply_async((batch[0],), countdown=countdown)
+            else:
+                deliver_many.apply_async((batch,), countdown=countdown)
     except BROKER_ERRORS as exc:
         _broker_down_until = time.monotonic() + settings.ALERT_BROKER_BACKOFF_SECONDS
         log.warning("alerts: broker unavailable (%r); the sweep will deliver", exc)

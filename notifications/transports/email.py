@@ -14,6 +14,8 @@ from notifications.transports.base import Message, Transport, TransportError
 
 
 class EmailTransport(Transport):
+    bodies = True
+
     def notify(self, notification: Notification, message: Message) -> None:
         address = notification.address or notification.recipient.email
         try:

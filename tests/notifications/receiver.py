@@ -21,6 +21,7 @@ class Received:
     headers: dict[str, str]
     body: bytes
     at: float
+    peer: int = 0  # the sender's port: one per connection
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -64,16 +65,26 @@ class Receiver:
         self.server.server_close()
 
 
-def start_receiver() -> Receiver:
+def start_receiver(*, keep_alive: bool = False) -> Receiver:
+    """``keep_alive``: answers HTTP/1.1 and keeps the connection open for the next request (the
+    default, HTTP/1.0, closes it after each answer)."""
     receiver: Receiver
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             with receiver.lock:
                 receiver.requests.append(
-                    Received(self.path, dict(self.headers.items()), body, time.monotonic())
+                    Received(
+                        self.path,
+                        dict(self.headers.items()),
+                        body,
+                        time.monotonic(),
+                        self.client_address[1],
+                    )
                 )
                 queue = receiver.statuses.get(self.path, [])
                 status = queue.pop(0) if queue else 200
@@ -82,6 +93,7 @@ def start_receiver() -> Receiver:
                 receiver.hold.wait(60)
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok" if status < 400 else b"no")
 
