@@ -200,3 +200,64 @@ def test_each_column_chart_names_its_unit_and_its_months_in_japanese(as_user, is
     )
     assert months[:3] == ["4月", "5月", "6月"]
     assert '<text class="tick axis-group"' in text and ">2026</text>" in text
+
+
+# figure.html before its loops became the figure_svg tags: the tags must write the same bytes.
+LOOPS = {
+    "{% bar_parts chart %}": (
+        '{% for bar in chart.bars %}<g class="hbar"><text class="bar-label" '
+        'x="{{ chart.frame.left|add:-8 }}" y="{{ bar.text_y }}" text-anchor="end">'
+        '{{ bar.label }}</text><rect class="bar" x="{{ chart.frame.left }}" y="{{ bar.y }}" '
+        'width="{{ bar.width }}" height="{{ bar.height }}"/><text class="bar-value" '
+        'x="{{ bar.value_x }}" y="{{ bar.text_y }}">{{ bar.value }}</text></g>{% endfor %}'
+    ),
+    "{% column_parts chart %}": "\n    ".join(
+        [
+            '{% for tick in chart.y_ticks %}<line class="grid" x1="{{ chart.frame.left }}" '
+            'x2="{{ chart.frame.plot_right }}" y1="{{ tick.at }}" y2="{{ tick.at }}"/>'
+            '<text class="tick" x="{{ chart.frame.left|add:-6 }}" y="{{ tick.at }}" dy="4" '
+            'text-anchor="end">{{ tick.label }}</text>{% endfor %}',
+            '{% for column in chart.columns %}<rect class="bar {{ column.css }}" '
+            'x="{{ column.x }}" y="{{ column.y }}" width="{{ column.width }}" '
+            'height="{{ column.height }}"><title>{{ column.title }}</title></rect>{% endfor %}',
+            '{% for x, y, text in chart.totals %}<text class="bar-value" x="{{ x }}" '
+            'y="{{ y }}" text-anchor="middle">{{ text }}</text>{% endfor %}',
+            '{% if chart.unit %}<text class="axis-unit" x="4" y="14">{{ chart.unit }}</text>'
+            "{% endif %}",
+            '{% for tick in chart.x_labels %}<text class="tick" x="{{ tick.at }}" '
+            'y="{{ chart.label_y }}" text-anchor="middle">{{ tick.label }}</text>{% endfor %}',
+            '{% for tick in chart.x_groups %}<text class="tick axis-group" x="{{ tick.at }}" '
+            'y="{{ chart.group_y }}">{{ tick.label }}</text>{% endfor %}',
+        ]
+    ),
+    "{% table_rows figure.rows %}": (
+        "{% for row in figure.rows %}<tr>{% for cell in row %}{% if forloop.first %}"
+        '<th scope="row">{{ cell }}</th>{% else %}<td>{{ cell }}</td>{% endif %}{% endfor %}'
+        "</tr>{% endfor %}"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_figure_tags_write_what_the_template_loops_wrote(organisation, history, language):
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import engines
+    from django.utils import translation
+
+    from dashboard.figures import statistics_figures
+
+    source = (Path(settings.BASE_DIR) / "templates/dashboard/partials/figure.html").read_text()
+    looped = source
+    for tag, loop in LOOPS.items():
+        assert tag in source
+        looped = looped.replace(tag, loop)
+    engine = engines["django"]
+    with translation.override(language):
+        figures = statistics_figures(_figures(organisation, period=12))
+        for figure in figures:
+            tags = engine.from_string(source).render({"figure": figure})
+            loops = engine.from_string(looped).render({"figure": figure})
+            assert tags == loops
+    assert any(figure.is_bars for figure in figures)
