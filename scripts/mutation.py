@@ -1219,6 +1219,24 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "issue 20 item 2",
+        "a timeline entry joins its caller's transaction: a swallowed failed append aborts it",
+        "incidents/services/timeline.py",
+        "@transaction.atomic(savepoint=False)\ndef timeline_append(",
+        "@transaction.atomic\ndef timeline_append(",
+        (
+            "tests/incidents/test_timeline_chain.py::test_a_caller_that_swallows_a_failed_append_cannot_commit_without_its_entry",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a retried request with the same Idempotency-Key stores nothing twice (no savepoint)",
+        "incidents/api/idempotency.py",
+        '"ON CONFLICT (owner, key) DO NOTHING RETURNING id"',
+        '"RETURNING id"',
+        ("tests/incidents/api/test_reports.py",),
+    ),
+    Clause(
         "issue 20 item 1",
         "a report joining an incident appends under the match's lock, not a second one",
         "incidents/services/intake.py",

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -41,18 +42,44 @@ def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
         )
     owner, fingerprint = _owner(request), request_fingerprint(request)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    owner=owner, key=key, request_hash=fingerprint, status_code=0, response_body={}
-                )
-        except IntegrityError:
+        record_id = _claim(owner, key, fingerprint)
+        if record_id is None:
             return _replay(owner, key, fingerprint)
         response = respond()
-        record.status_code = response.status_code
-        record.response_body = json.loads(JSONRenderer().render(response.data))
-        record.save(update_fields=["status_code", "response_body"])
+        IdempotencyRecord.objects.filter(pk=record_id).update(
+            status_code=response.status_code,
+            response_body=json.loads(JSONRenderer().render(response.data)),
+        )
     return response
+
+
+def _claim(owner: str, key: str, fingerprint: str) -> int | None:
+    """Insert the key's record; None when another request holds the key (once it committed).
+
+    On PostgreSQL one ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (issue 20: no savepoint
+    around the insert, so two round trips fewer): like the plain insert it waits for a
+    concurrent holder of the key; if that one commits nothing is inserted and its answer is
+    replayed, if it rolls back this request claims the key.
+    """
+    if connection.vendor != "postgresql":  # SQLite (`make run`): the insert in a savepoint
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    owner=owner, key=key, request_hash=fingerprint, status_code=0, response_body={}
+                ).pk
+        except IntegrityError:
+            return None
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608
+            "(owner, key, request_hash, status_code, response_body, created_at) "
+            "VALUES (%s, %s, %s, 0, '{}'::jsonb, %s) "
+            "ON CONFLICT (owner, key) DO NOTHING RETURNING id",
+            [owner, key, fingerprint, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _owner(request: Request) -> str:

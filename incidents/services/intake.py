@@ -113,7 +113,10 @@ def report_submit(
     _validate_asset_label(data)
     parse_error = _merge_eml(data, eml)
     keys = mail_keys(data)
-    with transaction.atomic():
+    # No savepoint of its own (issue 20): inside a caller's transaction (the API's idempotency
+    # record) a failure here aborts that transaction as a whole, which is what the caller wants;
+    # a caller that goes on after a failure takes its own savepoint (report_first, channels).
+    with transaction.atomic(savepoint=False):
         report = _create_report(organisation, actor, data, eml, parse_error)
         try:
             with transaction.atomic():

@@ -146,7 +146,7 @@ def incident_absorb_report(
             known=known_indicators,
         ),
     )
-    if has_mail:
+    if has_mail and _reporter_asset_label(report):  # no savepoint when there is nothing to do
         _derive(
             incident,
             report,
@@ -276,15 +276,20 @@ def _delivery_for(message: MailMessage, report: Report) -> MailDelivery:
     return delivery
 
 
-def _record_reporter_asset(incident: Incident, report: Report) -> None:
-    """Rule X-1: the PC of someone who opened the attachment is suspected infected."""
-    label = report.asset_label.strip()
+def _reporter_asset_label(report: Report) -> str:
+    """The reporter's PC when it is suspected (rule X-1: they opened, clicked or typed), else ""."""
     opened = report.what_happened in (
         e.WhatHappened.OPENED_ATTACHMENT,
         e.WhatHappened.CLICKED_LINK,
         e.WhatHappened.ENTERED_PASSWORD,
     )
-    if not label or not opened:
+    return report.asset_label.strip() if opened else ""
+
+
+def _record_reporter_asset(incident: Incident, report: Report) -> None:
+    """Rule X-1: the PC of someone who opened the attachment is suspected infected."""
+    label = _reporter_asset_label(report)
+    if not label:
         return
     asset = (
         Asset.objects.filter(organisation_id=incident.organisation_id, asset_tag=label).first()

@@ -12,7 +12,7 @@ from incidents.models.enums import TaskStatus
 from incidents.services.timeline import timeline_append
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # joins the caller's transaction (issue 20)
 def tasks_reconcile(
     *, incident: Incident, actor: User | None, kinds: tuple[str, ...] | None = None
 ) -> None:

@@ -24,7 +24,7 @@ def _json_safe(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(payload, default=str, ensure_ascii=False))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def timeline_append(
     *,
     incident: Incident,
@@ -40,6 +40,11 @@ def timeline_append(
     issue 20), so the head read below already sees every earlier append. The lock and the head
     cannot be one statement: a ``SELECT … FOR UPDATE`` that waits for another appender reads
     the head from the snapshot it took before waiting, i.e. without that appender's entry.
+
+    It joins its caller's transaction without a savepoint (issue 20: two round trips per
+    entry): an append that fails aborts the caller's ``atomic`` block as a whole, up to the
+    nearest savepoint a caller took on purpose, so no entry is ever kept without the change
+    it records, nor a change without its entry.
     """
     if not locked:
         Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import importlib
@@ -15,10 +16,12 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
 
 from incidents import anchors, chain
 from incidents.anchors import Head
-from incidents.models import TimelineEntry
+from incidents.models import Incident, TimelineEntry
 from incidents.services import tasks
 from incidents.services.checkpoints import timeline_anchor_all, timeline_checkpoint
 from incidents.services.timeline import timeline_append, timeline_verify
@@ -282,9 +285,38 @@ def test_checkpoints_are_not_mailed_unless_configured(grown, isms_office):
 
 
 def test_signing_adds_no_query_to_an_append(incident, handler, django_assert_num_queries):
-    # The row lock, the previous head, the insert (and the savepoint pair of the atomic block).
-    with django_assert_num_queries(5):
+    # The row lock, the previous head, the insert; no savepoint: it joins the caller's
+    # transaction (issue 20).
+    with django_assert_num_queries(3):
         timeline_append(incident=incident, kind="note", actor=handler)
+
+
+def test_a_failure_after_an_append_leaves_no_entry_and_the_chain_valid(incident, handler):
+    before = incident.timeline.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        timeline_append(incident=incident, kind="note", actor=handler)
+        Incident.objects.filter(pk=incident.pk).update(title="changed with the entry")
+        raise RuntimeError("the caller fails after the append")
+    incident.refresh_from_db()
+    assert incident.timeline.count() == before
+    assert incident.title != "changed with the entry"
+    timeline_append(incident=incident, kind="note", actor=handler)
+    status = timeline_verify(incident=incident)
+    assert status.ok and status.entries == before + 1, status
+
+
+def test_a_caller_that_swallows_a_failed_append_cannot_commit_without_its_entry(incident, handler):
+    # The append takes no savepoint of its own: its failure aborts the caller's whole block,
+    # so the change it should have recorded cannot be committed without its entry.
+    failing_seal = mock.patch.object(chain, "seal", side_effect=RuntimeError("no key"))
+    with failing_seal, pytest.raises(TransactionManagementError), transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(title="changed without an entry")
+        with contextlib.suppress(RuntimeError):
+            timeline_append(incident=incident, kind="note", actor=handler)
+        Incident.objects.filter(pk=incident.pk).update(title="and then some more")
+    incident.refresh_from_db()
+    assert "changed" not in incident.title and "more" not in incident.title
+    assert timeline_verify(incident=incident).ok
 
 
 def test_the_admin_site_cannot_add_change_or_delete_timeline_entries(client, incident):

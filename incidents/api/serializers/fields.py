@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
@@ -101,10 +102,28 @@ class EditableFieldsMixin:
         return attrs
 
 
+class FieldsBuiltOnce:
+    """A ModelSerializer whose fields are built from the model once per class (issue 20).
+
+    DRF builds a ModelSerializer's fields afresh for every instance, reading the model's field
+    options each time (about a tenth of a report's CPU in the intake's profile). Built once,
+    each instance gets a copy, as a plain Serializer does with its declared fields. For
+    serializers whose fields depend on the model only, never on the instance or the request.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            cls._fields_built_once = built  # type: ignore[attr-defined]
+        return copy.deepcopy(built)
+
+
 # --- Shared outputs -----------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
 
     class Meta:

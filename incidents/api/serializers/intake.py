@@ -10,6 +10,7 @@ from rest_framework import serializers
 from common.columns import NOTHING, ends_in
 from incidents import selectors
 from incidents.api.serializers.fields import (
+    FieldsBuiltOnce,
     MailboxField,
     PersonSerializer,
     PlausibleDateTimeField,
@@ -24,7 +25,7 @@ from incidents.services.intake import ReportInput
 # --- Reports (intake) ---------------------------------------------------------------------------
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     reporter = PersonSerializer(read_only=True)
     event = serializers.PrimaryKeyRelatedField(read_only=True)
