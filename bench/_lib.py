@@ -76,8 +76,12 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 4) -> None:
+    def __init__(
+        self, env: dict[str, str], workers: int = 2, threads: int = 4, worker_class: str = ""
+    ) -> None:
         self.port = free_port()
+        # threads > 1 makes gunicorn's worker class gthread; "sync" is one request at a time.
+        chosen = ["--worker-class", worker_class] if worker_class else []
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -90,6 +94,7 @@ class Gunicorn:
                 str(workers),
                 "--threads",
                 str(threads),
+                *chosen,
                 "--log-level",
                 "warning",
             ],

@@ -1,12 +1,14 @@
 """bench/intake: a phishing wave — N reports of one email from C concurrent clients.
 
     .venv/bin/python bench/intake.py [--reports 500] [--clients 8] [--after-promotion]
-                                     [--data NAME]
+                                     [--data NAME] [--workers 2] [--threads 4]
+                                     [--worker-class sync] [--reuse]
 
-Against gunicorn (2 workers × 4 threads) on PostgreSQL, through POST /api/v1/reports/ with an
-API key and an Idempotency-Key. Checks afterwards: every report stored, exactly one triage item
-(or, with --after-promotion, every report joined the one incident), no error. Also counts the
-queries of one more report, in-process (issue 20: ≤ 15, whatever the data's size).
+Against gunicorn (2 workers × 4 threads unless told otherwise) on PostgreSQL, through
+POST /api/v1/reports/ with an API key and an Idempotency-Key. Checks afterwards: every report
+stored, exactly one triage item (or, with --after-promotion, every report joined the one
+incident), no error. Also counts the queries of one more report, in-process (issue 20: ≤ 15,
+whatever the data's size).
 
 Without --data, on an empty database of its own (isms_bench_intake). With --data NAME, on the
 realistic data set of `make bench-data` (isms_bench_NAME, 500 000 indicators): the wave gets a
@@ -31,8 +33,8 @@ PHISH = {
 }
 
 
-def setup(env: dict[str, str], promote: bool, data: bool) -> tuple[str, int]:
-    if not data:
+def setup(env: dict[str, str], promote: bool, data: bool, reuse: bool) -> tuple[str, int]:
+    if not data and not reuse:
         _lib.recreate_database("intake")
     _lib.manage(env, "migrate", "--noinput", "-v0")  # the data set may predate a migration
     _lib.django_setup(env)
@@ -41,7 +43,7 @@ def setup(env: dict[str, str], promote: bool, data: bool) -> tuple[str, int]:
     from accounts.roles import Role
     from incidents.services import intake, triage
 
-    if data:
+    if data or (reuse and Organisation.objects.filter(name="ベンチ株式会社").exists()):
         org = Organisation.objects.get(name="ベンチ株式会社")
         office = User.objects.get(username="office")
     else:
@@ -118,14 +120,26 @@ def main() -> int:
         help="promote the first report so the wave joins an open incident",
     )
     parser.add_argument("--data", help="run on isms_bench_<DATA> (make bench-data)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
+    parser.add_argument("--worker-class", default="", help="gunicorn worker class (e.g. sync)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="without --data: keep the database of the last run"
+    )
     args = parser.parse_args()
     if args.data:  # a wave of its own among the data set's 100 000 triage items
         tag = time.strftime("%Y%m%d%H%M%S")
         PHISH["subject"] = f"【至急】請求書の送付 {tag}"
         PHISH["url"] = f"https://evil-{tag}.example/invoice"
     env = _lib.bench_env(args.data or "intake")
-    key, org_id = setup(env, args.after_promotion, bool(args.data))
-    server = _lib.Gunicorn(env, workers=2, threads=4)
+    if args.reuse and not args.data:  # a wave of its own, as on the data set
+        tag = time.strftime("%Y%m%d%H%M%S")
+        PHISH["subject"] = f"【至急】請求書の送付 {tag}"
+        PHISH["url"] = f"https://evil-{tag}.example/invoice"
+    key, org_id = setup(env, args.after_promotion, bool(args.data), args.reuse)
+    server = _lib.Gunicorn(
+        env, workers=args.workers, threads=args.threads, worker_class=args.worker_class
+    )
     try:
         warm = 20  # the warm-up reports belong to the same wave and are counted below
         _lib.run_load(server.port, requests_for(key, warm), args.clients)
