@@ -70,7 +70,7 @@ class ReportSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         return bool(report.eml)
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(FieldsBuiltOnce, serializers.Serializer):
     stores = ends_in(
         Report, asset_label="incidents.Asset.asset_tag", impact="incidents.Event.impact"
     )
