@@ -49,16 +49,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_the_truncate_guard():
-    """Transactional tests end with one TRUNCATE of every table, which the timeline refuses
-    (migration incidents 0012). The tests' owner role is a superuser and resets the test
-    database as a DBA would: with triggers off for that transaction only."""
+    """Transactional tests end by emptying every table, which the timeline refuses (migration
+    incidents 0012). The tests' owner role is a superuser and resets the test database as a DBA
+    would: with triggers (foreign keys included) off for that transaction only.
+
+    ``DELETE FROM`` each table rather than Django's one ``TRUNCATE`` of all of them: a TRUNCATE
+    gives each of the ~120 tables and their indexes new files, about 1–5 s per test, where
+    deleting the few rows a test wrote takes a tenth of that (CI time, issue 20). Sequences are
+    reset only when a test asks for it (then the TRUNCATE, which does that)."""
     original = DatabaseOperations.sql_flush
 
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        sql = original(
-            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-        )
-        return ["SET LOCAL session_replication_role = replica", *sql] if sql else sql
+        if not tables:
+            return []
+        if reset_sequences:
+            sql = original(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
+        else:
+            # Table names from the models, quoted: no outside input.
+            sql = [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
+        return ["SET LOCAL session_replication_role = replica", *sql]
 
     with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush):
         yield
