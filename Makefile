@@ -37,9 +37,11 @@ run: $(VENV)/.installed
 	$(MANAGE) runstack --welcome var/demo-welcome.txt
 
 ## make test: lint, migrations check, system check and pytest against PostgreSQL + Redis, in
-## PYTEST_WORKERS processes (pytest-xdist; 0 runs it in this process; tests/README.md).
+## PYTEST_WORKERS processes (pytest-xdist; 0 runs it in this process; tests/README.md). Whole
+## files go to the workers longest first (tests/file_weights.json, kept in collection order);
+## the run's timings land in var/test/junit.xml (scripts/test_weights.py refreshes the weights).
 PYTEST_WORKERS ?= 2
-XDIST := -n $(PYTEST_WORKERS) --dist loadfile
+XDIST := -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 test: $(VENV)/.installed-dev
 	$(BIN)/python scripts/ensure_services.py
 	$(BIN)/ruff check .
@@ -47,7 +49,8 @@ test: $(VENV)/.installed-dev
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
 	$(TEST_ENV) $(MANAGE) compiletranslations
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --junitxml=var/test/junit.xml \
+		--cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 ## make test-stress (not part of CI): the pytest suite STRESS_RUNS (3) times in a row while
 ## `stress-ng --cpu STRESS_CPU` (2) loads the machine; stops at the first failure (tests/README.md).

@@ -1,7 +1,10 @@
 """Clients for every member of the cast, API keys, and a populated incident to aim at."""
 
+from collections.abc import Callable, Iterable
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -32,6 +35,36 @@ def key_client(plain_key: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {plain_key}")
     return client
+
+
+ERROR_CODES = {
+    401: {"not_authenticated"},
+    403: {"permission_denied", "insufficient_scope"},
+    404: {"not_found"},
+}
+
+
+def wrong_answers(
+    client_for: Callable[[str], APIClient],
+    expected: Iterable[tuple[str, int]],
+    send: Callable[[APIClient], object],
+    codes: dict[int, set[str]] = ERROR_CODES,
+) -> list[str]:
+    """Each role sends the same request to the same world: every request runs in a savepoint
+    rolled back after it, so one world serves all the roles of a matrix row (built once per
+    row instead of once per role: CI time). Returns what differs from ``expected`` (status,
+    and the machine-readable code of a refusal), one line per role; empty when all match."""
+    wrong = []
+    for role, status in expected:
+        client = client_for(role)
+        with transaction.atomic():
+            response = send(client)
+            transaction.set_rollback(True)
+        code = response.json().get("code") if status in codes else None
+        if response.status_code != status or (status in codes and code not in codes[status]):
+            body = response.content[:200].decode(errors="replace")
+            wrong.append(f"{role}: expected {status}, got {response.status_code} {code} {body}")
+    return wrong
 
 
 @pytest.fixture
