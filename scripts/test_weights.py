@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import sys
-import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
+
+from defusedxml.ElementTree import parse
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "file_weights.json"
 
@@ -27,7 +28,7 @@ def file_of(classname: str) -> str:
 
 def weights(report: Path) -> dict[str, float]:
     seconds: Counter[str] = Counter()
-    for case in ET.parse(report).getroot().iter("testcase"):
+    for case in parse(report).getroot().iter("testcase"):
         seconds[file_of(case.get("classname", ""))] += float(case.get("time", 0))
     total = sum(seconds.values()) or 1.0
     return {name: round(1000 * spent / total, 2) for name, spent in seconds.most_common()}
