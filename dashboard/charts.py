@@ -185,10 +185,24 @@ def column_chart(
         columns,
         x_labels,
         y_ticks(frame, top, step),
-        tops,
+        _apart(tops),
         unit,
         _groups(frame, groups, slot),
     )
+
+
+def _apart(tops: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """The value labels above the columns that do not run into the one kept before them (left
+    to right): twelve months of "71.497" would otherwise print as one string. Every value is
+    still in the column's title and in the table under the chart."""
+    kept: list[tuple[float, float, str]] = []
+    for x, y, text in tops:
+        if kept:
+            before_x, _, before = kept[-1]
+            if x - before_x < (text_width(before) + text_width(text)) / 2 + TICK_FONT / 4:
+                continue
+        kept.append((x, y, text))
+    return kept
 
 
 def _totals(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[Number]]]) -> list:

@@ -42,6 +42,19 @@ def test_stacked_columns_add_up_and_stay_inside_the_frame():
     assert chart.y_ticks[0].label == "0" and chart.y_ticks[-1].label == "3"
 
 
+def test_long_values_above_twelve_columns_never_run_into_each_other():
+    chart = charts.column_chart(_months_ja(), [("bar", "h", [71.497] * 12)])
+    shown = chart.totals
+    assert 3 <= len(shown) < 12
+    for (x1, _, a), (x2, _, b) in itertools.pairwise(shown):
+        assert x2 - x1 >= (charts.text_width(a) + charts.text_width(b)) / 2
+
+
+def test_short_values_above_every_column_are_all_shown():
+    chart = charts.column_chart(_months_ja(), [("bar", "n", [3] * 12)])
+    assert [text for _, _, text in chart.totals] == ["3"] * 12
+
+
 def test_month_labels_thin_out_on_a_long_period():
     chart = charts.column_chart([f"m{i}" for i in range(24)], [("bar", "n", [1] * 24)])
     assert 6 <= len(chart.x_labels) <= 12
