@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_DEBUG=1 \
 	ISMS_VAR_DIR=$(CURDIR)/var/test \
 	EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: run test test-stress mutation lint format messages bench-intake bench-api-list bench-alerts bench-evaluate bench-data bench
+.PHONY: run test coverage test-stress mutation lint format messages bench-intake bench-api-list bench-alerts bench-evaluate bench-data bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,15 @@ test: $(VENV)/.installed-dev
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(MANAGE) check --fail-level WARNING
 	$(TEST_ENV) $(MANAGE) compiletranslations
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --junitxml=var/test/junit.xml \
-		--cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --junitxml=var/test/junit.xml $(PYTEST_ARGS)
+
+## make coverage (not part of CI): the same pytest run with line coverage (slower: every line
+## traced, which CI's 15 minutes cannot afford); the summary in the terminal, HTML in var/coverage/.
+coverage: $(VENV)/.installed-dev
+	$(BIN)/python scripts/ensure_services.py
+	$(TEST_ENV) $(MANAGE) compiletranslations
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --cov --cov-report=term:skip-covered \
+		--cov-report=html:var/coverage $(PYTEST_ARGS)
 
 ## make test-stress (not part of CI): the pytest suite STRESS_RUNS (3) times in a row while
 ## `stress-ng --cpu STRESS_CPU` (2) loads the machine; stops at the first failure (tests/README.md).
