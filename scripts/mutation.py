@@ -499,8 +499,8 @@ CLAUSES: tuple[Clause, ...] = (
         "A-0",
         "an asset that can reach a personal-data set is screened REQUIRED",
         "privacy/services/appi.py",
-        ".filter(Q(hosted_on__in=asset_ids) | Q(accessible_from__in=asset_ids))",
-        ".filter(Q(hosted_on__in=asset_ids))",
+        ".filter(Q(hosted_on__in=affected) | Q(accessible_from__in=affected))",
+        ".filter(Q(hosted_on__in=affected))",
         ("tests/privacy/test_appi_rules.py",),
     ),
     Clause(
@@ -1235,6 +1235,16 @@ CLAUSES: tuple[Clause, ...] = (
         '"ON CONFLICT (owner, key) DO NOTHING RETURNING id"',
         '"RETURNING id"',
         ("tests/incidents/api/test_reports.py",),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "the APPI screening reads the affected assets as a sub-query, not one parameter each",
+        "privacy/services/appi.py",
+        '    return AffectedAsset.objects.filter(incident=incident).values("asset_id")',
+        "    return [a.asset_id for a in AffectedAsset.objects.filter(incident=incident)]",
+        (
+            "tests/privacy/test_appi_rules.py::test_the_a0_screening_reads_the_affected_assets_as_a_sub_query_not_a_list_of_ids",
+        ),
     ),
     Clause(
         "issue 20 item 1",

@@ -95,6 +95,37 @@ def test_a0_an_asset_without_personal_data_is_not_applicable_with_the_reason(
     assert not Decision.objects.filter(incident=case, type="APPI_REPORTABILITY").exists()
 
 
+def test_the_a0_screening_reads_the_affected_assets_as_a_sub_query_not_a_list_of_ids(
+    case, customers, pc, organisation, isms_office
+):
+    """At 10 000 affected assets an ``IN (id, id, …)`` list cost half a second per
+    re-evaluation (bench/README, session 7); the statements must not grow with the assets."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incidents.models import AffectedAsset, Asset
+
+    many = Asset.objects.bulk_create(
+        Asset(organisation=organisation, asset_tag=f"PC-{n:03}") for n in range(60)
+    )
+    AffectedAsset.objects.bulk_create(AffectedAsset(incident=case, asset=a) for a in many)
+    with CaptureQueriesContext(connection) as queries:
+        assets.affected_asset_add(incident=case, actor=isms_office, asset=pc)
+
+    longest = max(
+        (
+            group.count(",") + 1
+            for q in queries
+            for group in re.findall(r"IN \(([^()]*)\)", q["sql"])
+        ),
+        default=0,
+    )
+    assert longest < 60
+    assert AppiAssessment.objects.get(incident=case).screening == "REQUIRED"
+
+
 # --- A-1 / A-7 ----------------------------------------------------------------------------------
 
 
