@@ -5,10 +5,21 @@ tile reads its counts itself."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 
 from accounts.models import User
 from bcp import selectors as bcp_selectors
@@ -24,7 +35,10 @@ from notifications import selectors as notification_selectors
 from notifications.models import Alert
 from notifications.models.alerts import AWAITING_ACK, UNACKNOWLEDGED
 from training import access as training_access
+from training import readiness
 from training import selectors as training_selectors
+from training.enums import CompletionStatus
+from training.models import Completion, Person
 
 LEVELS = (1, 2, 3)
 OPEN_STATUSES = [s for s in IncidentStatus if s != IncidentStatus.CLOSED]
@@ -277,10 +291,54 @@ class Readiness:
     missing: int
 
 
-def training_readiness(user: User) -> Readiness | None:
-    """Who has valid training in the required courses (training's coverage, its readers only)."""
+def training_readiness_counts(user: User, on: date | None = None) -> QuerySet[Any]:
+    """The readiness tile's two counts in one aggregate over the register (for ``fold``): the
+    active people some active required course applies to, and those of them holding a valid
+    completion of every such course on ``on`` — ``training.readiness.coverage``'s totals, counted
+    by the database instead of over every person in Python (issue 20). One query for the
+    courses; none more when nobody's population has a required course."""
+    on = on or training_selectors.today()
+    courses = [c for c in training_selectors.courses_of(user).filter(active=True) if c.required_for]
+    by_population: dict[str, list[int]] = {}
+    for course in courses:
+        for population in course.required_for:
+            by_population.setdefault(population, []).append(course.pk)
+    if not by_population:
+        return Person.objects.none()
+    valid = Completion.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        organisation_id=user.organisation_id,
+        person_id=OuterRef("pk"),
+        status=CompletionStatus.COMPLETED,
+        completed_on__lte=on,
+    )
+    covered = Q(pk__in=[])
+    for population, course_ids in by_population.items():
+        held = Q(population=population)
+        for course_id in course_ids:
+            held &= Exists(valid.filter(course_id=course_id))
+        covered |= held
+    return (
+        Person.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=on),
+            organisation_id=user.organisation_id,
+            start_date__lte=on,
+            population__in=list(by_population),
+        )
+        .order_by()
+        .values(_=Value(1))
+        .annotate(required=Count("id"), covered=Count("id", filter=covered))
+        .values("required", "covered")
+    )
+
+
+def training_readiness(user: User, counts: Rows | None = None) -> Readiness | None:
+    """Who has valid training in the required courses (training's coverage, its readers only);
+    ``counts``: the rows of ``training_readiness_counts`` already read (``fold``)."""
     if not training_access.can_read(user):
         return None
-    coverage = training_selectors.coverage_report(user=user, trend=False).result
-    total = coverage.total
-    return Readiness(total.required, total.covered, total.percent, len(coverage.missing))
+    if counts is None:
+        counts = list(training_readiness_counts(user))
+    required, covered = (counts[0]["required"], counts[0]["covered"]) if counts else (0, 0)
+    total = readiness.CoverageRow("all", "", required, covered)
+    return Readiness(required, covered, total.percent, required - covered)

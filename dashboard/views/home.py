@@ -20,6 +20,7 @@ from dashboard.selectors.fold import fold
 from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
 from notifications import access as notification_access
+from training import access as training_access
 from vulns import access as vulns_access
 from vulns import selectors as vulns_selectors
 
@@ -63,6 +64,9 @@ def tiles_context(user: User) -> dict[str, Any]:
         parts["alerts_rows"] = tiles.alerts_waiting_rows(user)
     if sees_vulns:
         parts["vulns"] = vulns_selectors.tile_counts(user, now)
+    reads_training = training_access.can_read(user)
+    if reads_training:
+        parts["readiness"] = tiles.training_readiness_counts(user)
     if statistics:
         parts["trend"] = trend.trend_rows(organisation_id=user.organisation_id, now=now)
     parts["obligations"] = home.my_obligations_rows(user=user)
@@ -90,7 +94,7 @@ def tiles_context(user: User) -> dict[str, Any]:
             if manages_alerts
             else None
         ),
-        "readiness": tiles.training_readiness(user),
+        "readiness": tiles.training_readiness(user, rows["readiness"]) if reads_training else None,
         "my_decisions": home.my_decisions(user=user, at=now, folded=rows),
         "my_training": home.my_training(user=user),
         "obligations": rows["obligations"],
