@@ -556,6 +556,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes every database connection before and after each task unless this
+# is set: each task then opened a new PostgreSQL connection (a backend forked, authenticated and
+# set up per alert batch). Set, the fixup leaves them open and isms_csirt/celery.py closes them
+# the way a request does (close_old_connections: CONN_MAX_AGE, a broken one, health checks).
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"notifications.*": {"queue": "alerts"}}
 CELERY_TIMEZONE = TIME_ZONE

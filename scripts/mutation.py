@@ -1080,6 +1080,22 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/notifications/test_lease_timing.py",),
     ),
     Clause(
+        "issue 20 item 2",
+        "a Celery task does not close its healthy database connection (one per batch before)",
+        "isms_csirt/settings.py",
+        "CELERY_DB_REUSE_MAX = 10**9\n",
+        "",
+        ("tests/common/test_celery_connections.py",),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a worker drops an old or broken database connection between tasks, as a request does",
+        "isms_csirt/celery.py",
+        "    close_old_connections()\n",
+        "    pass\n",
+        ("tests/common/test_celery_connections.py",),
+    ),
+    Clause(
         "issue 18 item 1",
         "an exercise's alert never goes to an organisation-wide channel",
         "notifications/services/routing.py",
