@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -61,7 +61,8 @@ def when(value: datetime | None) -> str:
 
 
 def number(value: int) -> str:
-    """``{{ value }}`` of an integer (localised: grouped only with USE_THOUSAND_SEPARATOR)."""
+    """``{{ value }}`` of an integer (localised: grouped only with USE_THOUSAND_SEPARATOR);
+    digits and separators only, nothing to escape."""
     if settings.USE_THOUSAND_SEPARATOR:
         return formats.localize(value)
     return str(value)
@@ -77,7 +78,22 @@ def e(value: Any) -> str:
 
 def level_label(level: int) -> str:
     """``{% blocktranslate with n=level %}Level {{ n }}{% endblocktranslate %}``."""
-    return _("Level %(n)s") % {"n": e(number(level))}
+    return _("Level %(n)s") % {"n": number(level)}
+
+
+def _labels() -> Callable[[Any, str], str]:
+    """``{{ row.get_<field>_display }}``, escaped, asked once per value on a page (a page of 50
+    incidents shows the same few statuses, priorities and categories 200 times)."""
+    seen: dict[tuple[str, Any], str] = {}
+
+    def label(row: Any, field: str) -> str:
+        key = (field, getattr(row, field))
+        shown = seen.get(key)
+        if shown is None:
+            shown = seen[key] = e(getattr(row, f"get_{field}_display")())
+        return shown
+
+    return label
 
 
 def _join(rows: list[str]) -> SafeString:
@@ -108,28 +124,29 @@ def countdown_html(due_at: datetime | None, now: datetime) -> str:
 def incidents(rows: Iterable[Any]) -> SafeString:
     exercise = f' <span class="badge exercise">{e(_("exercise"))}</span>'
     waiting = f' <span class="badge warn">⚠ {e(_("waiting on a decision"))}</span>'
+    label = _labels()
     out = []
     for i in rows:
         recommended = ""
         if i.recommended_level > i.level:
-            label = _("Level %(n)s recommended") % {"n": e(number(i.recommended_level))}
-            recommended = f' <span class="badge recommended">⚠ {label}</span>'
+            advice = _("Level %(n)s recommended") % {"n": number(i.recommended_level)}
+            recommended = f' <span class="badge recommended">⚠ {advice}</span>'
         out.append(
             "<tr>\n"
             f'    <td><a href="{e(url("incidents:incident_detail", i.ref))}">{e(i.ref)}</a></td>\n'
             f"    <td>{e(i.title)}{exercise if i.is_exercise else ''}"
-            f' <span class="badge tlp tlp-{e(i.tlp.lower())}">{e(i.get_tlp_display())}</span>'
+            f' <span class="badge tlp tlp-{e(i.tlp.lower())}">{label(i, "tlp")}</span>'
             f"{waiting if i.waiting_decision else ''}</td>\n"
-            f'    <td><span class="badge level-{e(number(i.level))}">{level_label(i.level)}</span>'
+            f'    <td><span class="badge level-{number(i.level)}">{level_label(i.level)}</span>'
             f"{recommended}</td>\n"
-            f"    <td>{e(i.get_status_display())}</td>\n"
+            f"    <td>{label(i, 'status')}</td>\n"
             f'    <td><span class="badge priority-{e(i.priority)}">'
-            f"{e(i.get_priority_display())}</span></td>\n"
-            f"    <td>{e(i.get_category_display())}</td>\n"
-            f'    <td class="num">{e(number(i.infected_effective_count))}'
-            f" / {e(number(i.isolated_count))}</td>\n"
-            f'    <td class="num">{e(number(i.mail_delivered_count))}'
-            f" / {e(number(i.mail_reported_count))} / {e(number(i.mail_executed_count))}</td>\n"
+            f"{label(i, 'priority')}</span></td>\n"
+            f"    <td>{label(i, 'category')}</td>\n"
+            f'    <td class="num">{number(i.infected_effective_count)}'
+            f" / {number(i.isolated_count)}</td>\n"
+            f'    <td class="num">{number(i.mail_delivered_count)}'
+            f" / {number(i.mail_reported_count)} / {number(i.mail_executed_count)}</td>\n"
             f"    <td>{e(i.owner or '—')}</td>\n"
             f"    <td>{e(when(i.declared_at))}</td>\n"
             "  </tr>"
@@ -138,6 +155,7 @@ def incidents(rows: Iterable[Any]) -> SafeString:
 
 
 def reports(rows: Iterable[Any]) -> SafeString:
+    label = _labels()
     out = []
     for r in rows:
         sender = ""
@@ -147,9 +165,9 @@ def reports(rows: Iterable[Any]) -> SafeString:
             ref = r.incident.ref
             state = f'<a href="{e(url("incidents:incident_detail", ref))}">{e(ref)}</a>'
         elif r.event:
-            label = e(r.event.get_status_display())
+            event = label(r.event, "status")
             is_new = r.event.status == "RECEIVED"
-            state = f'<span class="badge warn">{label}</span>' if is_new else label
+            state = f'<span class="badge warn">{event}</span>' if is_new else event
         else:
             state = "—"
         reporter = r.reporter or r.reporter_name or r.reporter_email or "—"
@@ -158,7 +176,7 @@ def reports(rows: Iterable[Any]) -> SafeString:
             f'    <td><a href="{e(url("incidents:report_detail", r.pk))}">{e(r.number)}</a></td>\n'
             f"    <td>{e(when(r.received_at))}</td>\n"
             f"    <td>{e(reporter)}</td>\n"
-            f"    <td>{e(r.get_channel_display())}</td>\n"
+            f"    <td>{label(r, 'channel')}</td>\n"
             f'    <td class="wrap">{e(Truncator(r.subject or "—").chars(80))}{sender}</td>\n'
             f"    <td>{state}</td>\n"
             "  </tr>"
@@ -181,11 +199,12 @@ def _assignee(decision: Any) -> str:
 
 def decisions(rows: Iterable[Any], now: datetime) -> SafeString:
     colon = e(_(":"))
+    label = _labels()
     out = []
     for d in rows:
-        status = e(d.get_status_display())
+        status = label(d, "status")
         if d.outcome:
-            status += colon + e(d.get_outcome_display())
+            status += colon + label(d, "outcome")
         if d.status == "OPEN":
             who, deadline = _assignee(d), countdown_html(d.due_at, now)
         else:
@@ -194,7 +213,7 @@ def decisions(rows: Iterable[Any], now: datetime) -> SafeString:
         out.append(
             "<tr>\n"
             f'    <td><a href="{e(url("bcp:decision_detail", d.pk))}">'
-            f"{e(d.get_type_display())}</a></td>\n"
+            f"{label(d, 'type')}</a></td>\n"
             f'    <td><a href="{e(url("incidents:incident_detail", ref))}">{e(ref)}</a></td>\n'
             f"    <td>{status}</td>\n"
             f"    <td>{who}</td>\n"
@@ -206,23 +225,24 @@ def decisions(rows: Iterable[Any], now: datetime) -> SafeString:
 
 
 def tasks(rows: Iterable[Any], now: datetime) -> SafeString:
+    label = _labels()
     out = []
     for t in rows:
         level = "—"
         if t.level:
-            level = f'<span class="badge level-{e(number(t.level))}">{level_label(t.level)}</span>'
+            level = f'<span class="badge level-{number(t.level)}">{level_label(t.level)}</span>'
         is_open = t.status == "OPEN"
         due = countdown_html(t.due_at, now) if is_open else e(when(t.due_at) or "—")
         ref = t.incident.ref
-        owner = t.owner or t.get_owner_role_display() or "—"
+        owner = e(t.owner) if t.owner else (label(t, "owner_role") or "—")
         out.append(
             "<tr>\n"
             f'    <td><a href="{e(url("incidents:incident_detail", ref))}#tasks">{e(t)}</a></td>\n'
             f"    <td>{e(ref)}</td>\n"
             f"    <td>{level}</td>\n"
-            f"    <td>{e(owner)}</td>\n"
+            f"    <td>{owner}</td>\n"
             f"    <td>{due}</td>\n"
-            f"    <td>{e(t.get_status_display())}</td>\n"
+            f"    <td>{label(t, 'status')}</td>\n"
             "  </tr>"
         )
     return _join(out)
@@ -252,7 +272,7 @@ def alerts(rows: Iterable[Any]) -> SafeString:
             state = e(_("For information"))
         step = ""
         if a.escalation_step:
-            step = " (" + _("reminder %(step)s") % {"step": e(number(a.escalation_step))} + ")"
+            step = " (" + _("reminder %(step)s") % {"step": number(a.escalation_step)} + ")"
         out.append(
             "<tr>\n"
             f"    <td>{e(a.event_label)}</td>\n"
