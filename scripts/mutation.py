@@ -1535,6 +1535,22 @@ CLAUSES: tuple[Clause, ...] = (
         "    if True:\n",
         ("tests/notifications/test_delivery_cost.py::test_a_first_delivery_runs_five_statements",),
     ),
+    Clause(
+        "issue 20 room forms",
+        "a bound form's fields are not served from the kept markup (their errors)",
+        "dashboard/templatetags/form_cache.py",
+        "    if form.is_bound or isinstance(field, ModelChoiceField):\n",
+        "    if isinstance(field, ModelChoiceField):\n",
+        ("tests/dashboard/test_form_cache.py",),
+    ),
+    Clause(
+        "issue 20 room forms",
+        "the kept markup is keyed by the widget's attributes and choices",
+        "dashboard/templatetags/form_cache.py",
+        "        _frozen(state),\n",
+        "        None,\n",
+        ("tests/dashboard/test_form_cache.py",),
+    ),
 )
 
 
