@@ -1273,6 +1273,16 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "issue 20 item 1",
+        "a report joining an incident reads only the done tasks it could break, not the open ones",
+        "incidents/services/task_records.py",
+        "statuses = (TaskStatus.DONE,) if breaks_only else",
+        "statuses = (TaskStatus.DONE,) if False else",
+        (
+            "tests/incidents/api/test_intake_scale.py::test_a_report_joining_an_incident_costs_the_same_queries_at_10_and_2000_indicators",
+        ),
+    ),
+    Clause(
         "issue 20 item 2",
         "a text in many of the newest incidents is searched on the walk, not read from the indexes",
         "incidents/selectors.py",

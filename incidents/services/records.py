@@ -197,9 +197,18 @@ def _mail_records(
     new_message: bool = False,
     known: set[tuple[str, str]] | None = None,
 ) -> MailDelivery | None:
-    _add_mail_indicators(incident, keys, report.received_at, actor, known)
+    # What a report adds (indicators not blocked, a delivery not deleted) can only break a
+    # done task's proof, never complete an open one; the indicators count only when new.
+    added = (
+        ("indicator",)
+        if _add_mail_indicators(incident, keys, report.received_at, actor, known)
+        else ()
+    )
     if not has_mail:
-        task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator",))
+        if added:
+            task_records.tasks_reconcile(
+                incident=incident, actor=actor, kinds=added, breaks_only=True
+            )
         return None
     message = messages.message_for_report(
         incident=incident,
@@ -215,7 +224,9 @@ def _mail_records(
         new_variant=new_message,
     )
     delivery = _delivery_for(message, report)
-    task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("indicator", "delivery"))
+    task_records.tasks_reconcile(
+        incident=incident, actor=actor, kinds=(*added, "delivery"), breaks_only=True
+    )
     return delivery
 
 
@@ -225,7 +236,8 @@ def _add_mail_indicators(
     at: Any,
     actor: User | None,
     known: set[tuple[str, str]] | None = None,
-) -> None:
+) -> bool:
+    """Whether the incident gained an indicator."""
     existing = (
         known
         if known is not None
@@ -235,7 +247,7 @@ def _add_mail_indicators(
         k for k in keys if k.kind in MAIL_INDICATOR_KINDS and (k.kind, k.digest) not in existing
     ]
     if not fresh:
-        return
+        return False
     Indicator.objects.bulk_create(
         [
             Indicator(
@@ -253,6 +265,7 @@ def _add_mail_indicators(
         ],
         ignore_conflicts=True,
     )
+    return True
 
 
 def _delivery_for(message: MailMessage, report: Report) -> MailDelivery:

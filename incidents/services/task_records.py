@@ -14,21 +14,29 @@ from incidents.services.timeline import timeline_append
 
 @transaction.atomic(savepoint=False)  # joins the caller's transaction (issue 20)
 def tasks_reconcile(
-    *, incident: Incident, actor: User | None, kinds: tuple[str, ...] | None = None
+    *,
+    incident: Incident,
+    actor: User | None,
+    kinds: tuple[str, ...] | None = None,
+    breaks_only: bool = False,
 ) -> None:
     """After a record of ``kinds`` changed (None = any): an open task its records now prove
     is done "from the record"; a done task they no longer prove keeps its status and shows a
     warning (cleared when the record proves it again). Waived tasks are left alone.
 
     Nothing is locked when nothing changes (intake calls this for every report): a change is
-    a conditional UPDATE on the state that was read, so of two at once one makes it."""
+    a conditional UPDATE on the state that was read, so of two at once one makes it.
+
+    ``breaks_only``: the change only added records that lack what the conditions ask (a
+    report's new indicators are not blocked, its delivery is not deleted), so it can break a
+    done task's proof but complete no open one: only done tasks are read, and nothing more is
+    read when there is none (issue 20: the intake, on every report joining an incident)."""
     codes = completion.codes_for(kinds)
     if not codes:
         return
+    statuses = (TaskStatus.DONE,) if breaks_only else (TaskStatus.OPEN, TaskStatus.DONE)
     tasks = list(
-        Task.objects.filter(
-            incident=incident, code__in=codes, status__in=(TaskStatus.OPEN, TaskStatus.DONE)
-        ).order_by("id")
+        Task.objects.filter(incident=incident, code__in=codes, status__in=statuses).order_by("id")
     )
     proofs: dict[str, completion.Proof] = {}
     for task in tasks:
