@@ -21,11 +21,13 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from common import clock, events
 from common.errors import InvalidInput
+from common.prepared import Prepared
 from incidents import emlparse, normalize, triage
 from incidents.models import (
     Event,
@@ -352,19 +354,8 @@ def _find_incident(
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
         return None, "", set()
-    # The kinds too, so the lookup is an index scan of ind_match (organisation, kind, digest),
-    # not a scan of every indicator of the organisation (issue 20).
-    rows = list(
-        Indicator.objects.filter(
-            organisation=organisation,
-            kind__in=sorted({k.kind for k in mail_keys_}),
-            digest__in=[k.digest for k in mail_keys_],
-            incident__status__in=records.OPEN_STATUSES,
-        )
-        .select_related("incident")
-        .only("kind", "digest", "incident")
-        .order_by("incident_id")
-        .select_for_update(of=("incident",))
+    rows = _open_incident_indicators(
+        organisation.pk, sorted({k.kind for k in mail_keys_}), [k.digest for k in mail_keys_]
     )
     incident_id, kind = _match([(row.incident_id, row.kind) for row in rows])
     if incident_id is None:
@@ -375,26 +366,56 @@ def _find_incident(
     return incident, kind, {(row.kind, row.digest) for row in chosen}
 
 
+# The intake's fixed reads, compiled once per thread (issue 20: common/prepared.py). The kinds
+# are in the match too, so the lookup is an index scan of ind_match (organisation, kind,
+# digest), not a scan of every indicator of the organisation (issue 20). The matched
+# incidents' rows come locked, in id order (two reports never deadlock), and fresh.
+def _incident_indicators(
+    organisation_id: int, kinds: list[str], digests: list[str]
+) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(
+            organisation_id=organisation_id,
+            kind__in=kinds,
+            digest__in=digests,
+            incident__status__in=records.OPEN_STATUSES,
+        )
+        .select_related("incident")
+        .only("kind", "digest", "incident")
+        .order_by("incident_id")
+        .select_for_update(of=("incident",))
+    )
+
+
+def _event_keys(organisation_id: int, kinds: list[str], digests: list[str]) -> QuerySet[EventKey]:
+    return EventKey.objects.filter(
+        organisation_id=organisation_id, open=True, kind__in=kinds, digest__in=digests
+    ).values_list("event_id", "kind")
+
+
+_open_incident_indicators = Prepared(_incident_indicators)
+_open_event_keys = Prepared(_event_keys)
+_event_by_id = Prepared(lambda pk: Event.objects.filter(pk=pk))
+
+
 def _match_event(
     organisation: Organisation, keys: list[MailKey], exclude: int | None = None
 ) -> tuple[Event | None, str]:
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
         return None, ""
-    rows = (
-        EventKey.objects.filter(
-            organisation=organisation,
-            open=True,
-            kind__in=sorted({k.kind for k in mail_keys_}),
-            digest__in=[k.digest for k in mail_keys_],
-        )
-        .exclude(event_id=exclude)
-        .values_list("event_id", "kind")
-    )
-    event_id, kind = _match(list(rows))
+    kinds, digests = sorted({k.kind for k in mail_keys_}), [k.digest for k in mail_keys_]
+    if exclude is None:  # the intake's, on every report
+        rows = _open_event_keys(organisation.pk, kinds, digests)
+    else:
+        rows = list(_event_keys(organisation.pk, kinds, digests).exclude(event_id=exclude))
+    event_id, kind = _match(rows)
     if not event_id:
         return None, ""
-    event = Event.objects.get(pk=event_id)
+    found = _event_by_id(event_id)
+    if not found:
+        raise Event.DoesNotExist(f"Event {event_id} does not exist.")
+    event = found[0]
     event.organisation = organisation  # carried: alert routing reads it, not the database
     return event, kind
 

@@ -6,10 +6,18 @@ from django.db import transaction
 
 from accounts.models import User
 from common import clock
+from common.prepared import Prepared
 from incidents import completion
 from incidents.models import Incident, Task
 from incidents.models.enums import TaskStatus
 from incidents.services.timeline import timeline_append
+
+# Compiled once per thread (issue 20: the intake reads it on every report joining an incident).
+_tasks_of = Prepared(
+    lambda incident_id, codes, statuses: Task.objects.filter(
+        incident_id=incident_id, code__in=codes, status__in=statuses
+    ).order_by("id")
+)
 
 
 @transaction.atomic(savepoint=False)  # joins the caller's transaction (issue 20)
@@ -34,10 +42,10 @@ def tasks_reconcile(
     codes = completion.codes_for(kinds)
     if not codes:
         return
-    statuses = (TaskStatus.DONE,) if breaks_only else (TaskStatus.OPEN, TaskStatus.DONE)
-    tasks = list(
-        Task.objects.filter(incident=incident, code__in=codes, status__in=statuses).order_by("id")
-    )
+    statuses = [TaskStatus.DONE] if breaks_only else [TaskStatus.OPEN, TaskStatus.DONE]
+    tasks = _tasks_of(incident.pk, list(codes), statuses)
+    for task in tasks:
+        task.incident = incident
     proofs: dict[str, completion.Proof] = {}
     for task in tasks:
         name = codes[task.code]
