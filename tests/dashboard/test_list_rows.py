@@ -197,3 +197,52 @@ def test_a_ref_that_needs_quoting_is_reversed(db):
     )
     assert list_rows.url("incidents:incident_detail", "a b?") == "/incidents/a%20b%3F/"
     assert list_rows.url("incidents:report_detail", 12) == "/reports/12/"
+
+
+# --- The filter forms ---------------------------------------------------------------------------
+
+OLD_FILTER_FIELD = """<div class="filter-field{% if field.widget_type == 'checkbox' %} is-check{% endif %}">{% if field.widget_type == 'checkbox' %}{{ field }}{{ field.label_tag }}{% else %}{{ field.label_tag }}{{ field }}{% endif %}</div>
+"""  # noqa: E501
+
+
+def _django_form(form_class, data, user):
+    """The form as Django writes it: its own widget classes and bound fields."""
+    from django import forms as django_forms
+
+    from dashboard import forms
+
+    form = form_class(data, user=user)
+    form.bound_field_class = django_forms.BoundField
+    back = {quick: django for django, quick in forms.QUICK.items()}
+    for field in form.fields.values():
+        field.widget.__class__ = back.get(type(field.widget), type(field.widget))
+    return form
+
+
+FILTER_DATA = [
+    {},
+    {"status": "open", "level": "2", "category": "RANSOMWARE", "state": "waiting"},
+    {"q": EVIL, "waiting": "on", "overdue": "on", "mine": "on", "declared_from": "2026-01-31"},
+    {"declared_to": "not a date", "infected": "5", "tlp": "RED", "exercise": "exercise"},
+]
+
+
+@LANGUAGES
+@pytest.mark.parametrize("data", FILTER_DATA)
+def test_the_filter_forms_are_written_as_django_writes_them(isms_office, handler, language, data):
+    from dashboard import forms
+
+    loop = Template("{% for field in fields %}" + OLD_FILTER_FIELD + "{% endfor %}")
+    classes = [forms.IncidentFilterForm, forms.ReportFilterForm, forms.DecisionFilterForm]
+    classes += [forms.TaskFilterForm, forms.AlertFilterForm]
+    with translation.override(language):
+        for form_class in classes:
+            quick, django = (
+                form_class(data, user=isms_office),
+                _django_form(form_class, data, isms_office),
+            )
+            quick.is_valid(), django.is_valid()
+            for part in ("primary", "more"):
+                old = loop.render(Context({"fields": getattr(django, f"{part}_fields")()}))
+                assert getattr(quick, f"{part}_html")() == old, (form_class, part)
+            assert "<input" in quick.primary_html()
