@@ -108,6 +108,10 @@ QUICK: dict[type, type] = {
 }
 
 
+# Django's own message (translated in its catalogue): a label ending in one gets no suffix.
+LABEL_ENDINGS = ":?.!"
+
+
 class QuickBoundField(BoundField):
     """``label_tag`` as Django's (``django/forms/label.html``), written here."""
 
@@ -123,7 +127,7 @@ class QuickBoundField(BoundField):
                 if self.field.label_suffix is not None
                 else self.form.label_suffix
             )
-        if label_suffix and contents and contents[-1] not in gettext(":?.!"):
+        if label_suffix and contents and contents[-1] not in gettext(LABEL_ENDINGS):
             contents = format_html("{}{}", contents, label_suffix)
         id_ = self.field.widget.attrs.get("id") or self.auto_id
         if not id_:

@@ -7,13 +7,15 @@ row here, not by another template tag in ``base.html``.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -206,19 +208,71 @@ def _match(destination: Destination, url: str, path: str) -> int:
     )
 
 
+# Each destination's URL, reversed once per process (per script prefix and URL conf): the menu
+# is on every page and its ~20 ``reverse()`` calls were a tenth of a list page's rendering.
+_URLS: dict[tuple[str, object], list[str]] = {}
+
+
+def _urls() -> list[str]:
+    key = (get_script_prefix(), get_urlconf())
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = _URLS[key] = [reverse(destination.url_name) for destination in MENU]
+    return urls
+
+
+def _links(user: User, path: str) -> list[tuple[int, bool]]:
+    """(index in MENU, is the current page) of each destination the user may follow."""
+    urls = _urls()
+    allowed = [i for i, destination in enumerate(MENU) if destination.allowed(user)]
+    scores = [_match(MENU[i], urls[i], path) for i in allowed]
+    best = max(scores, default=0)
+    return [(i, bool(best) and score == best) for i, score in zip(allowed, scores, strict=True)]
+
+
 def menu_for(user: User, path: str) -> list[Group]:
     """The groups with the links this user may follow, the current page marked."""
-    allowed = [
-        (destination, reverse(destination.url_name))
-        for destination in MENU
-        if destination.allowed(user)
-    ]
-    scores = [_match(destination, url, path) for destination, url in allowed]
-    best = max(scores, default=0)
+    urls = _urls()
     links: dict[str, list[Link]] = {key: [] for key in GROUPS}
-    for (destination, url), score in zip(allowed, scores, strict=True):
-        current = bool(best) and score == best
+    for i, current in _links(user, path):
+        destination = MENU[i]
         links[destination.group].append(
-            Link(str(destination.label), url + destination.query, current)
+            Link(str(destination.label), urls[i] + destination.query, current)
         )
     return [Group(key, str(GROUPS[key]), items) for key, items in links.items() if items]
+
+
+# The menu's HTML by what it depends on: the links shown, the current one, the language and the
+# script prefix (a few dozen entries per process: one per role set and section).
+_HTML: dict[tuple[object, ...], str] = {}
+
+
+def menu_html(user: User, path: str) -> SafeString:
+    """The menu as ``dashboard/partials/nav.html`` wrote it (with its final newline)."""
+    links = tuple(_links(user, path))
+    key = (links, get_language(), get_script_prefix(), get_urlconf())
+    found = _HTML.get(key)
+    if found is None:
+        found = _HTML[key] = _render(menu_for(user, path))
+    return mark_safe(found)  # noqa: S308 (escaped in _render)
+
+
+CURRENT = ' aria-current="page"'
+
+
+def _render(groups: list[Group]) -> str:
+    e = html.escape
+    parts = []
+    for group in groups:
+        key = e(group.key)
+        items = "".join(
+            f'<li><a href="{e(link.url)}"{CURRENT if link.current else ""}>{e(link.label)}</a></li>'
+            for link in group.links
+        )
+        parts.append(
+            f'<div class="nav-group nav-{key}">\n'
+            f'  <span class="nav-group-label" id="nav-{key}">{e(group.label)}</span>\n'
+            f'  <ul aria-labelledby="nav-{key}">{items}</ul>\n'
+            "</div>"
+        )
+    return "".join(parts) + "\n"

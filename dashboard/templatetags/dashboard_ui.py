@@ -70,12 +70,13 @@ def incident_timeline(incident: Any, cursor: str | None = "", version: str = "")
     return mark_safe(html)  # noqa: S308
 
 
-@register.inclusion_tag("dashboard/partials/nav.html", takes_context=True)
-def site_menu(context: template.Context) -> dict[str, Any]:
-    """The header's menu: the groups of destinations the user's roles use."""
+@register.simple_tag(takes_context=True)
+def site_menu(context: template.Context) -> str:
+    """The header's menu: the groups of destinations the user's roles use (its HTML kept per
+    role set, section and language: ``navigation.menu_html``)."""
     request = context.get("request")
     path = request.path if request is not None else ""
-    return {"groups": navigation.menu_for(context["user"], path)}
+    return navigation.menu_html(context["user"], path)
 
 
 @register.filter
