@@ -235,6 +235,8 @@ def test_the_filter_forms_are_written_as_django_writes_them(isms_office, handler
     loop = Template("{% for field in fields %}" + OLD_FILTER_FIELD + "{% endfor %}")
     classes = [forms.IncidentFilterForm, forms.ReportFilterForm, forms.DecisionFilterForm]
     classes += [forms.TaskFilterForm, forms.AlertFilterForm]
+    if "q" in data:  # a person chosen in the assignee select (a ModelChoiceField)
+        data = {**data, "assignee": str(handler.pk)}
     with translation.override(language):
         for form_class in classes:
             quick, django = (
@@ -246,3 +248,5 @@ def test_the_filter_forms_are_written_as_django_writes_them(isms_office, handler
                 old = loop.render(Context({"fields": getattr(django, f"{part}_fields")()}))
                 assert getattr(quick, f"{part}_html")() == old, (form_class, part)
             assert "<input" in quick.primary_html()
+            if "assignee" in data and form_class is forms.IncidentFilterForm:
+                assert f'<option value="{handler.pk}" selected>' in quick.more_html()
