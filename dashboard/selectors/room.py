@@ -22,9 +22,10 @@ from bcp.models import BcpActivation, Decision
 from dashboard import keyset
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
+from dashboard.selectors.fold import fold
 from dashboard.selectors.tiles import with_assignee_rank
 from incidents import selectors as incident_selectors
-from incidents.facts import incident_counters
+from incidents.facts import COUNTERS, with_counters
 from incidents.models import Incident, MailDelivery, TimelineEntry
 from incidents.services.timeline import ChainStatus, timeline_verify
 from risklevels import selectors as risk_selectors
@@ -41,13 +42,16 @@ TIMELINE = Ordering("seq")
 CHAIN_CHECK_SECONDS = 60
 
 
-def _head(incident: Incident) -> tuple[int, str]:
-    last = incident.timeline.order_by("-seq").values_list("seq", "hash").first()
-    return last or (0, "")
+def _head(incident: Incident) -> QuerySet[TimelineEntry]:
+    return incident.timeline.order_by("-seq").values("seq", "hash")[:1]
 
 
 def room_version(incident: Incident) -> str:
-    seq, digest = _head(incident)
+    return _version(incident, list(_head(incident)))
+
+
+def _version(incident: Incident, head: list[dict[str, Any]]) -> str:
+    seq, digest = (head[0]["seq"], head[0]["hash"]) if head else (0, "")
     return f"{seq}.{digest[:12]}.{incident.level}.{incident.recommended_level}.{incident.status}"
 
 
@@ -99,26 +103,35 @@ def trend_chart(points: list[TrendPoint]) -> LineChart | None:
 
 
 def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Room:
-    """Ten queries whatever the size of the incident (the chain check reads every entry in one
-    streamed query, or none when its result for this head is cached); nine when the caller has
-    just read the ``version``."""
-    version = version or room_version(incident)
-    latest = risk_selectors.trend_of(incident).reverse()[:TREND_POINTS]
-    points = list(latest)[::-1]
+    """Five queries whatever the size of the incident: the chain's head, the trend points, the
+    counters, the open decisions and the newest entries in one (``fold``), the escalation summary
+    (3), the BCP activation; the chain check reads every entry in one streamed query, or none
+    when its result for this head is cached."""
     decisions = with_assignee_rank(
         bcp_selectors.decisions_of_incident(incident).filter(status=DecisionStatus.OPEN)
     ).order_by("-overdue", "due_at", "opened_at", "id")
+    parts: dict[str, QuerySet[Any]] = {
+        "trend": risk_selectors.trend_of(incident).reverse()[:TREND_POINTS],
+        "counters": with_counters(Incident.objects.filter(pk=incident.pk)).values(*COUNTERS),
+        "decisions": decisions,
+        "recent": incident.timeline.order_by("-seq")[:RECENT_ENTRIES],
+    }
+    if not version:
+        parts["head"] = _head(incident)
+    rows = fold(parts)
+    version = version or _version(incident, rows["head"])
+    points = rows["trend"][::-1]
     return Room(
         version=version,
         incident=incident,
         summary=risk_selectors.escalation_summary(incident),
-        counts=incident_counters(incident),
+        counts=rows["counters"][0],
         trend=points,
         chart=trend_chart(points),
-        decisions=list(decisions),
+        decisions=rows["decisions"],
         bcp=bcp_selectors.bcp_activation_of(incident),
         chain=chain_status(incident, version),
-        recent=list(incident.timeline.order_by("-seq")[:RECENT_ENTRIES]),
+        recent=rows["recent"],
         at=now,
     )
 
