@@ -39,6 +39,14 @@ def _marker(value: Any, i: int, j: int) -> int | str:
     return _INT_MARKER - i * 1000 - j if isinstance(value, int) else f"\x1fprepared:{i}:{j}\x1f"
 
 
+def _slot(markers: dict[tuple[type, Any], tuple[int, int]], param: Any) -> tuple[Any, Any]:
+    """Where a parameter comes from: (argument, item), or (None, the constant it is)."""
+    try:
+        return markers.get((type(param), param), (None, param))
+    except TypeError:  # unhashable: a constant of the QuerySet's own
+        return None, param
+
+
 class _Statement:
     """One shape of a read: its SQL, the place of each argument, how rows become results."""
 
@@ -49,10 +57,12 @@ class _Statement:
         self.compiler = queryset.query.get_compiler(using=self.db)
         self.sql, params = self.compiler.as_sql()
         self.for_update = bool(queryset.query.select_for_update)
-        self.slots = [markers.get((type(param), param), (None, param)) for param in params]
+        self.slots = [_slot(markers, param) for param in params]
         lost = set(markers.values()) - set(self.slots)
         if lost:
             raise TypeError(f"a prepared read lost arguments in compiling: {sorted(lost)}")
+        selected = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(selected)
         self.iterable = queryset._iterable_class
         if self.iterable is ModelIterable:
             self._model_layout()
@@ -86,7 +96,9 @@ class _Statement:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        converted = self.compiler.results_iter(results=[rows])
+        converted = (
+            self.compiler.apply_converters(rows, self.converters) if self.converters else rows
+        )
         if self.iterable is FlatValuesListIterable:
             return [row[0] for row in converted]
         if self.iterable is ValuesListIterable:

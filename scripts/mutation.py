@@ -1274,6 +1274,16 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 item 1",
+        "a report joining a waiting item claims only the keys no open item holds (a wave: none)",
+        "incidents/services/intake.py",
+        "added = [k for k in keys if (k.kind, k.digest) not in (held or ())]",
+        "added = keys",
+        (
+            "tests/incidents/api/test_intake_scale.py::test_a_report_growing_a_triage_item_costs_the_same_queries_at_2_and_30_reports",
+        ),
+    ),
+    Clause(
+        "issue 20 item 1",
         "a report joining an incident reads only the done tasks it could break, not the open ones",
         "incidents/services/task_records.py",
         "statuses = [TaskStatus.DONE] if breaks_only else",

@@ -46,11 +46,26 @@ def idempotent(request: Request, respond: Callable[[], Response]) -> Response:
         if record_id is None:
             return _replay(owner, key, fingerprint)
         response = respond()
-        IdempotencyRecord.objects.filter(pk=record_id).update(
-            status_code=response.status_code,
-            response_body=json.loads(JSONRenderer().render(response.data)),
-        )
+        _answer(record_id, response)
     return response
+
+
+def _answer(record_id: int, response: Response) -> None:
+    """Keep the response for a retry: on PostgreSQL the rendered JSON as it is (issue 20: no
+    parse and dump again, no UPDATE compiled per request)."""
+    body = JSONRenderer().render(response.data).decode()
+    if connection.vendor != "postgresql":  # SQLite (`make run`)
+        IdempotencyRecord.objects.filter(pk=record_id).update(
+            status_code=response.status_code, response_body=json.loads(body)
+        )
+        return
+    table = connection.ops.quote_name(IdempotencyRecord._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status_code = %s, response_body = %s::jsonb "  # noqa: S608
+            "WHERE id = %s",
+            [response.status_code, body, record_id],
+        )
 
 
 def _claim(owner: str, key: str, fingerprint: str) -> int | None:

@@ -148,13 +148,13 @@ def _place(
         _announce(report, incident=incident, event=None, count=count, new_item=False)
         return
     if data.exercise:  # the exercise declares its incident at once; nobody real is told
-        event, matched_kind = _new_event_or_match(organisation, data, report, keys)
-        _join_event(report, event, keys, matched_kind, new_keys=True)
+        event, matched_kind, held = _new_event_or_match(organisation, data, report, keys)
+        _join_event(report, event, keys, matched_kind, new_keys=True, held=held)
         return
-    event, matched_kind = _match_event(organisation, keys)
+    event, matched_kind, held = _find_event(organisation, keys)
     if event is None:
-        event, matched_kind = _new_event_or_match(organisation, data, report, keys)
-    _join_event(report, event, keys, matched_kind, new_keys=True)
+        event, matched_kind, held = _new_event_or_match(organisation, data, report, keys)
+    _join_event(report, event, keys, matched_kind, new_keys=True, held=held)
     _announce(
         report, incident=None, event=event, count=event.report_count, new_item=not matched_kind
     )
@@ -390,57 +390,67 @@ def _incident_indicators(
 def _event_keys(organisation_id: int, kinds: list[str], digests: list[str]) -> QuerySet[EventKey]:
     return EventKey.objects.filter(
         organisation_id=organisation_id, open=True, kind__in=kinds, digest__in=digests
-    ).values_list("event_id", "kind")
+    ).select_related("event")
 
 
 _open_incident_indicators = Prepared(_incident_indicators)
 _open_event_keys = Prepared(_event_keys)
-_event_by_id = Prepared(lambda pk: Event.objects.filter(pk=pk))
 
 
 def _match_event(
     organisation: Organisation, keys: list[MailKey], exclude: int | None = None
 ) -> tuple[Event | None, str]:
+    event, kind, _held = _find_event(organisation, keys, exclude)
+    return event, kind
+
+
+def _find_event(
+    organisation: Organisation, keys: list[MailKey], exclude: int | None = None
+) -> tuple[Event | None, str, set[tuple[str, str]]]:
+    """The open triage item the mail matches, and which of the keys open items hold already.
+
+    One statement (issue 20): the item's row comes with its keys. A key an open item holds is
+    not claimed again, by that item or another (an open key has one holder)."""
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
     if not mail_keys_:
-        return None, ""
-    kinds, digests = sorted({k.kind for k in mail_keys_}), [k.digest for k in mail_keys_]
-    if exclude is None:  # the intake's, on every report
-        rows = _open_event_keys(organisation.pk, kinds, digests)
-    else:
-        rows = list(_event_keys(organisation.pk, kinds, digests).exclude(event_id=exclude))
-    event_id, kind = _match(rows)
+        return None, "", set()
+    rows = _open_event_keys(
+        organisation.pk, sorted({k.kind for k in mail_keys_}), [k.digest for k in mail_keys_]
+    )
+    held = {(row.kind, row.digest) for row in rows}
+    rows = [row for row in rows if row.event_id != exclude]
+    event_id, kind = _match([(row.event_id, row.kind) for row in rows])
     if not event_id:
-        return None, ""
-    found = _event_by_id(event_id)
-    if not found:
-        raise Event.DoesNotExist(f"Event {event_id} does not exist.")
-    event = found[0]
+        return None, "", held
+    event = next(row.event for row in rows if row.event_id == event_id)
     event.organisation = organisation  # carried: alert routing reads it, not the database
-    return event, kind
+    return event, kind, held
 
 
 def _new_event_or_match(
     organisation: Organisation, data: ReportInput, report: Report, keys: list[MailKey]
-) -> tuple[Event, str]:
-    """Start a triage item; if a concurrent first report claimed one of its keys, join that."""
+) -> tuple[Event, str, set[tuple[str, str]]]:
+    """Start a triage item; if a concurrent first report claimed one of its keys, join that.
+    Also the keys the item holds (of a new item: all it could claim)."""
     try:
         with transaction.atomic():
             event = _new_event(organisation, data, report.received_at)
             _claim_keys(event, keys, ignore_conflicts=False)
-            return event, ""
+            return event, "", {(k.kind, k.digest) for k in keys}
     except IntegrityError:
-        event, kind = _match_event(organisation, keys)
+        event, kind, held = _find_event(organisation, keys)
         if event is None:  # the other item was triaged meanwhile: start afresh
             event = _new_event(organisation, data, report.received_at)
             _claim_keys(event, keys, ignore_conflicts=True)
-            kind = ""
-        return event, kind
+            kind, held = "", {(k.kind, k.digest) for k in keys}
+        return event, kind, held
 
 
 def _claim_keys(event: Event, keys: list[MailKey], *, ignore_conflicts: bool) -> None:
     # Sorted, so two transactions claiming overlapping keys wait for each other, never deadlock.
     ordered = sorted((k for k in keys if k.kind in MAIL_KINDS), key=lambda k: (k.kind, k.digest))
+    if not ordered:
+        return
     EventKey.objects.bulk_create(
         [
             EventKey(
@@ -480,15 +490,24 @@ def _new_event(organisation: Organisation, data: ReportInput, at: datetime) -> E
 
 
 def _join_event(
-    report: Report, event: Event, keys: list[MailKey], matched_kind: str, *, new_keys: bool = False
+    report: Report,
+    event: Event,
+    keys: list[MailKey],
+    matched_kind: str,
+    *,
+    new_keys: bool = False,
+    held: set[tuple[str, str]] | None = None,
 ) -> None:
-    """``new_keys``: the report's keys are not written yet; they are written with the item."""
+    """``new_keys``: the report's keys are not written yet; they are written with the item.
+    ``held``: the keys open items are known to hold (the match read them); the others are
+    claimed."""
     if new_keys:
         _save_keys(report, keys, event)
     else:
         ReportKey.objects.filter(report=report).update(event=event)
-    if matched_kind:
-        _claim_keys(event, keys, ignore_conflicts=True)  # keys this report adds to the item
+    if matched_kind:  # the keys this report adds to the item (a wave adds none: no statement)
+        added = [k for k in keys if (k.kind, k.digest) not in (held or ())]
+        _claim_keys(event, added, ignore_conflicts=True)
     report.event = event
     report.matched = {"target": "event", "id": event.pk, "kind": matched_kind}
     if not matched_kind:

@@ -25,6 +25,10 @@ from incidents.services import intake, triage
 
 # --- Reports ------------------------------------------------------------------------------------
 
+# One serializer for every intake answer (issue 20: its fields bound once per process, not per
+# report): it only reads, has no context, and keeps nothing of the report it writes.
+_answer = s.ReportSerializer()
+
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Reports (受付). A reporter sees their own; the ISMS office and incident viewers see all."""
@@ -72,7 +76,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             data=serializer.to_input(),
             eml=serializer.validated_data.get("eml"),
         )
-        return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(_answer.to_representation(report), status=status.HTTP_201_CREATED)
 
 
 # --- Triage queue -------------------------------------------------------------------------------
