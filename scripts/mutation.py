@@ -499,8 +499,8 @@ CLAUSES: tuple[Clause, ...] = (
         "A-0",
         "an asset that can reach a personal-data set is screened REQUIRED",
         "privacy/services/appi.py",
-        ".filter(Q(hosted_on__in=affected) | Q(accessible_from__in=affected))",
-        ".filter(Q(hosted_on__in=affected))",
+        "Q(hosted_on__in=affected) | Q(accessible_from__in=affected)",
+        "Q(hosted_on__in=affected)",
         ("tests/privacy/test_appi_rules.py",),
     ),
     Clause(

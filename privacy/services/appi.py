@@ -10,6 +10,7 @@ categories change. ``appi_decided`` applies legal's decision (A-6).
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -48,38 +49,36 @@ def _affected(incident: Incident) -> QuerySet:
     return AffectedAsset.objects.filter(incident=incident).values("asset_id")
 
 
-def _personal_sets_of_assets(incident: Incident, asset_ids: list[int]) -> list[DataSet]:
-    """A-0: the personal-data sets the incident's assets host or can reach."""
-    if not asset_ids:
-        return []
+def _personal_sets(incident: Incident) -> list[DataSet]:
+    """A-0: the personal-data sets the incident's assets host or can reach, and the ones it
+    leaked: one query whatever the number of assets."""
     affected = _affected(incident)
+    hosted_or_reached = Q(organisation_id=incident.organisation_id) & (
+        Q(hosted_on__in=affected) | Q(accessible_from__in=affected)
+    )
     return list(
-        DataSet.objects.filter(
-            organisation_id=incident.organisation_id, contains_personal_data=True
-        )
-        .filter(Q(hosted_on__in=affected) | Q(accessible_from__in=affected))
+        DataSet.objects.filter(contains_personal_data=True)
+        .filter(hosted_or_reached | Q(leaks__incident=incident))
         .distinct()
     )
 
 
-def _personal_asset_ids(incident: Incident, asset_ids: list[int]) -> set[int]:
-    """The assets that hold or can access personal data (A-0, A-1 b and c)."""
-    if not asset_ids:
-        return set()
-    own = set(
-        AffectedAsset.objects.filter(
-            incident=incident, asset__holds_personal_data=True
-        ).values_list("asset_id", flat=True)
-    )
+def _personal_asset_ids(incident: Incident) -> set[int]:
+    """The affected assets that hold or can access personal data (A-0, A-1 b and c): one
+    UNION of the three, each read on the incident's rows (the hosts and readers of a set are
+    taken among the affected assets by the same join)."""
+    own = AffectedAsset.objects.filter(
+        incident=incident, asset__holds_personal_data=True
+    ).values_list("asset_id", flat=True)
     personal = DataSet.objects.filter(
         organisation_id=incident.organisation_id, contains_personal_data=True
     )
     affected = _affected(incident)
-    hosting = set(personal.filter(hosted_on__in=affected).values_list("hosted_on", flat=True))
-    reaching = set(
-        personal.filter(accessible_from__in=affected).values_list("accessible_from", flat=True)
+    hosting = personal.filter(hosted_on__in=affected).values_list("hosted_on", flat=True)
+    reaching = personal.filter(accessible_from__in=affected).values_list(
+        "accessible_from", flat=True
     )
-    return own | ((hosting | reaching) & set(asset_ids))
+    return set(own.union(hosting, reaching))
 
 
 def _first_qualifying(incident: Incident, personal_assets: set[int]) -> tuple[datetime, str] | None:
@@ -214,20 +213,15 @@ def _recommend(incident: Incident, assessment: AppiAssessment) -> None:
     ).update(recommendation=wanted)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a facts listener: joins the fact's transaction (issue 20)
 def incident_reassess(*, incident: Incident, actor: User | None, observed_at: datetime) -> None:
     """Rules A-0 … A-5 and T-1 after a fact observed at ``observed_at`` (the rules' "t")."""
     assessment = AppiAssessment.objects.select_for_update().filter(
         incident=incident
     ).first() or assessment_of(incident)
-    asset_ids = list(
-        AffectedAsset.objects.filter(incident=incident).values_list("asset_id", flat=True)
-    )
-    leaked = list(
-        DataSet.objects.filter(leaks__incident=incident, contains_personal_data=True).distinct()
-    )
-    sets = {s.pk: s for s in [*_personal_sets_of_assets(incident, asset_ids), *leaked]}
-    personal_assets = _personal_asset_ids(incident, asset_ids)
+    before = _state(assessment)
+    sets = {s.pk: s for s in _personal_sets(incident)}
+    personal_assets = _personal_asset_ids(incident)
     # A-0: screening, once REQUIRED it stays so.
     if sets or personal_assets:
         assessment.data_sets.add(*sets.values())
@@ -256,9 +250,20 @@ def incident_reassess(*, incident: Incident, actor: User | None, observed_at: da
     all_sets = list(assessment.data_sets.all()) if assessment.pk else []
     _clock(incident, assessment, personal_assets, actor)
     _derive(incident, assessment, all_sets, actor)
-    assessment.save()
+    changed = [name for name, value in _state(assessment).items() if before[name] != value]
+    if changed:  # a fact that moves nothing writes nothing (issue 20)
+        assessment.save(update_fields=[*changed, "updated_at"])
     _recommend(incident, assessment)
     obligations_sync(incident, assessment, all_sets, actor)
+
+
+def _state(assessment: AppiAssessment) -> dict[str, Any]:
+    """The assessment's own columns (the moment of the last write apart)."""
+    return {
+        field.name: copy.copy(getattr(assessment, field.attname))
+        for field in AppiAssessment._meta.concrete_fields
+        if field.name not in ("id", "created_at", "updated_at")
+    }
 
 
 def _clock(

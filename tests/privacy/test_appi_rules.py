@@ -126,6 +126,36 @@ def test_the_a0_screening_reads_the_affected_assets_as_a_sub_query_not_a_list_of
     assert AppiAssessment.objects.get(incident=case).screening == "REQUIRED"
 
 
+def test_a_reassessment_that_moves_nothing_writes_nothing_and_reads_no_asset_list(
+    case, organisation, isms_office
+):
+    """Issue 20: every fact change re-runs A-0 … A-5; when it moves nothing the assessment is
+    not written again, and its reads do not grow with the incident's assets."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from incidents.models import AffectedAsset, Asset
+
+    many = Asset.objects.bulk_create(
+        Asset(organisation=organisation, asset_tag=f"PC-{n:03}") for n in range(60)
+    )
+    AffectedAsset.objects.bulk_create(AffectedAsset(incident=case, asset=a) for a in many)
+    appi.incident_reassess(incident=case, actor=isms_office, observed_at=timezone.now())
+    written = AppiAssessment.objects.get(incident=case).updated_at
+
+    with CaptureQueriesContext(connection) as queries:
+        appi.incident_reassess(incident=case, actor=isms_office, observed_at=timezone.now())
+
+    assessment = AppiAssessment.objects.get(incident=case)
+    assert assessment.screening == "NOT_APPLICABLE"
+    assert assessment.updated_at == written
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "privacy_appiassessment"')]
+    # The lock, the sets, the personal assets, the linked sets, two A-1 reads, the reported
+    # individuals, the decision's recommendation (in the caller's transaction: no SAVEPOINT).
+    assert len(queries) <= 8
+
+
 # --- A-1 / A-7 ----------------------------------------------------------------------------------
 
 
