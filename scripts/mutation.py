@@ -1263,6 +1263,16 @@ CLAUSES: tuple[Clause, ...] = (
         ),
     ),
     Clause(
+        "issue 20 item 2",
+        "a reassessment that moves nothing does not write the assessment again",
+        "privacy/services/appi.py",
+        "    if changed:  # a fact that moves nothing writes nothing (issue 20)\n",
+        "    if True:\n",
+        (
+            "tests/privacy/test_appi_rules.py::test_a_reassessment_that_moves_nothing_writes_nothing_and_reads_no_asset_list",
+        ),
+    ),
+    Clause(
         "issue 20 item 1",
         "a report joining an incident appends under the match's lock, not a second one",
         "incidents/services/intake.py",

@@ -189,6 +189,12 @@ def asset_infection_set(
         affected.malware_capability = capability
     if state in e.EFFECTIVE_INFECTION and affected.first_infected_at is None:
         affected.first_infected_at = occurred
+    if (
+        state in e.EFFECTIVE_INFECTION
+        and before["infection_state"] not in e.EFFECTIVE_INFECTION
+        and affected.infection_observed_at is None
+    ):  # written with the state, not by a second UPDATE in after_asset_change (issue 20)
+        affected.infection_observed_at = observed
     affected.save()
     timeline_append(
         incident=incident,
