@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from common.prepared import Prepared
 from incidents.models import AffectedAsset, Incident, MailDelivery, MailMessage
 from incidents.models.enums import EFFECTIVE_INFECTION, ContainmentState, InfectionState
 
@@ -32,9 +33,22 @@ def _aggregate(rows: QuerySet, counters: dict[str, Q]) -> dict[str, int]:
     return rows.aggregate(**{name: Count("pk", filter=q) for name, q in counters.items()})
 
 
+# Compiled once per thread (issue 20: every fact change counts them for the rules and trend).
+_INFECTION_COUNTS = Prepared(
+    lambda incident_id: (
+        AffectedAsset.objects.filter(incident_id=incident_id)
+        .order_by()
+        .values("incident_id")
+        .annotate(**{name: Count("pk", filter=q) for name, q in ASSET_COUNTERS.items()})
+        .values_list(*ASSET_COUNTERS)
+    )
+)
+
+
 def infection_counts(incident: Incident) -> dict[str, int]:
     """One aggregate query: effective (suspected or worse), confirmed and isolated assets."""
-    return _aggregate(AffectedAsset.objects.filter(incident=incident), ASSET_COUNTERS)
+    counts = _INFECTION_COUNTS(incident.pk) or [(0,) * len(ASSET_COUNTERS)]
+    return dict(zip(ASSET_COUNTERS, counts[0], strict=True))
 
 
 def mail_counts(

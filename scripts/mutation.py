@@ -1269,7 +1269,27 @@ CLAUSES: tuple[Clause, ...] = (
         "    if changed:  # a fact that moves nothing writes nothing (issue 20)\n",
         "    if True:\n",
         (
-            "tests/privacy/test_appi_rules.py::test_a_reassessment_that_moves_nothing_writes_nothing_and_reads_no_asset_list",
+            "tests/privacy/test_appi_rules.py::test_a_reassessment_that_moves_nothing_writes_nothing",
+        ),
+    ),
+    Clause(
+        "issue 20 item 2",
+        "a reassessment with nothing personal to read stops at the lock",
+        "privacy/services/appi.py",
+        "    if proof and _moves_nothing(*proof[0]):  # issue 20\n",
+        "    if False:\n",
+        (
+            "tests/privacy/test_appi_rules.py::test_a_fact_change_with_nothing_personal_to_read_costs_the_reassessment_one_statement",
+        ),
+    ),
+    Clause(
+        "A-0",
+        "the proof that nothing moves reads the personal sets the affected assets reach",
+        "privacy/services/appi.py",
+        '        "reached_personal_set": Exists(personal.filter(_reach(incident))),\n',
+        "",
+        (
+            "tests/privacy/test_appi_rules.py::test_a_set_linked_after_the_screening_is_found_at_the_next_fact_change",
         ),
     ),
     Clause(

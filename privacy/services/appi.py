@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -23,6 +23,7 @@ from bcp.enums import DecisionStatus, Outcome, Recommendation
 from bcp.models import Decision
 from bcp.services import decisions
 from common import clock
+from common.prepared import Prepared
 from incidents.models import AffectedAsset, Fact, FactKind, Incident
 from incidents.models.enums import Tlp
 from incidents.services.timeline import timeline_append
@@ -49,13 +50,16 @@ def _affected(incident: Incident) -> QuerySet:
     return AffectedAsset.objects.filter(incident=incident).values("asset_id")
 
 
+def _reach(incident: Incident) -> Q:
+    """A-0: a data set hosted on an affected asset, or that one of them can reach."""
+    affected = _affected(incident)
+    return Q(hosted_on__in=affected) | Q(accessible_from__in=affected)
+
+
 def _personal_sets(incident: Incident) -> list[DataSet]:
     """A-0: the personal-data sets the incident's assets host or can reach, and the ones it
     leaked: one query whatever the number of assets."""
-    affected = _affected(incident)
-    hosted_or_reached = Q(organisation_id=incident.organisation_id) & (
-        Q(hosted_on__in=affected) | Q(accessible_from__in=affected)
-    )
+    hosted_or_reached = Q(organisation_id=incident.organisation_id) & _reach(incident)
     return list(
         DataSet.objects.filter(contains_personal_data=True)
         .filter(hosted_or_reached | Q(leaks__incident=incident))
@@ -78,7 +82,8 @@ def _personal_asset_ids(incident: Incident) -> set[int]:
     reaching = personal.filter(accessible_from__in=affected).values_list(
         "accessible_from", flat=True
     )
-    return set(own.union(hosting, reaching))
+    # No part is ordered (SQLite refuses an ORDER BY inside a UNION; a data set has one).
+    return set(own.order_by().union(hosting.order_by(), reaching.order_by()))
 
 
 def _first_qualifying(incident: Incident, personal_assets: set[int]) -> tuple[datetime, str] | None:
@@ -216,6 +221,9 @@ def _recommend(incident: Incident, assessment: AppiAssessment) -> None:
 @transaction.atomic(savepoint=False)  # a facts listener: joins the fact's transaction (issue 20)
 def incident_reassess(*, incident: Incident, actor: User | None, observed_at: datetime) -> None:
     """Rules A-0 … A-5 and T-1 after a fact observed at ``observed_at`` (the rules' "t")."""
+    proof = _PROOF(incident.pk, incident.organisation_id)  # locks the assessment
+    if proof and _moves_nothing(*proof[0]):  # issue 20
+        return
     assessment = AppiAssessment.objects.select_for_update().filter(
         incident=incident
     ).first() or assessment_of(incident)
@@ -255,6 +263,67 @@ def incident_reassess(*, incident: Incident, actor: User | None, observed_at: da
         assessment.save(update_fields=[*changed, "updated_at"])
     _recommend(incident, assessment)
     obligations_sync(incident, assessment, all_sets, actor)
+
+
+def _inputs(incident: Incident) -> dict[str, Exists]:
+    """Whether each thing A-0 … A-5 read exists for the incident, read with the lock."""
+    personal = DataSet.objects.filter(
+        organisation_id=incident.organisation_id, contains_personal_data=True
+    )
+    linked = AppiAssessment.data_sets.through.objects.filter(appiassessment=OuterRef("pk"))
+    return {
+        "reached_personal_set": Exists(personal.filter(_reach(incident))),
+        "affected_personal_asset": Exists(
+            AffectedAsset.objects.filter(incident=incident, asset__holds_personal_data=True)
+        ),
+        "linked_set": Exists(linked),
+        "data_set_leak": Exists(DataSetLeak.objects.filter(incident=incident)),
+        "leak_fact": Exists(Fact.objects.filter(incident=incident, kind=FactKind.LEAK)),
+        "open_decision": Exists(
+            Decision.objects.filter(
+                incident=incident, type=APPI_DECISION, status=DecisionStatus.OPEN
+            )
+        ),
+    }
+
+
+def _moves_nothing(
+    screening: str,
+    aware_at: datetime | None,
+    categories: list[int] | None,
+    exemption: str,
+    estimate: int,
+    *inputs: bool,
+) -> bool:
+    """True when a reassessment would change nothing (issue 20: the common fact change, of an
+    asset without personal data, in an incident without any). Screened already, no clock, no
+    category, exemption or estimate, and none of the inputs exists: then A-0 finds no set and
+    no asset, A-1 no qualifying fact, A-2/A-3 derive what is stored, no decision is open and
+    A-4 has no clock to run."""
+    return (
+        screening != Screening.NOT_SCREENED
+        and aware_at is None
+        and not categories
+        and exemption == enums.Exemption.NONE
+        and estimate == 0
+        and not any(inputs)
+    )
+
+
+def _proof_query(incident_id: int, organisation_id: int) -> QuerySet:
+    """The assessment, locked, with whether each input exists: one statement, compiled once
+    per thread (common.prepared)."""
+    inputs = _inputs(Incident(pk=incident_id, organisation_id=organisation_id))
+    stored = ("screening", "aware_at", "categories", "exemption", "affected_individuals_estimate")
+    return (
+        AppiAssessment.objects.select_for_update()
+        .filter(incident_id=incident_id)
+        .annotate(**inputs)
+        .values_list(*stored, *inputs)
+    )
+
+
+_PROOF = Prepared(_proof_query)
 
 
 def _state(assessment: AppiAssessment) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from bcp.enums import DecisionStatus, Outcome, Recommendation, Scope
 from bcp.models import Decision
 from bcp.services import decisions
 from common import events
+from common.prepared import Prepared
 from incidents import extensions
 from incidents import facts as incident_facts
 from incidents.models import AffectedAsset, Fact, FactKind, Incident
@@ -59,6 +60,25 @@ def _facts(rows) -> list[evaluator.AssetFact]:  # type: ignore[no-untyped-def]
     return [evaluator.AssetFact(*row) for row in rows.values_list(*ASSET_COLUMNS)]
 
 
+# The snapshot's other reads, compiled once per thread (common.prepared, issue 20).
+_LEAK_FACTS = Prepared(
+    lambda incident_id: Fact.objects.filter(
+        incident_id=incident_id, kind=FactKind.LEAK
+    ).values_list("asset_id", "data", "observed_at")
+)
+_EXTERNAL_COMM = Prepared(
+    lambda incident_id: (
+        Fact.objects.filter(incident_id=incident_id, kind=FactKind.EXTERNAL_COMM)
+        .order_by()
+        .values("incident_id")
+        .annotate(
+            any=Min("observed_at"), confirmed=Min("observed_at", filter=Q(data__status="CONFIRMED"))
+        )
+        .values_list("any", "confirmed")
+    )
+)
+
+
 def _leaks(incident: Incident) -> tuple[evaluator.LeakFact, ...]:
     return tuple(
         evaluator.LeakFact(
@@ -69,18 +89,14 @@ def _leaks(incident: Incident) -> tuple[evaluator.LeakFact, ...]:
             observed_at=observed_at,
             data_set=bool((data.get("data_set") or {}).get("sensitive")),
         )
-        for asset_id, data, observed_at in Fact.objects.filter(
-            incident=incident, kind=FactKind.LEAK
-        ).values_list("asset_id", "data", "observed_at")
+        for asset_id, data, observed_at in _LEAK_FACTS(incident.pk)
     )
 
 
 def _external_comm_since(incident: Incident) -> tuple[tuple[str, datetime], ...]:
     """When outside communication was first seen at all, and first confirmed (rule L2-d)."""
-    first = Fact.objects.filter(incident=incident, kind=FactKind.EXTERNAL_COMM).aggregate(
-        any=Min("observed_at"), confirmed=Min("observed_at", filter=Q(data__status="CONFIRMED"))
-    )
-    pairs = (("SUSPECTED", first["any"]), ("CONFIRMED", first["confirmed"]))
+    first = _EXTERNAL_COMM(incident.pk) or [(None, None)]
+    pairs = (("SUSPECTED", first[0][0]), ("CONFIRMED", first[0][1]))
     return tuple((status, at) for status, at in pairs if at is not None)
 
 
@@ -136,7 +152,7 @@ def _sample(incident: Incident, threshold: int) -> list[tuple[int, tuple]]:  # t
     sensitive data (issue 20: joining first cost a sort of every infected asset's row).
     """
     if connection.vendor == "postgresql":
-        return [(row[0], row[1:]) for row in _sample_rows(incident, threshold)]
+        return [(row[-1], row[:-1]) for row in _sample_rows(incident, threshold)]
     subsets, first_infections = _subsets(incident, threshold)
     rows = _rows(incident)
     # SQLite (`make run`) cannot put a sliced query inside a UNION: one read per subset.
@@ -176,12 +192,12 @@ def _subsets(incident: Incident, threshold: int) -> tuple[list[QuerySet], QueryS
 
 def _sample_query(incident: Incident, threshold: int) -> QuerySet:
     """PostgreSQL: the sample in one statement (issue 20): the chosen ids as one UNION ALL, the
-    earliest infections beside them, each row tagged with its part."""
+    earliest infections beside them, each row tagged with its part (the last column)."""
     subsets, first_infections = _subsets(incident, threshold)
     rows = _rows(incident)
     ids = [subset.values("pk") for subset in subsets]
     parts = [
-        query.annotate(part=Value(part)).values_list("part", *ASSET_COLUMNS)
+        query.annotate(part=Value(part)).values_list(*ASSET_COLUMNS, "part")
         for part, query in (
             (SAMPLE, rows.filter(pk__in=ids[0].union(*ids[1:], all=True))),
             (EARLIEST, rows.filter(pk__in=first_infections.values("pk"))),
@@ -191,36 +207,22 @@ def _sample_query(incident: Incident, threshold: int) -> QuerySet:
 
 
 # Building and compiling that statement was most of a re-evaluation's own time (5 ms of Python
-# per fact change at 10 000 assets, issue 20); its shape depends only on the threshold and on
-# the sensitive-asset sources, its values only on the incident and its organisation. It is
-# compiled once per shape, for two probe ids that no row has, and run with the real ones.
-_PROBE_INCIDENT, _PROBE_ORGANISATION = -2_026_120_601, -2_026_120_602
-_compiled_samples: dict[tuple[str, int, int], tuple[str, tuple[Any, ...]]] = {}
-
-
-def _compiled_sample(threshold: int) -> tuple[str, tuple[Any, ...]]:
-    key = (
-        connection.vendor,
-        threshold,
-        len(extensions.sensitive_asset_queries(_PROBE_ORGANISATION)),
-    )
-    if key not in _compiled_samples:
-        probe = Incident(pk=_PROBE_INCIDENT, organisation_id=_PROBE_ORGANISATION)
-        query = _sample_query(probe, threshold).query
-        _compiled_samples[key] = query.get_compiler(connection=connection).as_sql()
-    return _compiled_samples[key]
+# per fact change at 10 000 assets, issue 20): it is compiled once per thread and shape (the
+# threshold, whether a sensitive-asset source reads the organisation), run with the ids.
+_SAMPLES: dict[tuple[int, bool], Prepared] = {}
 
 
 def _sample_rows(incident: Incident, threshold: int) -> list[tuple[Any, ...]]:
-    sql, probe_params = _compiled_sample(threshold)
-    real = {_PROBE_INCIDENT: incident.pk, _PROBE_ORGANISATION: incident.organisation_id}
-    params = [
-        real.get(value, value) if type(value) is int else value  # a bool is not an id
-        for value in probe_params
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    by_organisation = bool(extensions.sensitive_asset_queries(incident.organisation_id))
+    shape = (threshold, by_organisation)
+    if shape not in _SAMPLES:
+        _SAMPLES[shape] = Prepared(
+            lambda incident_id, organisation_id=0: _sample_query(
+                Incident(pk=incident_id, organisation_id=organisation_id), threshold
+            )
+        )
+    ids = (incident.pk, incident.organisation_id) if by_organisation else (incident.pk,)
+    return _SAMPLES[shape](*ids)
 
 
 def full_snapshot_of(incident: Incident) -> evaluator.Snapshot:

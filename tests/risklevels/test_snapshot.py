@@ -96,7 +96,7 @@ def test_the_compiled_sample_reads_each_incident_s_own_rows(incident, handler):
     for one in (incident, other):
         for threshold in (2, 4):
             compiled = sorted(engine._sample(one, threshold))
-            built = sorted((r[0], r[1:]) for r in engine._sample_query(one, threshold))
+            built = sorted((r[-1], r[:-1]) for r in engine._sample_query(one, threshold))
             assert compiled == built
             assert {row[0] for _, row in compiled} <= set(
                 AffectedAsset.objects.filter(incident=one).values_list("asset_id", flat=True)
