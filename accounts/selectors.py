@@ -63,8 +63,9 @@ def _signed_in_rows() -> QuerySet[User]:
 
 
 # The query above, built once per process (per database vendor and set of extras): every
-# request filtered it anew, its six sub-queries resolved each time (issue 20: a sixth of a
-# list page's CPU went to reading the signed-in user). Nothing in it depends on the request.
+# request filtered it anew, its six sub-queries resolved each time (issue 20: about a seventh
+# of a list page's CPU went to reading the signed-in user). Nothing in it depends on the
+# request.
 _SIGNED_IN: dict[tuple[str, tuple[str, ...]], QuerySet[User]] = {}
 
 
