@@ -196,6 +196,7 @@ def main() -> int:
     args = parser.parse_args()
     env = _lib.bench_env(args.name)
     _lib.manage(env, "migrate", "--noinput", "-v0")  # the data set may predate a migration
+    _lib.manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG=0: a copy's own var dir
     _lib.django_setup(env)
     import os
 
