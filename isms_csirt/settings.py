@@ -231,6 +231,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No parallel plans for the app's statements: on a few cores busy with requests, starting
+    # the workers cost more than they saved (the dashboard's statement 130 → 86 ms, the search's
+    # first read 20–30 → 2–4 ms on the bench data; bench/README). Behind pgbouncer, which refuses
+    # startup options, set DATABASE_OPTIONS="" and the same on the role (docs/operations.md).
+    _options = env_str("DATABASE_OPTIONS", "-c max_parallel_workers_per_gather=0")
+    if _options:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = _options
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1081,6 +1081,14 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 item 2",
+        "the app's PostgreSQL sessions start no parallel workers",
+        "isms_csirt/settings.py",
+        '_options = env_str("DATABASE_OPTIONS", "-c max_parallel_workers_per_gather=0")',
+        '_options = env_str("DATABASE_OPTIONS", "")',
+        ("tests/common/test_database_options.py",),
+    ),
+    Clause(
+        "issue 20 item 2",
         "a Celery task does not close its healthy database connection (one per batch before)",
         "isms_csirt/settings.py",
         "CELERY_DB_REUSE_MAX = 10**9\n",
