@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -140,28 +136,6 @@ def _dense(text: str) -> bool:
     return len(matches.values_list("pk")[:SEARCH_DENSE]) >= SEARCH_DENSE
 
 
-@contextmanager
-def serial_reads() -> Iterator[None]:
-    """The statements inside run without PostgreSQL's parallel workers (``SET LOCAL
-    max_parallel_workers_per_gather = 0`` in their transaction).
-
-    The search's first read is a ``UNION ALL`` of a dozen index reads under a ``LIMIT``, which
-    the planner gives a Parallel Append: starting the workers cost 18–28 ms of the read's 20–30
-    ms (bench/README.md, "Lists and search, branch lists"), its index reads about 2 ms. The
-    setting goes on the raw cursor just before each statement, so the reads and their count stay
-    what they were; SQLite has no such workers."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-
-    def serial(execute: Any, sql: str, params: Any, many: bool, context: dict) -> Any:
-        context["cursor"].cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        return execute(sql, params, many, context)
-
-    with transaction.atomic(savepoint=False), connection.execute_wrapper(serial):
-        yield
-
-
 def incident_search(q: str) -> Q:
     """Incidents whose reference, title or description, a campaign email's sender or subject,
     a report's sender, subject or reporter (name, email), an indicator's value or an affected
@@ -181,8 +155,7 @@ def incident_search(q: str) -> Q:
     if not text:
         return Q()
     if not _dense(text):
-        with serial_reads():
-            found = [pk for (pk,) in search_matches(text)[: SEARCH_IDS_LIMIT + 1]]
+        found = [pk for (pk,) in search_matches(text)[: SEARCH_IDS_LIMIT + 1]]
         if len(found) <= SEARCH_IDS_LIMIT:
             return Q(pk__in={pk for pk in found if pk is not None})
     condition = _own_text(text)

@@ -1609,14 +1609,6 @@ CLAUSES: tuple[Clause, ...] = (
         "        None,\n",
         ("tests/dashboard/test_form_cache.py",),
     ),
-    Clause(
-        "issue 20 search serial",
-        "the search's ids are read without parallel workers",
-        "incidents/selectors.py",
-        'cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")',
-        'cursor.execute("SELECT 1")',
-        ("tests/incidents/test_search_serial.py",),
-    ),
 )
 
 
