@@ -1235,9 +1235,9 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 20 item 1",
         "the intake's incident match looks indicators up by kind and digest (the ind_match index)",
         "incidents/services/intake.py",
-        "            kind__in=kinds,\n            digest__in=digests,\n            incident__",
+        "organisation_id=organisation_id, kind__in=kinds, digest__in=digests\n",
         # The kinds stay bound (a prepared read refuses a lost argument), as digests no row has.
-        "            digest__in=[*digests, *kinds],\n            incident__",
+        "organisation_id=organisation_id, digest__in=[*digests, *kinds]\n",
         (
             "tests/incidents/api/test_intake_scale.py::test_the_incident_match_finds_indicators_by_kind_and_digest_in_an_index",
         ),
@@ -1308,6 +1308,17 @@ CLAUSES: tuple[Clause, ...] = (
         "    )\n    return count",
         (
             "tests/incidents/api/test_intake_scale.py::test_a_report_joining_an_incident_costs_the_same_queries_at_10_and_2000_indicators",
+        ),
+    ),
+    Clause(
+        "issue 20 item 1",
+        "the intake's match reads and locks only the incidents the mail matches, not every one "
+        "sharing a key",
+        "incidents/services/intake.py",
+        "keys.filter(incident__status__in=records.OPEN_STATUSES, incident_id__in=matched)",
+        "keys.filter(incident__status__in=records.OPEN_STATUSES)",
+        (
+            "tests/incidents/api/test_intake_scale.py::test_an_incident_sharing_only_the_sender_is_neither_read_nor_locked_by_the_match",
         ),
     ),
     Clause(

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -368,18 +368,28 @@ def _find_incident(
 
 # The intake's fixed reads, compiled once per thread (issue 20: common/prepared.py). The kinds
 # are in the match too, so the lookup is an index scan of ind_match (organisation, kind,
-# digest), not a scan of every indicator of the organisation (issue 20). The matched
-# incidents' rows come locked, in id order (two reports never deadlock), and fresh.
+# digest), not a scan of every indicator of the organisation (issue 20). Only the incidents
+# the mail matches (a strong key, or sender and subject together) come, locked in id order
+# (two reports never deadlock) and fresh: an incident that shares only the sender with the
+# report is neither read nor locked (a spoofed sender common to many incidents would otherwise
+# lock them all on every report).
 def _incident_indicators(
     organisation_id: int, kinds: list[str], digests: list[str]
 ) -> QuerySet[Indicator]:
-    return (
-        Indicator.objects.filter(
-            organisation_id=organisation_id,
-            kind__in=kinds,
-            digest__in=digests,
-            incident__status__in=records.OPEN_STATUSES,
+    keys = Indicator.objects.filter(
+        organisation_id=organisation_id, kind__in=kinds, digest__in=digests
+    )
+    matched = (
+        keys.values("incident_id")
+        .annotate(
+            strong=Count("pk", filter=Q(kind__in=STRONG_KINDS)),
+            pair=Count("kind", distinct=True, filter=Q(kind__in=PAIR_KINDS)),
         )
+        .filter(Q(strong__gt=0) | Q(pair=len(PAIR_KINDS)))
+        .values("incident_id")
+    )
+    return (
+        keys.filter(incident__status__in=records.OPEN_STATUSES, incident_id__in=matched)
         .select_related("incident")
         .only("kind", "digest", "incident")
         .order_by("incident_id")

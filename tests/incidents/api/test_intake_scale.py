@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from incidents.models import Indicator
 from incidents.models.enums import IndicatorKind
+from incidents.services import triage
 from tests.incidents.api.conftest import API, key_client
 
 REPORTS = f"{API}/reports/"
@@ -106,6 +107,19 @@ def test_a_report_growing_a_triage_item_takes_one_savepoint_for_its_grouping(gat
     _round_trips(gateway, 0)
     growing = _round_trips(gateway, 1)
     assert len(growing) <= MAX_ROUND_TRIPS_PER_WAITING_REPORT, [q["sql"][:80] for q in growing]
+
+
+def test_an_incident_sharing_only_the_sender_is_neither_read_nor_locked_by_the_match(
+    gateway, incident, file_report, isms_office
+):
+    other = file_report(subject="別件のお知らせ", url="https://other.example/notice")
+    sender_only = triage.event_promote(event=other.event, actor=isms_office)
+    queries = _file(gateway, 1)
+    match = next(q["sql"] for q in queries if 'FROM "incidents_indicator"' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(match)  # the statement as sent: its rows are the rows it locked
+        read = {row[1] for row in cursor.fetchall()}
+    assert read == {incident.pk} and sender_only.pk not in read
 
 
 def _scans(node: dict):
