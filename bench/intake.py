@@ -1,14 +1,14 @@
 """bench/intake: a phishing wave — N reports of one email from C concurrent clients.
 
     .venv/bin/python bench/intake.py [--reports 500] [--clients 8] [--after-promotion]
-                                     [--data NAME] [--workers 2] [--threads 4]
+                                     [--data NAME] [--workers 3] [--threads 4]
                                      [--worker-class sync] [--reuse]
 
-Against gunicorn (2 workers × 4 threads unless told otherwise) on PostgreSQL, through
-POST /api/v1/reports/ with an API key and an Idempotency-Key. Checks afterwards: every report
-stored, exactly one triage item (or, with --after-promotion, every report joined the one
-incident), no error. Also counts the queries of one more report, in-process (issue 20: ≤ 15,
-whatever the data's size).
+Against gunicorn (3 workers × 4 threads, the image's shape, unless told otherwise) on
+PostgreSQL, through POST /api/v1/reports/ with an API key and an Idempotency-Key. Checks
+afterwards: every report stored, exactly one triage item (or, with --after-promotion, every
+report joined the one incident), no error. Also counts the queries of one more report,
+in-process (issue 20: ≤ 15, whatever the data's size).
 
 Without --data, on an empty database of its own (isms_bench_intake). With --data NAME, on the
 realistic data set of `make bench-data` (isms_bench_NAME, 500 000 indicators): the wave gets a
@@ -126,7 +126,8 @@ def main() -> int:
         help="promote the first report so the wave joins an open incident",
     )
     parser.add_argument("--data", help="run on isms_bench_<DATA> (make bench-data)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    # The image's shape (Dockerfile, docker-compose.yml; docs/operations.md "Web processes").
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     parser.add_argument("--worker-class", default="", help="gunicorn worker class (e.g. sync)")
     parser.add_argument(
