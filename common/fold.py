@@ -1,0 +1,136 @@
+"""Several small reads in one statement (issue 20: the home page's tiles were a query each; the
+incident page's lists too).
+
+Each part is a query set; it runs as a sub-query whose rows come back as one JSON array, so the
+parts keep their own filters, joins and indexes. A ``values()`` part gives dictionaries (JSON
+has no time type: a time comes back as ISO text, ``parse_time``); a query set of model
+instances (with its ``select_related`` joins and annotations) gives the instances, built as
+Django builds them, after each column is read back from JSON by its field's type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import EmptyResultSet
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
+from django.utils.dateparse import parse_date, parse_duration
+
+Rows = list[dict[str, Any]]
+
+
+def fold(parts: Mapping[str, QuerySet[Any]]) -> dict[str, Any]:
+    """Every part's rows in one query (dictionaries, or model instances for a query set of
+    models); no query when there is no part."""
+    if not parts:
+        return {}
+    # A part that can have no row (``none()``) is not asked.
+    empty = {name: [] for name, qs in parts.items() if qs.query.is_empty()}
+    parts = {name: qs for name, qs in parts.items() if name not in empty}
+    if not parts:
+        return empty
+    if connection.vendor != "postgresql":  # SQLite (`make run`): a query per part, same shape
+        return empty | {name: _alone(qs) for name, qs in parts.items()}
+    selects, params, readers = [], [], []
+    for qs in parts.values():
+        sql, part_params, read = _part(qs)
+        selects.append(sql)
+        params.extend(part_params)
+        readers.append(read)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    return empty | {
+        name: read(json.loads(value) if isinstance(value, str) else value)
+        for name, value, read in zip(parts, row, readers, strict=True)
+    }
+
+
+def _alone(qs: QuerySet[Any]) -> Any:
+    if qs.query.is_empty():
+        return []
+    if _is_models(qs):
+        return list(qs)
+    return _as_json(list(qs))
+
+
+def _is_models(qs: QuerySet[Any]) -> bool:
+    return qs._iterable_class is ModelIterable
+
+
+def _part(qs: QuerySet[Any]) -> tuple[str, list[Any], Callable[[Any], Any]]:
+    try:
+        return _compiled(qs)
+    except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``): no row
+        return "'[]'::json", [], lambda rows: rows
+
+
+def _compiled(qs: QuerySet[Any]) -> tuple[str, list[Any], Callable[[Any], Any]]:
+    if not _is_models(qs):
+        sql, params = qs.query.sql_with_params()
+        # Django's own SQL for the part, its values passed apart as parameters.
+        part = f"(SELECT COALESCE(json_agg(part), '[]'::json) FROM ({sql}) AS part)"  # noqa: S608
+        return part, list(params), lambda rows: rows
+    if qs._prefetch_related_lookups or qs.query.distinct:
+        raise ValueError("fold: a part of model instances cannot prefetch or be DISTINCT")
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    # The columns renamed by position (a select_related join repeats names such as "id").
+    names = ", ".join(f"c{i}" for i in range(len(compiler.select)))
+    part = f"(SELECT COALESCE(json_agg(part), '[]'::json) FROM ({sql}) AS part({names}))"  # noqa: S608
+    return part, list(params), lambda rows: _instances(qs, compiler, rows)
+
+
+def _instances(qs: QuerySet[Any], compiler: Any, rows: Rows) -> list[Any]:
+    """The model instances of a part, as ``ModelIterable`` builds them from a cursor's rows."""
+    select, klass_info = compiler.select, compiler.klass_info
+    readers = [_reader(expression.output_field) for expression, _, _ in select]
+    typed = [[read(row[f"c{i}"]) for i, read in enumerate(readers)] for row in rows]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, qs.db)
+    out = []
+    for row in compiler.results_iter([typed]):
+        obj = klass_info["model"].from_db(qs.db, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in compiler.annotation_col_map.items():
+            setattr(obj, name, row[position])
+        out.append(obj)
+    return out
+
+
+def _reader(field: Any) -> Callable[[Any], Any]:
+    """How a column's JSON value becomes what the database driver would have given."""
+    kind = field.get_internal_type()
+    convert: Callable[[Any], Any] | None = {
+        "DateTimeField": datetime.fromisoformat,
+        "DateField": parse_date,
+        "DurationField": parse_duration,
+        "DecimalField": lambda v: Decimal(str(v)),
+        "UUIDField": UUID,
+        # The field's own converter reads JSON text, as the driver gives it.
+        "JSONField": json.dumps,
+    }.get(kind)
+    if kind in {"BinaryField", "TimeField"}:
+        raise ValueError(f"fold: a {kind} column cannot be read back from JSON")
+    if convert is None:
+        return lambda value: value
+    return lambda value: None if value is None else convert(value)
+
+
+def _as_json(rows: list[Any]) -> Rows:
+    """The rows as the JSON round trip gives them on PostgreSQL (times as ISO text)."""
+    return json.loads(json.dumps(rows, cls=DjangoJSONEncoder))
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
