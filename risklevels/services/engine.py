@@ -26,7 +26,7 @@ from incidents.models import AffectedAsset, Fact, FactKind, Incident
 from incidents.models.enums import EFFECTIVE_INFECTION
 from incidents.services.timeline import timeline_append
 from risklevels import evaluator, explain
-from risklevels.models import FiredRule, TrendPoint
+from risklevels.models import EscalationParams, FiredRule, TrendPoint
 from risklevels.services.checklists import checklist_issue, checklists_through
 from risklevels.services.setup import as_evaluator_params, params_current
 
@@ -236,18 +236,40 @@ def full_snapshot_of(incident: Incident) -> evaluator.Snapshot:
     )
 
 
+# The re-evaluation's fixed reads, compiled once per thread (common.prepared, issue 20).
+_LOCKED = Prepared(
+    lambda incident_id: (
+        Incident.objects.select_related("organisation")
+        .select_for_update(of=("self",))
+        .filter(pk=incident_id)
+    )
+)
+_PARAMS = Prepared(
+    lambda organisation_id: EscalationParams.objects.filter(
+        organisation_id=organisation_id
+    ).order_by("-version")[:1]
+)
+_FIRED = Prepared(lambda incident_id: FiredRule.objects.filter(incident_id=incident_id))
+_LAST_POINT = Prepared(
+    lambda incident_id: TrendPoint.objects.filter(incident_id=incident_id).order_by("-at", "-id")[
+        :1
+    ]
+)
+
+
 @transaction.atomic(savepoint=False)  # a facts listener: joins the fact's transaction (issue 20)
 def incident_reevaluate(
     *, incident: Incident, actor: User | None, observed_at: datetime
 ) -> evaluator.Evaluation:
     """Re-run the rules after a fact observed at ``observed_at`` (the rules' "t")."""
     # The organisation comes with the locked row (only the incident's row is locked).
-    incident = (
-        Incident.objects.select_related("organisation")
-        .select_for_update(of=("self",))
-        .get(pk=incident.pk)
+    locked = _LOCKED(incident.pk)
+    if not locked:
+        raise Incident.DoesNotExist(f"no incident {incident.pk}")
+    incident = locked[0]
+    params = next(iter(_PARAMS(incident.organisation_id)), None) or params_current(
+        organisation=incident.organisation
     )
-    params = params_current(organisation=incident.organisation)
     # One aggregate gives the snapshot's infected count and the trend point.
     counts = incident_facts.infection_counts(incident)
     snapshot = snapshot_of(
@@ -256,7 +278,7 @@ def incident_reevaluate(
         infected_total=counts["infected_effective_count"],
     )
     result = evaluator.evaluate(snapshot, as_evaluator_params(params))
-    existing = {r.rule_id: r for r in FiredRule.objects.filter(incident=incident)}
+    existing = {r.rule_id: r for r in _FIRED(incident.pk)}
     fired_before = set(existing)
     newly = _record_rules(incident, result, observed_at, existing)
     _record_trend(incident, observed_at, counts)
@@ -352,7 +374,7 @@ def _record_rules(
 
 
 def _record_trend(incident: Incident, at: datetime, counts: dict[str, int]) -> None:
-    last = TrendPoint.objects.filter(incident=incident).order_by("-at", "-id").first()
+    last = next(iter(_LAST_POINT(incident.pk)), None)
     point = (
         counts["infected_effective_count"],
         counts["infected_confirmed_count"],
