@@ -160,6 +160,12 @@ class Decision(Figured, TimeStampedModel):
             models.Index(fields=["outcome", "redecide_by"], name="decision_redecide"),
             # The dashboard's decision list: newest first within an organisation (keyset).
             models.Index(fields=["organisation", "-opened_at", "-id"], name="decision_org_opened"),
+            # The dashboard's 30-day trend: decisions by the day they were decided (issue 20).
+            models.Index(
+                fields=["organisation", "decided_at"],
+                condition=models.Q(decided_at__isnull=False),
+                name="decision_org_decided",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

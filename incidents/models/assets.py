@@ -146,6 +146,13 @@ class AffectedAsset(Figured, TimeStampedModel):
             ),
             # The escalation snapshot: the earliest isolations of an incident (rule L2-b).
             models.Index(fields=["incident", "isolated_at"], name="affected_isolation"),
+            # The dashboard's 30-day trend: isolations by the day (issue 20: a scan of every
+            # affected asset before).
+            models.Index(
+                fields=["isolated_at"],
+                condition=models.Q(isolated_at__isnull=False),
+                name="affected_isolated_at",
+            ),
         ]
 
     def __str__(self) -> str:

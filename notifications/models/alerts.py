@@ -133,6 +133,15 @@ class Alert(models.Model):
             models.Index(fields=["ack_due_at"], condition=AWAITING_ACK, name="alert_ack_due"),
             # Resolving an object's alerts (a decided decision) and the dedupe of the sweeps.
             models.Index(fields=["organisation", "subject"], name="alert_subject"),
+            # The dashboard's tile: the organisation's alerts still waiting (issue 20: a scan of
+            # every alert before).
+            models.Index(
+                fields=["organisation"],
+                condition=models.Q(
+                    needs_ack=True, acknowledged_at__isnull=True, resolved_at__isnull=True
+                ),
+                name="alert_waiting",
+            ),
             # The unacknowledged list of the ISMS office, newest first.
             models.Index(
                 fields=["organisation", "-exhausted_at"],
