@@ -144,8 +144,15 @@ class AffectedAsset(Figured, TimeStampedModel):
                 fields=["incident", "infection_state", "infection_observed_at"],
                 name="affected_infection",
             ),
-            # The escalation snapshot: the earliest isolations of an incident (rule L2-b).
-            models.Index(fields=["incident", "isolated_at"], name="affected_isolation"),
+            # The escalation snapshot: the earliest isolations of an incident (rule L2-b), in
+            # the sample's order (the asset breaks ties: no sort of the tied rows, issue 20).
+            models.Index(fields=["incident", "isolated_at", "asset"], name="affected_isolation"),
+            # The escalation snapshot: the earliest effective infections (rule X-4), in order.
+            models.Index(
+                fields=["incident", "infection_observed_at", "asset"],
+                condition=models.Q(infection_state__in=enums.EFFECTIVE_INFECTION),
+                name="affected_effective_infection",
+            ),
             # The dashboard's 30-day trend: isolations by the day (issue 20: a scan of every
             # affected asset before).
             models.Index(
