@@ -1080,6 +1080,15 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/notifications/test_lease_timing.py",),
     ),
     Clause(
+        "visible text",
+        "an affected asset's row never ends in a bare None (no remediation yet)",
+        "templates/incidents/partials/incident_assets.html",
+        '{% if affected.remediation_state != "NONE" %}· '
+        "{{ affected.get_remediation_state_display }}{% endif %}",
+        "· {{ affected.get_remediation_state_display }}",
+        ("tests/incidents/views/test_incident_pages.py",),
+    ),
+    Clause(
         "issue 20 item 2",
         "the app's PostgreSQL sessions start no parallel workers",
         "isms_csirt/settings.py",

@@ -118,6 +118,33 @@ def test_adding_an_affected_asset_and_isolating_it(as_user, handler, incident):
     assert affected.isolated_at is not None
 
 
+def test_an_asset_s_remediation_is_shown_once_there_is_one_never_as_a_bare_none(
+    as_user, handler, incident
+):
+    """The row reads "via Mail · Reimaged"; before any remediation it ends at "via Mail"
+    (the state NONE, labelled "None"/"なし", read as a missing value)."""
+    client = as_user(handler)
+
+    def row() -> str:
+        page = client.get(_page(incident), HTTP_ACCEPT_LANGUAGE="en").text
+        return page.split('id="assets"')[1].split("<p>")[1].split("</p>")[0]  # its one asset
+
+    assert "via" in row()
+    assert "None" not in row()
+    affected = incident.affected_assets.get(asset__asset_tag="PC-12")
+    response = client.post(
+        f"{_page(incident)}assets/{affected.pk}/",
+        {
+            "infection_state": affected.infection_state,
+            "containment_state": affected.containment_state,
+            "isolation_method": affected.isolation_method,
+            "remediation_state": "REIMAGED",
+        },
+    )
+    assert response.status_code == 302
+    assert "· Reimaged" in row()
+
+
 def test_recording_the_same_asset_twice_is_refused_with_the_input_kept(as_user, handler, incident):
     client = as_user(handler)
     response = client.post(
