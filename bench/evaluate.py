@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -119,6 +120,8 @@ def database(org, incident, handler, repeat: int) -> dict:  # type: ignore[no-un
         cpu.append((time.process_time() - used) * 1000)
     with CaptureQueriesContext(connection) as change:
         one()  # the statements of one whole fact change: the fact, the rules, the APPI rules
+    if os.environ.get("BENCH_SHOW_QUERIES"):  # the statements of that change, to stderr
+        print("\n".join(q["sql"][:200] for q in change.captured_queries), file=sys.stderr)
     with CaptureQueriesContext(connection) as queries:
         incident_reevaluate(incident=incident, actor=handler, observed_at=timezone.now())
     return {
