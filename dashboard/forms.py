@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django import forms
@@ -17,6 +16,7 @@ from accounts.models import User
 from accounts.roles import DecisionType, Role
 from bcp.enums import DecisionStatus
 from common.columns import NOTHING
+from common.text import escape as _e
 from dashboard.selectors.statistics import DEFAULT_PERIOD, PERIODS
 from incidents import selectors as incident_selectors
 from incidents.models.enums import Category, Channel, IncidentStatus, Priority, TaskStatus, Tlp
@@ -30,13 +30,6 @@ PERIOD_LABELS = {
     24: _("Last 24 months"),
 }
 LEVELS = [(1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))]
-
-
-def _e(value: Any) -> str:
-    """``conditional_escape`` without its lazy-argument wrapper (a form writes ~150 values)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _attrs(attrs: dict[str, Any]) -> SafeString:

@@ -9,7 +9,6 @@ user's time zone in the project's one format, the visible words translated.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -24,6 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from bcp.templatetags.bcp_ui import countdown
+from common.text import escape as e
 from dashboard.selectors.tiles import stands_in
 
 # --- Small pieces, each the template filter it replaces -----------------------------------------
@@ -66,14 +66,6 @@ def number(value: int) -> str:
     if settings.USE_THOUSAND_SEPARATOR:
         return formats.localize(value)
     return str(value)
-
-
-def e(value: Any) -> str:
-    """``{{ value }}`` of a text or an object: its string escaped, as ``conditional_escape``
-    (without its lazy-argument wrapper: a page calls this about a thousand times)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def level_label(level: int) -> str:

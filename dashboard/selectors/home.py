@@ -14,7 +14,7 @@ from accounts.models import RoleAssignment, User
 from accounts.roles import Role
 from bcp import selectors as bcp_selectors
 from bcp.models import Decision
-from dashboard.selectors.fold import fold
+from common.fold import fold
 from incidents import access as incident_access
 from training.enums import DueState
 from training.models import Person

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from bcp import selectors as bcp_selectors
 from bcp.enums import DecisionStatus
 from bcp.models import BcpActivation, Decision
+from common.fold import fold
 from dashboard import keyset
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
-from dashboard.selectors.fold import fold
 from dashboard.selectors.tiles import with_assignee_rank
 from incidents import selectors as incident_selectors
 from incidents.facts import COUNTERS, with_counters

@@ -24,7 +24,7 @@ from accounts.models import User
 from bcp import selectors as bcp_selectors
 from bcp.enums import AssignmentReason, BcpState, DecisionStatus
 from bcp.models import BcpActivation, Decision, DecisionAssignment
-from dashboard.selectors.fold import Rows, parse_time
+from common.fold import Rows, parse_time
 from dashboard.selectors.scope import real, real_incidents
 from incidents import selectors as incident_selectors
 from incidents.models import Task

@@ -29,8 +29,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bcp.models import Decision
+from common.fold import fold
 from dashboard.charts import Sparkline, sparkline
-from dashboard.selectors.fold import fold
 from dashboard.selectors.scope import real
 from incidents.models import AffectedAsset, Event, Incident, Report
 from incidents.models.enums import EventStatus

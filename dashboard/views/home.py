@@ -15,8 +15,8 @@ from accounts.roles import Role
 from bcp import access as bcp_access
 from bcp import selectors as bcp_selectors
 from common import clock
+from common.fold import fold
 from dashboard.selectors import home, tiles, trend
-from dashboard.selectors.fold import fold
 from dashboard.selectors.scope import sees_statistics
 from incidents import access as incident_access
 from notifications import access as notification_access

@@ -30,6 +30,6 @@ def notifications_bell(context: template.Context) -> SafeString:
     badge = f' <span class="badge">{count}</span>' if count else ""
     return mark_safe(  # noqa: S308 (every text escaped)
         f'<a href="{html.escape(reverse("notifications:list"))}"'
-        f' class="bell{" bell-due" if count else ""}" aria-label="{label}">'
+        f' class="bell{" bell-due" if count else ""}" aria-label="{html.escape(label)}">'
         f"{html.escape(gettext('Alerts'))}{badge}</a>\n"
     )

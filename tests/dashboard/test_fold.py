@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from bcp.models import Decision
+from common.fold import fold
 from dashboard.selectors import tiles, trend
-from dashboard.selectors.fold import fold
 
 
 def _fields(decision):

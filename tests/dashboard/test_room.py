@@ -173,7 +173,7 @@ def test_the_live_panel_reads_a_fixed_number_of_queries(
 
 # session, the user (with organisation, roles and the bell: accounts.selectors.signed_in_user),
 # the incident; the version; trend, counts, decisions and recent entries in one
-# (dashboard.selectors.fold, issue 20); the escalation summary (the incident's organisation, its
+# (common.fold, issue 20); the escalation summary (the incident's organisation, its
 # levels, the fired rules); BCP. The chain's check is cached for this head (see the test below).
 QUERIES_LIVE = 9
 # session, the user (with organisation and roles), the incident, the version.
