@@ -1089,6 +1089,14 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/views/test_incident_pages.py",),
     ),
     Clause(
+        "visible text",
+        'an asset named after its tag shows the tag once, not "PC-12 (PC-12)"',
+        "incidents/models/assets.py",
+        "if not self.hostname or self.hostname.casefold() == self.asset_tag.casefold():",
+        "if not self.hostname:",
+        ("tests/incidents/test_asset_name.py",),
+    ),
+    Clause(
         "issue 20 item 2",
         "the app's PostgreSQL sessions start no parallel workers",
         "isms_csirt/settings.py",

@@ -52,7 +52,10 @@ class Asset(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.asset_tag if not self.hostname else f"{self.asset_tag} ({self.hostname})"
+        # Many organisations name a PC after its tag: "PC-12 (PC-12)" says nothing twice.
+        if not self.hostname or self.hostname.casefold() == self.asset_tag.casefold():
+            return self.asset_tag
+        return f"{self.asset_tag} ({self.hostname})"
 
 
 class AffectedAsset(Figured, TimeStampedModel):
