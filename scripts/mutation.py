@@ -1097,6 +1097,14 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/test_asset_name.py",),
     ),
     Clause(
+        "issue 20 item 1",
+        "two reports joining an incident without a mail message at once make one message",
+        "incidents/services/messages.py",
+        "    _lock_new_messages(incident)\n    found = _message_of(",
+        "    found = _message_of(",
+        ("tests/incidents/test_concurrency.py",),
+    ),
+    Clause(
         "issue 20 item 2",
         "the app's PostgreSQL sessions start no parallel workers",
         "isms_csirt/settings.py",
@@ -1319,7 +1327,7 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 item 1",
-        "a report joining an incident appends under the match's lock, not a second one",
+        "a joining report appends under the lock its link statement took, not a second one",
         "incidents/services/intake.py",
         "        locked=True,\n    )\n    return count",
         "    )\n    return count",

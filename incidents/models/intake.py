@@ -202,10 +202,13 @@ class Report(TimeStampedModel):
     tap_key = models.CharField(_("tap key"), max_length=64, blank=True)
     details_at = models.DateTimeField(_("details added at"), null=True, blank=True)
     # Its number: R-YYYY-NNNNNN from the organisation's gap-free sequence of the year, or
-    # EX-R-YYYY-NNNN from the exercises' own sequence (issue 18; services/refs.py).
+    # EX-R-YYYY-NNNN from the exercises' own sequence (issue 18; services/refs.py). The number
+    # is taken last in the filing transaction (issue 20: the counter's row lock, held until the
+    # commit, orders every report of the organisation): until then it is NULL, which no other
+    # transaction ever sees.
     is_exercise = models.BooleanField(_("exercise"), default=False)
     year = models.PositiveSmallIntegerField(_("year"))
-    seq = models.PositiveIntegerField(_("number"))
+    seq = models.PositiveIntegerField(_("number"), null=True)
 
     class Meta:
         verbose_name = _("report")

@@ -3,13 +3,17 @@
 A report whose mail matches an open incident joins that incident; otherwise it joins a waiting
 triage item with the same mail, or starts a new one. An open item's mail keys are unique
 (EventKey), so concurrent first reports of one email can never start two items: the loser's
-insert waits for the winner's commit, fails, and joins the winner's item. Joining holds no lock
-but the item's counter row, taken last and held only until the commit. The report's number is
-taken first, from the organisation's locked report counter (services/refs.py), so concurrent
-reports number one after the other and a rolled-back report gives its number back. A report
-joining an incident takes the incident's row lock in the match itself (the lock orders the
-timeline's hash chain and the shared mail message). Queries per report are counted by
-tests/incidents/api/test_intake_scale.py (issue 20: at most 15).
+insert waits for the winner's commit, fails, and joins the winner's item.
+
+What needs the reports' order comes last (issue 20), since the locks it takes are held until
+the commit and every report of a wave would wait for them: the report's number (the
+organisation's locked report counter, services/refs.py: gap-free, a rolled-back report gives
+its number back) and, joining an incident, the incident's row lock (it orders the timeline's
+hash chain, the incident's report count and the message's last seen). Until then reports of
+one wave run side by side: the match reads without locking, the derived records are written,
+and the one thing they share, the incident's first mail message, is created under a lock of
+its own (services/messages.py). The locks are always taken in the order item, report counter,
+incident. Queries per report are counted by tests/incidents/api/test_intake_scale.py.
 """
 
 from __future__ import annotations
@@ -125,10 +129,12 @@ def report_submit(
                 _place(report, organisation, actor, data, keys)
         except Exception as exc:  # the report is kept whatever grouping does
             logger.exception("Report %s could not be grouped", report.pk)
+            report.seq = None  # a number taken in the rolled-back placing went back with it
             records.report_note_problem(
                 report=report, problem=IntakeProblem.GROUPING, detail=str(exc)
             )
             _place_alone(report, organisation, data)
+        refs.report_number_take(report)  # last: see the module's docstring
         return report
 
 
@@ -142,9 +148,7 @@ def _place(
     incident, matched_kind, known = _find_incident(organisation, keys)
     if incident is not None:
         _save_keys(report, keys)
-        count = _join_incident(
-            report, incident, keys, matched_kind, actor, locked=True, known=known
-        )
+        count = _join_incident(report, incident, keys, matched_kind, actor, known=known)
         _announce(report, incident=incident, event=None, count=count, new_item=False)
         return
     if data.exercise:  # the exercise declares its incident at once; nobody real is told
@@ -270,7 +274,7 @@ def _create_report(
         organisation=organisation,
         is_exercise=data.exercise,
         year=year,
-        seq=refs.report_next_seq(organisation=organisation, year=year, exercise=data.exercise),
+        seq=None,  # taken last (refs.report_number_take)
         channel=data.channel,
         reporter=actor,
         reporter_name=data.reporter_name or (str(actor) if actor else ""),
@@ -344,11 +348,10 @@ def _match_incident(organisation: Organisation, keys: list[MailKey]) -> tuple[In
 def _find_incident(
     organisation: Organisation, keys: list[MailKey]
 ) -> tuple[Incident | None, str, set[tuple[str, str]]]:
-    """The open incident the mail matches, locked, and which of the keys it already holds.
+    """The open incident the mail matches, and which of the keys it already holds.
 
-    One statement (issue 20): the matched incidents' rows come locked (in id order, so two
-    reports never deadlock) and fresh, the lock taken here orders the report's timeline entry
-    and shared mail message. The kind and digest pairs found on the chosen incident are its
+    One statement (issue 20), no lock: the join takes the incident's row lock at its end
+    (_join_incident). The kind and digest pairs found on the chosen incident are its
     indicators among the report's keys: the absorb adds only the others.
     """
     mail_keys_ = [k for k in keys if k.kind in MAIL_KINDS]
@@ -369,10 +372,9 @@ def _find_incident(
 # The intake's fixed reads, compiled once per thread (issue 20: common/prepared.py). The kinds
 # are in the match too, so the lookup is an index scan of ind_match (organisation, kind,
 # digest), not a scan of every indicator of the organisation (issue 20). Only the incidents
-# the mail matches (a strong key, or sender and subject together) come, locked in id order
-# (two reports never deadlock) and fresh: an incident that shares only the sender with the
-# report is neither read nor locked (a spoofed sender common to many incidents would otherwise
-# lock them all on every report).
+# the mail matches (a strong key, or sender and subject together) come: an incident that
+# shares only the sender with the report is not read (a spoofed sender common to many
+# incidents would otherwise bring them all on every report).
 def _incident_indicators(
     organisation_id: int, kinds: list[str], digests: list[str]
 ) -> QuerySet[Indicator]:
@@ -393,7 +395,6 @@ def _incident_indicators(
         .select_related("incident")
         .only("kind", "digest", "incident")
         .order_by("incident_id")
-        .select_for_update(of=("incident",))
     )
 
 
@@ -546,14 +547,9 @@ def _join_incident(
     matched_kind: str,
     actor: User | None,
     *,
-    locked: bool = False,
     known: set[tuple[str, str]] | None = None,
 ) -> int:
     """Join the report to the incident; the incident's reports so far (this one counted)."""
-    # One report joins an incident at a time: its timeline and first mail message are shared.
-    # ``locked``: the match took the row lock already (_find_incident).
-    if not locked:
-        Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
     report.incident = incident
     report.matched = {
         "target": "incident",
@@ -561,10 +557,21 @@ def _join_incident(
         "ref": incident.ref,
         "kind": matched_kind,
     }
-    count = _link_and_count(report)
-    records.incident_absorb_report(
-        incident=incident, report=report, keys=keys, actor=actor, known_indicators=known
+    unsettled = records.incident_absorb_report(
+        incident=incident,
+        report=report,
+        keys=keys,
+        actor=actor,
+        known_indicators=known,
+        settle_later=True,
     )
+    # From here to the commit one report at a time (the module's docstring): the number, then
+    # the incident's row lock, which orders the count, the message's last seen, the tasks'
+    # check and the timeline's hash chain.
+    refs.report_number_take(report)
+    count = _lock_link_and_count(report)
+    if unsettled is not None:
+        unsettled.settle()
     timeline_append(
         incident=incident,
         kind="report.attached",
@@ -576,26 +583,43 @@ def _join_incident(
     return count
 
 
-def _link_and_count(report: Report) -> int:
-    """Write the report's incident and match, and count the incident's reports, in one
-    statement (issue 20). The incident's row lock is held since an earlier statement, so the
-    count sees every report joined before; this one is counted by its id, whatever the
-    ``RETURNING`` sub-query's snapshot holds of the row being updated."""
-    if connection.vendor != "postgresql":  # SQLite (`make run`): the same in two statements
+class IncidentClosedMeanwhile(Exception):
+    """The matched incident was closed before the report could join it: the report waits for
+    triage in an item of its own, marked for the ISMS office (report_submit)."""
+
+
+def _lock_link_and_count(report: Report) -> int:
+    """Lock the incident, which must still be open (the match read it without a lock), write
+    the report's incident and match, and count the incident's reports: one statement (issue
+    20). The count sees every report the intake joined before: they committed before this
+    report took its number (refs.report_number_take). This one is counted by its id, whatever
+    the ``RETURNING`` sub-query's snapshot holds of the row being updated."""
+    if connection.vendor != "postgresql":  # SQLite (`make run`): the same in three statements
+        if not Incident.objects.filter(
+            pk=report.incident_id, status__in=records.OPEN_STATUSES
+        ).exists():
+            raise IncidentClosedMeanwhile(_("The incident was closed while the report joined it."))
         Report.objects.filter(pk=report.pk).update(
             incident_id=report.incident_id, matched=report.matched
         )
         return Report.objects.filter(incident_id=report.incident_id).count()
     table = connection.ops.quote_name(Report._meta.db_table)
+    incidents = connection.ops.quote_name(Incident._meta.db_table)
     incident_id, matched, pk = report.incident_id, json.dumps(report.matched), report.pk
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET incident_id = %s, matched = %s::jsonb WHERE id = %s "  # noqa: S608
+            f"WITH locked AS (SELECT id FROM {incidents} WHERE id = %s "  # noqa: S608
+            "AND status = ANY(%s) FOR UPDATE) "
+            f"UPDATE {table} SET incident_id = locked.id, matched = %s::jsonb FROM locked "
+            f"WHERE {table}.id = %s "
             f"RETURNING 1 + (SELECT COUNT(*) FROM {table} AS other "
             "WHERE other.incident_id = %s AND other.id <> %s)",
-            [incident_id, matched, pk, incident_id, pk],
+            [incident_id, records.OPEN_STATUSES, matched, pk, incident_id, pk],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        raise IncidentClosedMeanwhile(_("The incident was closed while the report joined it."))
+    return row[0]
 
 
 # --- What the details of a tapped report share with the first filing (report_first.py) -----

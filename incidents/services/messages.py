@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -92,17 +92,72 @@ def message_matching(incident: Incident, mail: Mail) -> MailMessage | None:
 
 
 def message_for_report(
-    *, incident: Incident, mail: Mail, seen_at: datetime, new_variant: bool = False
+    *,
+    incident: Incident,
+    mail: Mail,
+    seen_at: datetime,
+    new_variant: bool = False,
+    seen_later: bool = False,
 ) -> MailMessage:
     """The message a report's email belongs to: the one it matches; else a new message when
-    triage said it is a new variant (or the incident has none yet); else the first one."""
+    triage said it is a new variant (or the incident has none yet); else the first one.
+
+    ``seen_later``: the caller moves the message's last seen itself (``message_seen``), later in
+    its transaction (the intake, under the incident's lock: the update holds the message's row
+    until the commit)."""
+    found = _message_of(incident, mail, new_variant)
+    if found is None:
+        found = _message_created(incident, mail, seen_at, new_variant)
+    if not seen_later:
+        message_seen(found, seen_at)
+    return found
+
+
+def message_seen(message: MailMessage, seen_at: datetime) -> None:
+    """Move the message's last seen forward (never back). A message read as seen at or after
+    ``seen_at`` is left alone without a statement: last seen only grows (a new one: its own)."""
+    if message.last_seen >= seen_at:
+        return
+    message.last_seen = seen_at
+    if connection.vendor != "postgresql":  # SQLite (`make run`)
+        MailMessage.objects.filter(pk=message.pk, last_seen__lt=seen_at).update(last_seen=seen_at)
+        return
+    # Not compiled per report (issue 20): the intake runs it under the incident's lock.
+    table = connection.ops.quote_name(MailMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seen = %s WHERE id = %s AND last_seen < %s",  # noqa: S608
+            [seen_at, message.pk, seen_at],
+        )
+
+
+def _message_of(incident: Incident, mail: Mail, new_variant: bool) -> MailMessage | None:
     found = message_matching(incident, mail)
     if found is None and not new_variant:
         found = incident.mail_messages.order_by("id").first()
-    if found is None:
-        return _create(incident, mail, seen_at)
-    MailMessage.objects.filter(pk=found.pk, last_seen__lt=seen_at).update(last_seen=seen_at)
     return found
+
+
+def _message_created(
+    incident: Incident, mail: Mail, seen_at: datetime, new_variant: bool
+) -> MailMessage:
+    """A new message, one creator at a time: two reports of one email joining an incident that
+    has no message yet make one message, not two. The reports hold no lock of the incident
+    while they write their records (issue 20), so this transaction-scoped advisory lock, keyed
+    on the incident, orders the creators; the second reads again once the first committed."""
+    _lock_new_messages(incident)
+    found = _message_of(incident, mail, new_variant)
+    return found if found is not None else _create(incident, mail, seen_at)
+
+
+NEW_MESSAGE_LOCK = 0x4D41494C  # "MAIL": the advisory lock's class; its object is the incident
+
+
+def _lock_new_messages(incident: Incident) -> None:
+    if connection.vendor != "postgresql":  # SQLite (`make run`) writes one transaction at a time
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NEW_MESSAGE_LOCK, incident.pk])
 
 
 def _create(incident: Incident, mail: Mail, seen_at: datetime) -> MailMessage:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
@@ -25,7 +27,12 @@ from incidents.models import (
 from incidents.models import enums as e
 from incidents.models.assets import ASSET_TAG_MAX_LENGTH
 from incidents.services import findings, messages, task_records
-from incidents.services.refs import format_ref, incident_next_seq, incident_year
+from incidents.services.refs import (
+    format_ref,
+    incident_next_seq,
+    incident_year,
+    report_number_take,
+)
 from incidents.services.timeline import timeline_append
 
 if TYPE_CHECKING:
@@ -114,6 +121,28 @@ class DerivedRecordError(Exception):
     """A record derived from a report cannot be written from what the report says."""
 
 
+@dataclass
+class Unsettled:
+    """What a report absorbed into an incident leaves to do under the incident's row lock
+    (issue 20: the intake takes that lock only at the end of its transaction): move its mail
+    message's last seen (the update holds the message's row until the commit) and look at the
+    done tasks its records could break (a concurrent completion must see them)."""
+
+    incident: Incident
+    actor: User | None
+    seen_at: datetime
+    message: MailMessage | None = None
+    kinds: tuple[str, ...] = ()
+
+    def settle(self) -> None:
+        if self.message is not None:
+            messages.message_seen(self.message, self.seen_at)
+        if self.kinds:
+            task_records.tasks_reconcile(
+                incident=self.incident, actor=self.actor, kinds=self.kinds, breaks_only=True
+            )
+
+
 def incident_absorb_report(
     *,
     incident: Incident,
@@ -122,17 +151,19 @@ def incident_absorb_report(
     actor: User | None,
     new_message: bool = False,
     known_indicators: set[tuple[str, str]] | None = None,
-) -> MailDelivery | None:
+    settle_later: bool = False,
+) -> Unsettled | None:
     """A report of the campaign's mail: its indicators, the reporter's delivery and PC.
 
     ``known_indicators``: the (kind, digest) pairs of the keys the incident already holds, when
-    the caller has read them (the intake's match); else they are read here.
+    the caller has read them (the intake's match); else they are read here. ``settle_later``:
+    the caller holds no lock of the incident yet and settles what is returned once it does.
 
     Each derived record is written in its own savepoint. One that fails is noted on the report
     and on the incident's timeline for the ISMS office, and never takes the report with it.
     """
     has_mail = bool(report.sender or report.subject or report.message_id or report.url)
-    delivery = _derive(
+    unsettled = _derive(
         incident,
         report,
         e.IntakeProblem.MAIL_RECORDS,
@@ -144,6 +175,7 @@ def incident_absorb_report(
             has_mail=has_mail,
             new_message=new_message,
             known=known_indicators,
+            settle_later=settle_later,
         ),
     )
     if has_mail and _reporter_asset_label(report):  # no savepoint when there is nothing to do
@@ -153,7 +185,7 @@ def incident_absorb_report(
             e.IntakeProblem.ASSET,
             lambda: _record_reporter_asset(incident, report),
         )
-    return delivery
+    return unsettled
 
 
 def _derive(incident: Incident, report: Report, problem: str, write: Callable[[], T]) -> T | None:
@@ -176,6 +208,9 @@ def report_note_problem(
         intake_problem=report.intake_problem, intake_problem_detail=report.intake_problem_detail
     )
     if incident is not None:
+        # The entry names the report: a report filed in this transaction takes its number now,
+        # before the incident's lock (the intake's order: the counter, then the incident).
+        report_number_take(report)
         timeline_append(
             incident=incident,
             kind="report.intake_problem",
@@ -196,7 +231,8 @@ def _mail_records(
     has_mail: bool,
     new_message: bool = False,
     known: set[tuple[str, str]] | None = None,
-) -> MailDelivery | None:
+    settle_later: bool = False,
+) -> Unsettled:
     # What a report adds (indicators not blocked, a delivery not deleted) can only break a
     # done task's proof, never complete an open one; the indicators count only when new.
     added = (
@@ -204,30 +240,27 @@ def _mail_records(
         if _add_mail_indicators(incident, keys, report.received_at, actor, known)
         else ()
     )
-    if not has_mail:
-        if added:
-            task_records.tasks_reconcile(
-                incident=incident, actor=actor, kinds=added, breaks_only=True
-            )
-        return None
-    message = messages.message_for_report(
-        incident=incident,
-        mail=messages.Mail(
-            sender=report.sender,
-            subject=report.subject,
-            message_id=report.message_id,
-            sha256=report.attachment_sha256,
-            url=report.url,
-            attachment_name=report.attachment_name,
-        ),
-        seen_at=report.received_at,
-        new_variant=new_message,
-    )
-    delivery = _delivery_for(message, report)
-    task_records.tasks_reconcile(
-        incident=incident, actor=actor, kinds=(*added, "delivery"), breaks_only=True
-    )
-    return delivery
+    unsettled = Unsettled(incident, actor, report.received_at, kinds=added)
+    if has_mail:
+        message = messages.message_for_report(
+            incident=incident,
+            mail=messages.Mail(
+                sender=report.sender,
+                subject=report.subject,
+                message_id=report.message_id,
+                sha256=report.attachment_sha256,
+                url=report.url,
+                attachment_name=report.attachment_name,
+            ),
+            seen_at=report.received_at,
+            new_variant=new_message,
+            seen_later=True,
+        )
+        _delivery_for(message, report)
+        unsettled.message, unsettled.kinds = message, (*added, "delivery")
+    if not settle_later:
+        unsettled.settle()
+    return unsettled
 
 
 def _add_mail_indicators(

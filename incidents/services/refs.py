@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import connection
 
 from accounts.models import Organisation
-from incidents.models import IncidentCounter
+from incidents.models import IncidentCounter, Report
 
 
 def incident_year(organisation: Organisation, at: datetime) -> int:
@@ -52,6 +52,44 @@ def next_seq(*, organisation: Organisation, year: int, exercise: bool, series: s
             [key["organisation"].pk, key["year"], key["exercise"], key["series"]],
         )
         return cursor.fetchone()[0]
+
+
+def report_number_take(report: Report) -> None:
+    """Number a filed report, as late in its transaction as the report allows (issue 20).
+
+    The counter's row stays locked until the commit, so every report of the organisation waits
+    here for the one before it to commit: whatever a report does after its number is done one
+    report at a time, whatever it does before runs side by side. A report numbered already
+    (an earlier step needed its number) keeps it. One statement: the counter's upsert and the
+    report's number.
+    """
+    if report.seq is not None:
+        return
+    if connection.vendor != "postgresql":  # SQLite (`make run`): the same in two statements
+        report.seq = report_next_seq(
+            organisation=report.organisation, year=report.year, exercise=report.is_exercise
+        )
+        Report.objects.filter(pk=report.pk).update(seq=report.seq)
+        return
+    counters = connection.ops.quote_name(IncidentCounter._meta.db_table)
+    reports = connection.ops.quote_name(Report._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH taken AS (INSERT INTO {counters} "  # noqa: S608
+            "(organisation_id, year, exercise, series, last) VALUES (%s, %s, %s, %s, 1) "
+            "ON CONFLICT (organisation_id, year, exercise, series) "
+            f"DO UPDATE SET last = {counters}.last + 1 RETURNING last) "
+            f"UPDATE {reports} SET seq = taken.last FROM taken WHERE {reports}.id = %s "
+            "RETURNING taken.last",
+            [
+                report.organisation_id,
+                report.year,
+                report.is_exercise,
+                IncidentCounter.REPORT,
+                report.pk,
+            ],
+        )
+        report.seq = cursor.fetchone()[0]
 
 
 EXERCISE_PREFIX, REAL_PREFIX = "EX", "INC"

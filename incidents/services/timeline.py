@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.models import User
 from common import clock
+from common.prepared import Prepared
 from incidents import anchors, chain
 from incidents.anchors import AnchoredHead
 from incidents.models import Incident, TimelineEntry
@@ -48,13 +49,8 @@ def timeline_append(
     """
     if not locked:
         Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk").get()
-    last = (
-        TimelineEntry.objects.filter(incident=incident)
-        .order_by("-seq")
-        .values_list("seq", "hash")
-        .first()
-    )
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    last = _head(incident.pk)
+    seq, prev = (last[0][0] + 1, last[0][1]) if last else (1, GENESIS)
     label = actor_label or (str(actor) if actor else "system")
     entry = TimelineEntry(
         incident=incident,
@@ -67,8 +63,39 @@ def timeline_append(
         prev_hash=prev,
     )
     chain.seal(entry)
-    entry.save()
+    _insert(entry)
     return entry
+
+
+# The head and the insert are compiled once (issue 20): a report joining an incident appends
+# while it holds the incident's lock, which the wave's other reports wait for.
+_head = Prepared(
+    lambda incident_id: (
+        TimelineEntry.objects.filter(incident_id=incident_id)
+        .order_by("-seq")
+        .values_list("seq", "hash")[:1]
+    )
+)
+_COLUMNS = ("incident_id", "seq", "at", "actor_id", "actor_label", "kind", "payload")
+_COLUMNS += ("prev_hash", "key_id", "hash")
+_VALUES = ", ".join("%s::jsonb" if name == "payload" else "%s" for name in _COLUMNS)
+
+
+def _insert(entry: TimelineEntry) -> None:
+    if connection.vendor != "postgresql":  # SQLite (`make run`)
+        entry.save()
+        return
+    table = connection.ops.quote_name(TimelineEntry._meta.db_table)
+    values = [getattr(entry, name) for name in _COLUMNS]
+    values[_COLUMNS.index("payload")] = json.dumps(entry.payload, ensure_ascii=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({_VALUES}) RETURNING id",
+            values,
+        )
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding, entry._state.db = False, connection.alias
 
 
 class Check(enum.StrEnum):

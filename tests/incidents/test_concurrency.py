@@ -6,9 +6,11 @@ import time
 import pytest
 from django.db import connection
 
+from common import clock
 from common.errors import Conflict
-from incidents.models import Event, Incident, Report
-from incidents.services import intake, triage
+from incidents.models import Event, Incident, MailMessage, Report, TimelineEntry
+from incidents.services import intake, messages, records, triage
+from incidents.services.timeline import timeline_verify
 from tests.incidents.conftest import PHISH
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,6 +70,61 @@ def test_concurrent_reports_after_promotion_join_the_one_incident(organisation, 
     results = _race([submit(n) for n in range(4)])
     assert {r.incident_id for r in results} == {Incident.objects.get().pk}
     assert Event.objects.count() == 1
+
+
+def _both_creators_meet(monkeypatch):
+    """Hold the first report about to create the incident's message until the second is about
+    to create one too, or waits for a lock (the guard): without the guard both create, with it
+    the second reads the first's message once the first committed."""
+    first, second = threading.Event(), threading.Event()
+    create = messages._create
+
+    def meeting(incident, mail, seen_at):
+        if first.is_set():
+            second.set()
+            return create(incident, mail, seen_at)
+        first.set()
+        deadline = time.monotonic() + RACE_SECONDS
+        while not (second.is_set() or _a_lock_is_awaited()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return create(incident, mail, seen_at)
+
+    monkeypatch.setattr(messages, "_create", meeting)
+
+
+def _a_lock_is_awaited() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def test_two_reports_joining_an_incident_without_a_message_at_once_make_one_message_and_a_valid_chain(  # noqa: E501
+    organisation, isms_office, monkeypatch
+):
+    incident = records.incident_declare(
+        organisation=organisation,
+        actor=isms_office,
+        title="標的型メール",
+        category="TARGETED_EMAIL",
+    )
+    mail = messages.Mail(sender=PHISH["sender"], subject=PHISH["subject"], url=PHISH["url"])
+    messages.mail_indicators_add(incident=incident, mail=mail, at=clock.now(), actor=isms_office)
+    _both_creators_meet(monkeypatch)
+
+    def submit(n):
+        data = intake.ReportInput(**PHISH, reporter_email=f"m{n}@example.com")
+        return lambda: intake.report_submit(organisation=organisation, actor=None, data=data)
+
+    results = _race([submit(n) for n in range(2)])
+    assert {r.incident_id for r in results if isinstance(r, Report)} == {incident.pk}, results
+    assert MailMessage.objects.filter(incident=incident).count() == 1
+    assert MailMessage.objects.get(incident=incident).deliveries.count() == 2
+    attached = TimelineEntry.objects.filter(incident=incident, kind="report.attached")
+    assert sorted(e.payload["report"] for e in attached) == sorted(r.number for r in results)
+    assert timeline_verify(incident=incident).ok
 
 
 def test_concurrent_triage_of_one_item_has_exactly_one_winner(

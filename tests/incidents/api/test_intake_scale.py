@@ -23,11 +23,12 @@ MAIL = {
 }
 # Transaction control (SAVEPOINT / RELEASE) is not counted: in a request it is one BEGIN/COMMIT.
 # Issue 20 asks for 15. A join: the API key (with its organisation and alert policy), the
-# idempotency claim, the report number (one upsert), the report, the match (the incident comes
-# locked), its keys, linking and counting, the mail message (read, last seen), the delivery,
-# the done tasks the report could break (their proof only when there is one), the timeline
-# head and entry, the idempotency answer. Growing a waiting triage item: 10, the item's row
-# coming with its keys and no key claimed that an open item holds (bench/README.md lists both).
+# idempotency claim, the report, the match (no lock), its keys, the mail message, the delivery,
+# then what goes one report at a time: the report's number (the counter's upsert), the
+# incident's lock with linking and counting, the message's last seen, the done tasks the report
+# could break (their proof only when there is one), the timeline head and entry, the
+# idempotency answer. Growing a waiting triage item: 10, the item's row coming with its keys
+# and no key claimed that an open item holds (bench/README.md lists both).
 MAX_QUERIES_PER_REPORT = 14
 MAX_QUERIES_PER_WAITING_REPORT = 10
 # Round trips, transaction control included (the test's outer SAVEPOINT pair stands for the
