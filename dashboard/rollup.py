@@ -11,12 +11,15 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Organisation
 from bcp.models import Decision
 from common import clock
 from dashboard.selectors import statistics as stats
+from dashboard.selectors import trend
 from incidents import monthly
 from incidents.models import AffectedAsset, Event, FiguresZone, Incident
 
@@ -65,6 +68,19 @@ def live_cells(organisation_id: int, zone: str) -> monthly.Cells:
     return {key: value for key, value in cells.items() if value != (0, 0)}
 
 
+def live_days(organisation_id: int, zone: str) -> monthly.DayCells:
+    """The live computation of the measures kept by day (``monthly.DAILY``), in ``zone``."""
+    with timezone.override(zone):
+        rows = list(
+            trend.isolations(organisation_id)
+            .annotate(day=TruncDate("isolated_at"))
+            .order_by()
+            .values("day")
+            .annotate(n=Count("id"), total=Sum(trend.span("isolated_at", "infection_observed_at")))
+        )
+    return {(row["day"], "isolate"): (row["n"], _us(row["total"])) for row in rows}
+
+
 def _zone(organisation_id: int, zone: str | None) -> str:
     return zone or Organisation.objects.values_list("time_zone", flat=True).get(pk=organisation_id)
 
@@ -75,8 +91,10 @@ def rebuild(organisation_id: int, zone: str | None = None) -> int:
     zone = _zone(organisation_id, zone)
     monthly.lock_counted_rows(model._meta.db_table for model in COUNTED)
     cells = live_cells(organisation_id, zone)
+    days = live_days(organisation_id, zone)
+    monthly.replace_days(organisation_id, zone, days)
     monthly.replace(organisation_id, zone, cells, at=clock.now())
-    return len(cells)
+    return len(cells) + len(days)
 
 
 @transaction.atomic
@@ -84,11 +102,21 @@ def differences(organisation_id: int, zone: str) -> list[str]:
     """Where the rollup and the live computation disagree (nothing when the rollup is exact)."""
     monthly.lock_counted_rows(model._meta.db_table for model in COUNTED)
     live, kept = live_cells(organisation_id, zone), monthly.stored(organisation_id, zone)
-    return [
+    months = [
         f"{month:%Y-%m} {measure} {key}: rollup {kept.get((month, measure, key))}, "
         f"live {live.get((month, measure, key))}"
         for month, measure, key in sorted(live.keys() | kept.keys())
         if live.get((month, measure, key)) != kept.get((month, measure, key))
+    ]
+    live_day, kept_day = (
+        live_days(organisation_id, zone),
+        monthly.stored_days(organisation_id, zone),
+    )
+    return months + [
+        f"{day:%Y-%m-%d} {measure}: rollup {kept_day.get((day, measure))}, "
+        f"live {live_day.get((day, measure))}"
+        for day, measure in sorted(live_day.keys() | kept_day.keys())
+        if live_day.get((day, measure)) != kept_day.get((day, measure))
     ]
 
 

@@ -41,6 +41,9 @@ NOT_AN_INCIDENT = "not-an-incident:"
 
 Fact = tuple[int, datetime, str, str, int]
 Key = tuple[int, str, date, str, str]
+# The measures also kept by day (``DailyFigure``): what the dashboard's 30-day trend reads by
+# day instead of grouping the rows of the window (issue 20: 7 580 isolations, ~19 ms).
+DAILY = frozenset({"isolate"})
 
 
 def micros(end: datetime, start: datetime) -> int:
@@ -50,6 +53,10 @@ def micros(end: datetime, start: datetime) -> int:
 
 def month_of(moment: datetime, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date().replace(day=1)
+
+
+def day_of(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def zones_of(organisations: Iterable[int]) -> dict[int, list[str]]:
@@ -62,15 +69,30 @@ def zones_of(organisations: Iterable[int]) -> dict[int, list[str]]:
     return found
 
 
-def _deltas(before: list[Fact], after: list[Fact], zones: dict[int, list[str]]) -> dict:
+def _deltas(
+    before: list[Fact], after: list[Fact], zones: dict[int, list[str]], *, by_day: bool = False
+) -> dict:
+    """The cells the facts move: months, or (``by_day``) the days of the ``DAILY`` measures."""
     moved: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     for sign, facts in ((-1, before), (1, after)):
         for org, moment, measure, key, us in facts:
+            if by_day and measure not in DAILY:
+                continue
             for zone in zones.get(org, ()):
-                cell = moved[(org, zone, month_of(moment, zone), measure, key)]
+                when = day_of(moment, zone) if by_day else month_of(moment, zone)
+                cell = moved[(org, zone, when, measure, key)]
                 cell[0] += sign
                 cell[1] += sign * us
     return {key: cell for key, cell in moved.items() if cell != [0, 0]}
+
+
+def _add(model: type[models.Model], cell: dict[str, Any], n: int, us: int) -> None:
+    """``n``/``us`` added to the figure ``cell`` (inserted first when it has no row yet)."""
+    found = model.objects.filter(**cell)  # type: ignore[attr-defined]
+    change = {"n": F("n") + n, "total_us": F("total_us") + us}
+    if not found.update(**change):
+        model.objects.bulk_create([model(**cell)], ignore_conflicts=True)  # type: ignore[attr-defined]
+        found.update(**change)
 
 
 def restate(
@@ -88,23 +110,14 @@ def restate(
         zones = zones_of(org for org, *_ in (*before, *after))
     if not zones:
         return
-    from incidents.models import MonthlyFigure
+    from incidents.models import DailyFigure, MonthlyFigure
 
     for (org, zone, month, measure, key), (n, us) in _deltas(before, after, zones).items():
-        cell = MonthlyFigure.objects.filter(
-            organisation_id=org, zone=zone, month=month, measure=measure, key=key
-        )
-        change = {"n": F("n") + n, "total_us": F("total_us") + us}
-        if not cell.update(**change):
-            MonthlyFigure.objects.bulk_create(
-                [
-                    MonthlyFigure(
-                        organisation_id=org, zone=zone, month=month, measure=measure, key=key
-                    )
-                ],
-                ignore_conflicts=True,
-            )
-            cell.update(**change)
+        cell = {"organisation_id": org, "zone": zone, "month": month, "measure": measure}
+        _add(MonthlyFigure, {**cell, "key": key}, n, us)
+    for (org, zone, day, measure, _), (n, us) in _deltas(before, after, zones, by_day=True).items():
+        cell = {"organisation_id": org, "zone": zone, "day": day, "measure": measure}
+        _add(DailyFigure, cell, n, us)
 
 
 class Figured:
@@ -261,6 +274,7 @@ def decision_facts(obj: models.Model, values: dict[str, Any]) -> list[Fact]:
 
 
 Cells = dict[tuple[date, str, str], tuple[int, int]]
+DayCells = dict[tuple[date, str], tuple[int, int]]
 
 
 def lock_counted_rows(tables: Iterable[str]) -> None:
@@ -290,6 +304,31 @@ def stored(organisation_id: int, zone: str) -> Cells:
             "month", "measure", "key", "n", "total_us"
         )
     }
+
+
+def stored_days(organisation_id: int, zone: str) -> DayCells:
+    from incidents.models import DailyFigure
+
+    rows = DailyFigure.objects.filter(organisation_id=organisation_id, zone=zone).exclude(
+        n=0, total_us=0
+    )
+    return {
+        (day, measure): (n, us)
+        for day, measure, n, us in rows.values_list("day", "measure", "n", "total_us")
+    }
+
+
+def replace_days(organisation_id: int, zone: str, cells: DayCells) -> None:
+    """The organisation's daily figures in ``zone`` become ``cells`` (under the lock above)."""
+    from incidents.models import DailyFigure
+
+    DailyFigure.objects.filter(organisation_id=organisation_id, zone=zone).delete()
+    DailyFigure.objects.bulk_create(
+        DailyFigure(
+            organisation_id=organisation_id, zone=zone, day=day, measure=measure, n=n, total_us=us
+        )
+        for (day, measure), (n, us) in cells.items()
+    )
 
 
 def replace(organisation_id: int, zone: str, cells: Cells, *, at: datetime) -> None:

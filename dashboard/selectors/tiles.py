@@ -26,6 +26,8 @@ from bcp.enums import AssignmentReason, BcpState, DecisionStatus
 from bcp.models import BcpActivation, Decision, DecisionAssignment
 from common.fold import Rows, parse_time
 from dashboard.selectors.scope import real, real_incidents
+from incidents import access as incident_access
+from incidents import extensions as incident_extensions
 from incidents import selectors as incident_selectors
 from incidents.models import Task
 from incidents.models.enums import IncidentStatus
@@ -196,8 +198,23 @@ class OverdueTasks:
     oldest: list[Task]
 
 
+def _sees_the_organisation(user: User) -> bool:
+    """The user's incidents are all of the organisation's (``incidents_visible_to``: no guest's
+    limit, a role that sees every incident)."""
+    return (
+        user.organisation_id is not None
+        and incident_access.sees_all_incidents(user)
+        and not incident_extensions.visibility_limits(user)
+    )
+
+
 def _overdue(user: User, now: datetime) -> QuerySet[Task]:
-    return Task.objects.overdue(now).filter(incident__in=real_incidents(user).values("pk"))
+    tasks = Task.objects.overdue(now)
+    if _sees_the_organisation(user):
+        # The same tasks by their own organisation (task_org_status_due): 5 663 overdue tasks
+        # were each probed in their incident for it (issue 20: 13 ms of the dashboard).
+        return tasks.filter(real("incident__"), organisation_id=user.organisation_id)
+    return tasks.filter(incident__in=real_incidents(user).values("pk"))
 
 
 def overdue_tasks_counts(user: User, now: datetime) -> QuerySet[Any]:

@@ -1,9 +1,12 @@
 """The dashboard's compact 30-day trend: reports, incidents, time to triage, isolate, decide.
 
-One query (``trend_rows``, which the home page reads with its tiles): a UNION ALL of five
-grouped parts, one per measure, each a range on an indexed or small column; days are the
-organisation's days (the active time zone). Time to triage counts by the day the report came
-in, time to isolate and to decide by the day it was done. Exercises are not counted.
+Two parts of the home page's one query (``trend_parts``, read with its tiles by ``fold``): a
+UNION ALL of grouped parts, one per measure, each a range on an indexed or small column; and
+the time to isolate by day from the rollup (``incidents.DailyFigure``, kept with the statistics
+rollup in the writers' transaction) when the organisation's rollup is kept in the active time
+zone — else that measure is grouped live like the others (the SQL chooses: no extra query).
+Days are the organisation's days (the active time zone). Time to triage counts by the day the
+report came in, time to isolate and to decide by the day it was done. Exercises are not counted.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -32,7 +36,7 @@ from bcp.models import Decision
 from common.fold import fold
 from dashboard.charts import Sparkline, sparkline
 from dashboard.selectors.scope import real
-from incidents.models import AffectedAsset, Event, Incident, Report
+from incidents.models import AffectedAsset, DailyFigure, Event, FiguresZone, Incident, Report
 from incidents.models.enums import EventStatus
 
 TREND_DAYS = 30
@@ -99,8 +103,44 @@ def _by_day(
     )
 
 
+def isolations(organisation_id: int) -> QuerySet[AffectedAsset]:
+    """The isolations the time to isolate counts (as the statistics: ``isolation_facts``)."""
+    return AffectedAsset.objects.filter(
+        real("incident__"),
+        asset__organisation_id=organisation_id,
+        infection_observed_at__isnull=False,
+        isolated_at__gte=F("infection_observed_at"),
+    )
+
+
+def _kept(organisation_id: int) -> QuerySet[FiguresZone]:
+    """The organisation's rollup in the active time zone (a row when it is kept)."""
+    zone = timezone.get_current_timezone_name()
+    return FiguresZone.objects.filter(organisation_id=organisation_id, zone=zone)
+
+
+def trend_parts(
+    *, organisation_id: int, now: datetime, days: int = TREND_DAYS
+) -> dict[str, QuerySet]:
+    """The trend's two parts for ``fold``: ``trend`` (``trend_rows``) and ``trend_days``, the
+    time to isolate by day from the rollup (no row when the rollup is not kept)."""
+    since = window_start(now, days)
+    first = timezone.localdate(since)
+    kept_days = DailyFigure.objects.filter(
+        Exists(_kept(organisation_id)),
+        organisation_id=organisation_id,
+        zone=timezone.get_current_timezone_name(),
+        measure="isolate",
+        n__gt=0,  # a day its isolations all moved out of keeps its row, at zero
+        day__gte=first,
+        day__lte=first + timedelta(days=days - 1),
+    ).values("day", "n", "total_us")
+    return {"trend": _union(organisation_id, since), "trend_days": kept_days}
+
+
 def trend_rows(*, organisation_id: int, now: datetime, days: int = TREND_DAYS) -> QuerySet:
-    """The trend's one query (a UNION ALL of five grouped parts), for ``fold``."""
+    """The trend's grouped parts (a UNION ALL), for ``fold``: the time to isolate among them
+    only when the rollup is not kept (``trend_parts``)."""
     return _union(organisation_id, window_start(now, days))
 
 
@@ -128,14 +168,11 @@ def _union(organisation_id: int, since: datetime) -> QuerySet:
             since,
             Sum(span("triaged_at", "received_at")),
         ),
+        # Grouped live only where no rollup is kept (a one-time filter: the rows are not read
+        # when it is; ``trend_days`` then gives the days).
         _by_day(
             "isolate",
-            AffectedAsset.objects.filter(
-                real("incident__"),
-                asset__organisation_id=org,
-                infection_observed_at__isnull=False,
-                isolated_at__gte=F("infection_observed_at"),
-            ),
+            isolations(org).filter(~Exists(_kept(org))),
             "isolated_at",
             since,
             Sum(span("isolated_at", "infection_observed_at")),
@@ -152,17 +189,24 @@ def _union(organisation_id: int, since: datetime) -> QuerySet:
     return first.union(*rest, all=True)
 
 
-def _measures(rows: list[dict]) -> dict[str, dict[date, dict]]:
-    """The five measures by day, from the rows of ``trend_rows`` as ``fold`` gives them (the
-    day as ISO text, the summed duration as PostgreSQL's or ISO 8601 text)."""
+def _measures(rows: list[dict], kept_days: list[dict]) -> dict[str, dict[date, dict]]:
+    """The five measures by day, from the rows of ``trend_parts`` as ``fold`` gives them (the
+    day as ISO text, the summed duration as PostgreSQL's or ISO 8601 text, or µs)."""
     measures: dict[str, dict[date, dict]] = {key: {} for key in LABELS}
     for row in rows:
         total = row["total"]
-        measures[row["measure"]][date.fromisoformat(row["day"])] = {
+        measures[row["measure"]][_day(row["day"])] = {
             "n": row["n"],
             "total": parse_duration(total) if isinstance(total, str) else total,
         }
+    for row in kept_days:
+        total = timedelta(microseconds=row["total_us"])
+        measures["isolate"][_day(row["day"])] = {"n": row["n"], "total": total}
     return measures
+
+
+def _day(value: str | date) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 LABELS = {
@@ -189,17 +233,22 @@ def _metric(key: str, days: list[date], rows: dict[date, dict]) -> TrendMetric:
 
 
 def trend_30_days(
-    *, organisation_id: int, now: datetime, days: int = TREND_DAYS, rows: list[dict] | None = None
+    *,
+    organisation_id: int,
+    now: datetime,
+    days: int = TREND_DAYS,
+    rows: list[dict] | None = None,
+    kept_days: list[dict] | None = None,
 ) -> Trend:
-    """The trend; ``rows``: those of ``trend_rows`` already read (``fold``), else read here."""
+    """The trend; ``rows`` and ``kept_days``: those of ``trend_parts`` already read
+    (``fold``: ``trend`` and ``trend_days``), else read here."""
     since = window_start(now, days)
     first = timezone.localdate(since)
     calendar = [first + timedelta(days=i) for i in range(days)]
     if rows is None:
-        rows = fold({"trend": trend_rows(organisation_id=organisation_id, now=now, days=days)})[
-            "trend"
-        ]
-    measures = _measures(rows)
+        read = fold(trend_parts(organisation_id=organisation_id, now=now, days=days))
+        rows, kept_days = read["trend"], read["trend_days"]
+    measures = _measures(rows, kept_days or [])
 
     def duration(key: str, day: date) -> timedelta | None:
         row = measures[key].get(day)

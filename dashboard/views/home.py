@@ -68,7 +68,7 @@ def tiles_context(user: User) -> dict[str, Any]:
     if reads_training:
         parts["readiness"] = tiles.training_readiness_counts(user)
     if statistics:
-        parts["trend"] = trend.trend_rows(organisation_id=user.organisation_id, now=now)
+        parts.update(trend.trend_parts(organisation_id=user.organisation_id, now=now))
     parts["obligations"] = home.my_obligations_rows(user=user)
     parts.update(home.my_decisions_parts(user=user, at=now))
     rows = fold(parts)
@@ -102,7 +102,12 @@ def tiles_context(user: User) -> dict[str, Any]:
         "vulns": vulns_selectors.tile(user, now, rows["vulns"]) if sees_vulns else None,
         "report": user.organisation_id is not None,
         "trend": (
-            trend.trend_30_days(organisation_id=user.organisation_id, now=now, rows=rows["trend"])
+            trend.trend_30_days(
+                organisation_id=user.organisation_id,
+                now=now,
+                rows=rows["trend"],
+                kept_days=rows["trend_days"],
+            )
             if statistics
             else None
         ),

@@ -4,7 +4,7 @@ from incidents.models.assets import AffectedAsset, Asset
 from incidents.models.channels import AlertFormat, AlertReceipt, AlertSource
 from incidents.models.evidence import CustodyEvent, EvidenceItem
 from incidents.models.facts import Fact, FactKind
-from incidents.models.figures import FiguresZone, MonthlyFigure
+from incidents.models.figures import DailyFigure, FiguresZone, MonthlyFigure
 from incidents.models.incident import Incident, IncidentCounter
 from incidents.models.indicators import Indicator
 from incidents.models.intake import (
@@ -29,6 +29,7 @@ __all__ = [
     "AlertSource",
     "Asset",
     "CustodyEvent",
+    "DailyFigure",
     "Event",
     "EventKey",
     "EvidenceItem",

@@ -56,3 +56,26 @@ class MonthlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.measure} {self.key}: {self.n}"
+
+
+class DailyFigure(models.Model):
+    """One measure of one day of the organisation's calendar, for the measures the dashboard's
+    30-day trend reads by day (``incidents.monthly.DAILY``: ``isolate``, observed → isolated, by
+    the day of the isolation). Kept with ``MonthlyFigure``, in the same zones and writes."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    zone = models.CharField(max_length=64)
+    day = models.DateField()
+    measure = models.CharField(max_length=16)
+    n = models.BigIntegerField(default=0)
+    total_us = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "zone", "measure", "day"], name="daily_figure_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure}: {self.n}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from accounts.roles import Role
 from common.models import TimeStampedModel
 from incidents.models import enums
@@ -19,10 +20,35 @@ class TaskQuerySet(models.QuerySet):
     def overdue(self, now) -> TaskQuerySet:  # type: ignore[no-untyped-def]
         return self.open().filter(due_at__lt=now)
 
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        objs = list(objs)
+        _with_organisation(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _with_organisation(tasks: list[Task]) -> None:
+    """Each task takes its incident's organisation (read once for those not loaded)."""
+    missing = [t for t in tasks if t.organisation_id is None]
+    unloaded = {t.incident_id for t in missing if not Task.incident.is_cached(t)}
+    read = dict(
+        Incident.objects.filter(pk__in=unloaded).values_list("pk", "organisation_id")
+        if unloaded
+        else ()
+    )
+    for task in missing:
+        loaded = Task.incident.is_cached(task)
+        task.organisation_id = task.incident.organisation_id if loaded else read[task.incident_id]
+
 
 class Task(TimeStampedModel):
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("incident")
+    )
+    # The incident's organisation, copied when the task is created (``save``, ``bulk_create``):
+    # the dashboard's overdue count reads the organisation's open tasks from one index instead
+    # of probing each task's incident (issue 20). An incident never changes organisation.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", editable=False
     )
     code = models.CharField(_("code"), max_length=16, blank=True)  # e.g. L1-03
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
@@ -62,6 +88,12 @@ class Task(TimeStampedModel):
         indexes = [
             # Overdue and open tasks across incidents (dashboard tile, task list).
             models.Index(fields=["status", "due_at"], name="task_status_due"),
+            # The organisation's overdue tasks, counted from the index alone (dashboard tile).
+            models.Index(
+                fields=["organisation", "status", "due_at"],
+                include=["incident"],
+                name="task_org_status_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -72,6 +104,11 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.organisation_id is None:
+            _with_organisation([self])
+        super().save(*args, **kwargs)
 
     @property
     def shown_title(self) -> str:
