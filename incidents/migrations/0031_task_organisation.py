@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0001_initial"),
-        ("incidents", "0029_affected_asset_sample_indexes"),
+        ("incidents", "0030_report_numbered_last"),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_identity_provider'),
-        ('incidents', '0030_task_organisation'),
+        ('incidents', '0031_task_organisation'),
     ]
 
     operations = [
