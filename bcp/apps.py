@@ -14,7 +14,7 @@ class BcpConfig(AppConfig):
         # One clock (issue 18): a decision's page or API call runs on its exercise's clock.
         clock.register_route_object(clock.pk_route("decision", _exercise_decision))
 
-        extensions.register_fact_provider(_incident_facts)
+        extensions.register_fact_parts(_fact_parts, _read_facts)
         extensions.register_visibility(_decisions_held)
         extensions.register_timeline_labels(LABELS)
         extensions.register_timeline_describers(DESCRIBERS)
@@ -58,19 +58,32 @@ def _decisions_held(user, roles):  # type: ignore[no-untyped-def]
     return Exists(held)
 
 
-def _incident_facts(incident) -> dict:  # type: ignore[no-untyped-def]
+def _fact_parts(incident_id: int) -> dict:  # type: ignore[type-arg]
     """What the incident lifecycle guards need from bcp (G-RESTORED; C-1's decisions, their
-    ratification and the BCP state)."""
+    ratification and the BCP state), read with the guards' other facts in one statement."""
     from django.db.models import Count, Q
 
-    from bcp.enums import BcpState
     from bcp.models import BcpActivation, Decision
 
-    state = BcpActivation.objects.filter(incident=incident).values_list("state", flat=True).first()
-    counts = Decision.objects.filter(incident=incident).aggregate(
-        open=Count("pk", filter=Q(status="OPEN")),
-        unratified=Count("pk", filter=Q(requires_ratification=True, ratified_at__isnull=True)),
-    )
+    return {
+        "state": BcpActivation.objects.filter(incident_id=incident_id)
+        .order_by("id")
+        .values("state")[:1],
+        "decisions": Decision.objects.filter(incident_id=incident_id)
+        .order_by()
+        .values("incident_id")
+        .annotate(
+            open=Count("pk", filter=Q(status="OPEN")),
+            unratified=Count("pk", filter=Q(requires_ratification=True, ratified_at__isnull=True)),
+        ),
+    }
+
+
+def _read_facts(rows: dict) -> dict:  # type: ignore[type-arg]
+    from bcp.enums import BcpState
+
+    state = rows["state"][0]["state"] if rows["state"] else None
+    counts = rows["decisions"][0] if rows["decisions"] else {"open": 0, "unratified": 0}
     return {
         "bcp_fully_activated": state == BcpState.ACTIVATED_FULL,
         "bcp_settled": (state or BcpState.NOT_ACTIVATED) in SETTLED,

@@ -11,8 +11,9 @@ Django builds them, after each column is read back from JSON by its field's type
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.utils.dateparse import parse_date, parse_duration
+
+from common.prepared import Arg, _marker, _slot
 
 Rows = list[dict[str, Any]]
 
@@ -134,3 +137,74 @@ def _as_json(rows: list[Any]) -> Rows:
 
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+class PreparedFold:
+    """``PreparedFold(lambda incident_id: {name: QuerySet, …})``: ``fold`` of parts whose
+    arguments are ints and strings, its statement compiled once per thread and shape (issue 20:
+    compiling the incident page's eleven parts was a sixth of its CPU). As ``common.prepared``,
+    the parts are built once from marker arguments; each call runs the kept SQL with its own.
+
+    A part's other parameters are kept as constants, so a part must not depend on the moment
+    (a date or time parameter is refused when compiling: it would stay the first call's)."""
+
+    def __init__(self, build: Callable[..., Mapping[str, QuerySet[Any]]]) -> None:
+        self._build = build
+        self._local = threading.local()
+
+    def __call__(self, *args: Arg) -> dict[str, Any]:
+        if connection.vendor != "postgresql":  # SQLite (`make run`): fold as it is
+            return fold(self._build(*args))
+        shape = tuple(-1 if isinstance(a, int | str) else len(a) for a in args)
+        statements = self._local.__dict__.setdefault("statements", {})
+        statement = statements.get(shape)
+        if statement is None:
+            statement = statements[shape] = _FoldStatement(self._build, args)
+        return statement.run(args)
+
+
+class _FoldStatement:
+    def __init__(self, build: Callable[..., Mapping[str, QuerySet[Any]]], args: Any) -> None:
+        markers: dict[tuple[type, Any], tuple[int, int]] = {}
+        marked: list[Any] = []
+        for i, arg in enumerate(args):
+            if isinstance(arg, int | str):
+                marker = _marker(arg, i, 0)
+                markers[(type(marker), marker)] = (i, -1)
+                marked.append(marker)
+                continue
+            items = [_marker(item, i, j) for j, item in enumerate(arg)]
+            markers.update({(type(m), m): (i, j) for j, m in enumerate(items)})
+            marked.append(items)
+        parts = build(*marked)
+        self.names = list(parts)
+        selects, params, self.readers = [], [], []
+        for qs in parts.values():
+            sql, part_params, read = ("'[]'::json", [], _same) if qs.query.is_empty() else _part(qs)
+            selects.append(sql)
+            params.extend(part_params)
+            self.readers.append(read)
+        self.sql = "SELECT " + ", ".join(selects)
+        self.slots = [_slot(markers, param) for param in params]
+        lost = set(markers.values()) - set(self.slots)
+        if lost:
+            raise TypeError(f"a prepared fold lost arguments in compiling: {sorted(lost)}")
+        if any(i is None and isinstance(p, date | time) for i, p in self.slots):
+            raise TypeError("a prepared fold cannot keep a date or time parameter")
+
+    def run(self, args: Any) -> dict[str, Any]:
+        params = [
+            fixed if i is None else (args[i][fixed] if fixed >= 0 else args[i])
+            for i, fixed in self.slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        return {
+            name: read(json.loads(value) if isinstance(value, str) else value)
+            for name, value, read in zip(self.names, row, self.readers, strict=True)
+        }
+
+
+def _same(rows: Rows) -> Rows:
+    return rows

@@ -17,9 +17,14 @@ from datetime import datetime
 from typing import Any
 
 FactProvider = Callable[[Any], dict[str, Any]]
+# An app's facts read in the guards' one statement (issue 20): its reads for an incident id
+# (query sets whose only argument is the id: ``common.fold.PreparedFold``), and what their
+# rows say.
+FactParts = tuple[Callable[[int], dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]
 Listener = Callable[..., None]
 
 _fact_providers: list[FactProvider] = []
+_fact_parts: list[FactParts] = []
 _declared_listeners: list[Listener] = []
 _facts_listeners: list[Listener] = []
 _status_listeners: list[Listener] = []
@@ -42,6 +47,17 @@ def _add(registry: list, item: Any) -> None:  # type: ignore[type-arg]
 
 def register_fact_provider(provider: FactProvider) -> None:
     _add(_fact_providers, provider)
+
+
+def register_fact_parts(
+    parts: Callable[[int], dict[str, Any]], read: Callable[[dict[str, Any]], dict[str, Any]]
+) -> None:
+    """Facts an app adds to the guards, read in the same statement as incidents' own."""
+    _add(_fact_parts, (parts, read))
+
+
+def fact_parts() -> tuple[FactParts, ...]:
+    return tuple(_fact_parts)
 
 
 def register_declared_listener(listener: Listener) -> None:

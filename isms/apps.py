@@ -11,7 +11,7 @@ class IsmsConfig(AppConfig):
         from isms import closure
         from isms.timeline import DESCRIBERS, LABELS, SENTENCES
 
-        extensions.register_fact_provider(closure.incident_facts)
+        extensions.register_fact_parts(closure.fact_parts, closure.read_facts)
         extensions.register_status_listener(closure.on_status_changed)
         extensions.register_guard_links(closure.GUARD_LINKS)
         extensions.register_timeline_labels(LABELS)

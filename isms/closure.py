@@ -15,12 +15,23 @@ from incidents.models.enums import IncidentStatus
 from isms.models import CorrectiveAction, PostIncidentReview
 
 
-def incident_facts(incident: Incident) -> dict[str, Any]:
-    review = PostIncidentReview.objects.filter(incident=incident).first()
-    has_action = CorrectiveAction.objects.filter(incident=incident).counting().exists()
+def fact_parts(incident_id: int) -> dict[str, Any]:
+    """C-1's review and M-1's corrective action, read with the guards' other facts (one
+    statement: ``incidents.extensions.register_fact_parts``)."""
+    return {
+        "review": PostIncidentReview.objects.filter(incident_id=incident_id).order_by("pk")[:1],
+        "action": CorrectiveAction.objects.filter(incident_id=incident_id)
+        .counting()
+        .order_by()
+        .values("pk")[:1],
+    }
+
+
+def read_facts(rows: dict[str, Any]) -> dict[str, Any]:
+    review = rows["review"][0] if rows["review"] else None
     return {
         "review_complete": review is not None and review.complete,
-        "corrective_action_or_reason": has_action
+        "corrective_action_or_reason": bool(rows["action"])
         or (review is not None and bool(review.no_action_reason.strip())),
     }
 

@@ -18,7 +18,7 @@ class PrivacyConfig(AppConfig):
         clock.register_route_object(clock.pk_route("obligation", _exercise_obligation))
 
         extensions.register_facts_listener(appi.on_facts_changed)
-        extensions.register_fact_provider(closure.incident_facts)
+        extensions.register_fact_parts(closure.fact_parts, closure.read_facts)
         extensions.register_guard_links(closure.GUARD_LINKS)
         extensions.register_tlp_floor(closure.tlp_floor)
         extensions.register_sensitive_assets(closure.sensitive_hosts)

@@ -15,12 +15,22 @@ from privacy.enums import APPI_KINDS
 from privacy.models import DataSet, Obligation
 
 
-def incident_facts(incident: Incident) -> dict[str, Any]:
-    """C-1: every obligation DONE or WAIVED; M-1: an APPI obligation marks the review."""
-    counts = Obligation.objects.filter(incident=incident).aggregate(
-        open=Count("pk", filter=Q(status="OPEN")),
-        appi=Count("pk", filter=Q(kind__in=APPI_KINDS)),
-    )
+def fact_parts(incident_id: int) -> dict[str, Any]:
+    """C-1: every obligation DONE or WAIVED; M-1: an APPI obligation marks the review (read
+    with the guards' other facts: ``incidents.extensions.register_fact_parts``)."""
+    return {
+        "obligations": Obligation.objects.filter(incident_id=incident_id)
+        .order_by()
+        .values("incident_id")
+        .annotate(
+            open=Count("pk", filter=Q(status="OPEN")),
+            appi=Count("pk", filter=Q(kind__in=APPI_KINDS)),
+        )
+    }
+
+
+def read_facts(rows: dict[str, Any]) -> dict[str, Any]:
+    counts = rows["obligations"][0] if rows["obligations"] else {"open": 0, "appi": 0}
     return {"open_obligations": counts["open"], "appi_obligations": counts["appi"]}
 
 

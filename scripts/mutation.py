@@ -1677,6 +1677,42 @@ CLAUSES: tuple[Clause, ...] = (
         "        None,\n",
         ("tests/dashboard/test_form_cache.py",),
     ),
+    Clause(
+        "issue 20 room trend",
+        "the trend's kept markup is keyed by its points (a new point shows)",
+        "dashboard/templatetags/dashboard_ui.py",
+        "timezone.get_current_timezone_name(), room_data.trend_key)",
+        "timezone.get_current_timezone_name())",
+        (
+            "tests/dashboard/test_room.py::test_the_trend_is_rendered_once_per_points_and_language_and_a_new_point_shows",
+        ),
+    ),
+    Clause(
+        "issue 20 room trend",
+        "the trend's kept markup is keyed by the language",
+        "dashboard/templatetags/dashboard_ui.py",
+        "    key = (get_language(), timezone.get_current_timezone_name(), room_data.trend_key)",
+        "    key = (timezone.get_current_timezone_name(), room_data.trend_key)",
+        (
+            "tests/dashboard/test_room.py::test_the_trend_is_rendered_once_per_points_and_language_and_a_new_point_shows",
+        ),
+    ),
+    Clause(
+        "issue 20 room fold",
+        "a prepared fold refuses a part that would keep the first call's moment",
+        "common/fold.py",
+        "        if any(i is None and isinstance(p, date | time) for i, p in self.slots):\n",
+        "        if False:\n",
+        ("tests/dashboard/test_fold.py",),
+    ),
+    Clause(
+        "issue 20 room fold",
+        "a prepared fold's statement is compiled once per thread and shape",
+        "common/fold.py",
+        "            statement = statements[shape] = _FoldStatement(self._build, args)\n",
+        "            statement = _FoldStatement(self._build, args)\n",
+        ("tests/dashboard/test_fold.py",),
+    ),
 )
 
 

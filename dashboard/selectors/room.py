@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bcp import selectors as bcp_selectors
 from bcp.enums import DecisionStatus
 from bcp.models import BcpActivation, Decision
-from common.fold import fold
+from common.fold import PreparedFold
 from dashboard import keyset
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
@@ -79,12 +80,22 @@ class Room:
     summary: dict[str, Any]
     counts: dict[str, int]
     trend: list[TrendPoint]
-    chart: LineChart | None
     decisions: list[Decision]
     bcp: BcpActivation
     chain: ChainStatus
     recent: list[TimelineEntry]
     at: datetime
+
+    @cached_property
+    def chart(self) -> LineChart | None:
+        # Built only when the trend's markup is not kept yet (``dashboard_ui.room_trend``).
+        return trend_chart(self.trend)
+
+    @property
+    def trend_key(self) -> tuple[tuple[Any, ...], ...]:
+        """All the trend's chart and table show: equal keys, equal markup (with the language
+        and time zone)."""
+        return tuple((p.at, p.effective, p.confirmed, p.isolated) for p in self.trend)
 
 
 # The chart's series: the counts of rule X-4, told apart by dash and marker as well as colour.
@@ -102,23 +113,30 @@ def trend_chart(points: list[TrendPoint]) -> LineChart | None:
     )
 
 
+def _room_parts(incident_id: int) -> dict[str, QuerySet[Any]]:
+    incident = Incident(pk=incident_id)
+    decisions = with_assignee_rank(
+        bcp_selectors.decisions_of_incident(incident).filter(status=DecisionStatus.OPEN)
+    ).order_by("-overdue", "due_at", "opened_at", "id")
+    return {
+        "trend": risk_selectors.trend_of(incident).reverse()[:TREND_POINTS],
+        "counters": with_counters(Incident.objects.filter(pk=incident_id)).values(*COUNTERS),
+        "decisions": decisions,
+        "recent": incident.timeline.order_by("-seq")[:RECENT_ENTRIES],
+        "head": _head(incident),
+    }
+
+
+# The parts depend on the incident's id alone: their statement is compiled once per thread.
+_ROOM_PARTS = PreparedFold(_room_parts)
+
+
 def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Room:
     """Five queries whatever the size of the incident: the chain's head, the trend points, the
     counters, the open decisions and the newest entries in one (``fold``), the escalation summary
     (3), the BCP activation; the chain check reads every entry in one streamed query, or none
     when its result for this head is cached."""
-    decisions = with_assignee_rank(
-        bcp_selectors.decisions_of_incident(incident).filter(status=DecisionStatus.OPEN)
-    ).order_by("-overdue", "due_at", "opened_at", "id")
-    parts: dict[str, QuerySet[Any]] = {
-        "trend": risk_selectors.trend_of(incident).reverse()[:TREND_POINTS],
-        "counters": with_counters(Incident.objects.filter(pk=incident.pk)).values(*COUNTERS),
-        "decisions": decisions,
-        "recent": incident.timeline.order_by("-seq")[:RECENT_ENTRIES],
-    }
-    if not version:
-        parts["head"] = _head(incident)
-    rows = fold(parts)
+    rows = _ROOM_PARTS(incident.pk)
     version = version or _version(incident, rows["head"])
     points = rows["trend"][::-1]
     return Room(
@@ -127,7 +145,6 @@ def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Ro
         summary=risk_selectors.escalation_summary(incident),
         counts=rows["counters"][0],
         trend=points,
-        chart=trend_chart(points),
         decisions=rows["decisions"],
         bcp=bcp_selectors.bcp_activation_of(incident),
         chain=chain_status(incident, version),

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,26 @@ def incident_room_data(incident: Any) -> room.Room:
 def incident_room(incident: Any) -> dict[str, Any]:
     """The live status panel alone."""
     return {"room": room.incident_room(incident=incident, now=clock.now())}
+
+
+# The trend's chart and 200-row table were a fifth of the room's rendering (a date formatted
+# per row, the SVG's points): their markup is a function of the points, the language and the
+# time zone, so it is kept per process under those; bounded, cleared when full.
+TREND_KEPT = 64
+_trends: dict[tuple[Any, ...], SafeString] = {}
+
+
+@register.simple_tag
+def room_trend(room_data: room.Room) -> SafeString:
+    """The situation section's chart and its table (``dashboard/partials/room_trend.html``)."""
+    key = (get_language(), timezone.get_current_timezone_name(), room_data.trend_key)
+    markup = _trends.get(key)
+    if markup is None:
+        markup = render_to_string("dashboard/partials/room_trend.html", {"room": room_data})
+        if len(_trends) >= TREND_KEPT:
+            _trends.clear()
+        _trends[key] = markup
+    return markup
 
 
 # The timeline section changes only when an entry is appended (the entries are append-only), so

@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common import clock
 from common.errors import Conflict, InvalidInput
+from common.fold import PreparedFold
 from incidents import access, extensions, lifecycle
-from incidents.models import Incident, Task
+from incidents.models import AffectedAsset, Incident, Indicator, Task
 from incidents.models import enums as e
 from incidents.services import tasks as incident_tasks
 from incidents.services.timeline import timeline_append
@@ -24,16 +26,59 @@ from incidents.services.timeline import timeline_append
 RESTORED = {"RESTORED", "RETIRED"}
 
 
+def _own_parts(incident_id: int) -> dict[str, QuerySet[Any]]:
+    return {
+        "assets": AffectedAsset.objects.filter(incident_id=incident_id)
+        .order_by()
+        .values("infection_state", "containment_state", "remediation_state"),
+        "indicators": Indicator.objects.filter(incident_id=incident_id)
+        .order_by()
+        .values("kind", "blocked_at"),
+        "open_tasks": Task.objects.filter(incident_id=incident_id, status=e.TaskStatus.OPEN)
+        .order_by()
+        .values("incident_id")
+        .annotate(n=Count("pk")),
+    }
+
+
+# The guards' facts, incidents' own and every app's (``extensions.register_fact_parts``), in
+# one statement compiled once per thread (issue 20: eight queries on each incident page).
+_FACT_FOLDS: dict[tuple[extensions.FactParts, ...], PreparedFold] = {}
+
+
+def _fact_fold(apps: tuple[extensions.FactParts, ...]) -> PreparedFold:
+    fold = _FACT_FOLDS.get(apps)
+    if fold is None:
+
+        def build(incident_id: int) -> dict[str, QuerySet[Any]]:
+            parts = _own_parts(incident_id)
+            for i, (app_parts, _read) in enumerate(apps):
+                parts.update({f"{i}:{k}": qs for k, qs in app_parts(incident_id).items()})
+            return parts
+
+        fold = _FACT_FOLDS[apps] = PreparedFold(build)
+    return fold
+
+
+def _app_facts(apps: tuple[extensions.FactParts, ...], rows: dict[str, Any]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for i, (_parts, read) in enumerate(apps):
+        prefix = f"{i}:"
+        facts.update(read({k[len(prefix) :]: v for k, v in rows.items() if k.startswith(prefix)}))
+    return facts
+
+
 def incident_facts(incident: Incident) -> lifecycle.IncidentFacts:
-    assets = list(
-        incident.affected_assets.values_list(
-            "infection_state", "containment_state", "remediation_state"
-        )
-    )
+    apps = extensions.fact_parts()
+    rows = _fact_fold(apps)(incident.pk)
+    assets = [
+        (a["infection_state"], a["containment_state"], a["remediation_state"])
+        for a in rows["assets"]
+    ]
     infected = [a for a in assets if a[0] in e.EFFECTIVE_INFECTION]
-    indicators = list(incident.indicators.values_list("kind", "blocked_at"))
+    indicators = [(i["kind"], i["blocked_at"]) for i in rows["indicators"]]
     network = [i for i in indicators if i[0] in e.NETWORK_INDICATOR_KINDS]
-    extra = extensions.extra_facts(incident)
+    extra = _app_facts(apps, rows) | extensions.extra_facts(incident)
     return lifecycle.IncidentFacts(
         any_asset_isolated=any(a[1] == e.ContainmentState.ISOLATED for a in assets),
         any_indicator_blocked=any(i[1] is not None for i in indicators),
@@ -44,7 +89,7 @@ def incident_facts(incident: Incident) -> lifecycle.IncidentFacts:
         all_network_indicators_blocked=all(i[1] is not None for i in network),
         all_assets_restored=all(a[2] in RESTORED for a in assets),
         bcp_fully_activated=extra.get("bcp_fully_activated", False),
-        open_tasks=incident.tasks.filter(status=e.TaskStatus.OPEN).count(),
+        open_tasks=rows["open_tasks"][0]["n"] if rows["open_tasks"] else 0,
         pending_ratifications=extra.get("pending_ratifications", 0),
         open_obligations=extra.get("open_obligations", 0),
         open_decisions=extra.get("open_decisions", 0),

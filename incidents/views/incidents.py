@@ -8,13 +8,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from common import prg
-from common.fold import fold
+from common.fold import PreparedFold
 from incidents import access, correlation, facts, selectors
 from incidents.forms.case import IncidentEditForm
 from incidents.forms.records import (
@@ -77,19 +77,26 @@ def _mail(rows: list[Any]) -> dict[str, Any]:
     }
 
 
+def _section_parts(incident_id: int) -> dict[str, QuerySet[Any]]:
+    incident = Incident(pk=incident_id)
+    return {
+        "assets": selectors.affected_assets_of(incident),
+        "deliveries": selectors.deliveries_of(incident)[:DELIVERIES_SHOWN],
+        "mail": selectors.mail_messages_of(incident, with_delivery_count=True),
+        "reports": selectors.incident_reports(incident),
+        "indicators": selectors.indicators_of(incident),
+        "tasks": selectors.tasks_of(incident),
+    }
+
+
+# The lists depend on the incident's id alone: their statement is compiled once per thread.
+_SECTIONS = PreparedFold(_section_parts)
+
+
 def _sections(incident: Incident, bound: dict[str, forms.Form]) -> dict[str, Any]:
     """The record below the header: each list with the forms that change it. The lists are
-    read in one statement (``common.fold``, issue 20)."""
-    rows = fold(
-        {
-            "assets": selectors.affected_assets_of(incident),
-            "deliveries": selectors.deliveries_of(incident)[:DELIVERIES_SHOWN],
-            "mail": selectors.mail_messages_of(incident, with_delivery_count=True),
-            "reports": selectors.incident_reports(incident),
-            "indicators": selectors.indicators_of(incident),
-            "tasks": selectors.tasks_of(incident),
-        }
-    )
+    read in one statement (``common.fold``, compiled once: issue 20)."""
+    rows = _SECTIONS(incident.pk)
     return {
         "assets": _rows(rows["assets"], bound, "asset", _asset_form),
         "asset_add_form": bound.get("asset_add") or AffectedAssetAddForm(auto_id="asset_new_%s"),

@@ -71,3 +71,56 @@ def test_fold_reads_days_and_durations_back_as_the_query_alone_gives_them(isms_o
     assert folded.days[-1].decide == timedelta(hours=2, minutes=30)
     counted = Decision.objects.filter(incident__in=incidents).annotate(n=Count("assignments"))
     assert [d.n for d in fold({"decisions": counted})["decisions"]] == [0, 0]
+
+
+def _incident_parts(incident_id):
+    from incidents.models import Incident
+    from incidents.selectors import affected_assets_of, tasks_of
+
+    incident = Incident(pk=incident_id)
+    return {
+        "assets": affected_assets_of(incident),
+        "tasks": tasks_of(incident),
+        "state": Incident.objects.filter(pk=incident_id).values("ref", "status"),
+    }
+
+
+def _values(instance):
+    return {k: v for k, v in vars(instance).items() if k != "_state"}
+
+
+def test_a_prepared_fold_gives_what_fold_gives_for_each_incident_compiled_once(seed, handler):
+    from common.fold import PreparedFold
+    from incidents.services import tasks
+
+    first, second = seed.incidents(2, status="CONTAINING", level=2)
+    seed.infected(first, 2, observed=seed.now - timedelta(hours=1), isolated=seed.now)
+    seed.infected(second, 3, observed=seed.now - timedelta(hours=1), isolated=seed.now)
+    tasks.task_create(incident=second, actor=handler, title="作業")
+    built = []
+    prepared = PreparedFold(lambda pk: built.append(pk) or _incident_parts(pk))
+    for incident in (first, second, first):
+        with CaptureQueriesContext(connection) as queries:
+            rows = prepared(incident.pk)
+        assert len(queries) == 1
+        alone = fold(_incident_parts(incident.pk))
+        assert rows["state"] == alone["state"] == [{"ref": incident.ref, "status": "CONTAINING"}]
+        for name in ("assets", "tasks"):
+            assert [_values(r) for r in rows[name]] == [_values(r) for r in alone[name]]
+            assert all(r.incident_id == incident.pk for r in rows[name])
+        assert len(rows["assets"]) == (2 if incident == first else 3)
+        assert rows["assets"][0].asset.asset_tag  # the select_related asset, from the same row
+    assert len(built) == 1  # compiled once, from markers; each call runs it with its own id
+
+
+def test_a_prepared_fold_refuses_a_part_that_would_keep_the_moment(seed):
+    import pytest
+
+    from common.fold import PreparedFold
+    from incidents.models import Incident
+
+    prepared = PreparedFold(
+        lambda pk: {"late": Incident.objects.filter(pk=pk, declared_at__lt=seed.now)}
+    )
+    with pytest.raises(TypeError, match="date or time"):
+        prepared(1)

@@ -153,6 +153,32 @@ def test_people_who_may_not_see_the_incident_get_404(as_user, request, incident,
     assert _live(as_user(request.getfixturevalue(who)), incident).status_code == 404
 
 
+def test_the_trend_is_rendered_once_per_points_and_language_and_a_new_point_shows(
+    as_user, isms_office, incident, seed, monkeypatch
+):
+    from dashboard.selectors import room as room_selectors
+    from risklevels.models import TrendPoint
+
+    seed.trend(incident, 3)
+    client = as_user(isms_office)
+    assert "Show the numbers as a table" in _page(client, incident).text
+    built = []
+    original = room_selectors.trend_chart
+    monkeypatch.setattr(
+        room_selectors, "trend_chart", lambda points: built.append(points) or original(points)
+    )
+    assert "Show the numbers as a table" in _page(client, incident).text
+    assert built == []  # the same points: the chart and table are not built again
+    TrendPoint.objects.create(
+        incident=incident, at=seed.now, effective=41, confirmed=40, isolated=39
+    )
+    assert "<td>41</td><td>40</td><td>39</td>" in _page(client, incident).text
+    assert len(built) == 1
+    japanese = client.get(f"/incidents/{incident.ref}/", HTTP_ACCEPT_LANGUAGE="ja").text
+    assert "数値を表で見る" in japanese
+    assert "Show the numbers as a table" not in japanese
+
+
 @pytest.mark.parametrize("rows", [10, 100])
 def test_the_live_panel_reads_a_fixed_number_of_queries(
     as_user, isms_office, incident, seed, handler, deputy, rows, django_assert_num_queries
@@ -278,8 +304,9 @@ def test_the_incident_page_reads_a_fixed_number_of_queries(
 # once per incident object (issue 20). The timeline section (its total and page: 2 queries) is
 # kept per chain head, so a second view of an unchanged incident does not read it. The live
 # panel's chain head, trend, counters, open decisions and newest entries are one query (fold),
-# and so are the page's lists (assets, first deliveries, emails, reports, indicators, tasks).
-QUERIES_PAGE = 33
+# and so are the page's lists (assets, first deliveries, emails, reports, indicators, tasks)
+# and the lifecycle's guard facts (incidents' own and bcp's, the review's, privacy's: 8 → 1).
+QUERIES_PAGE = 26
 
 
 def _deliveries(incident, n):
