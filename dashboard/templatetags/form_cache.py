@@ -6,8 +6,9 @@ through five to ten templates, about a third of the page's rendering (issue 20).
 field's markup is a function of what the key below holds: the form's class, the language and
 time zone, the field's names, label and help text, its flags, its widget (type and every
 attribute, choices included) and the value shown. Equal keys give the same markup, so a hit
-returns what Django would have written. A bound form (its input and errors) and a field whose
-choices come from a query set (reading them would be a query) are rendered by Django each time.
+returns what Django would have written. A bound form (its input and errors) and a widget whose
+choices come from a query set (reading them would be a query) are rendered by Django each time;
+a model choice field given plain choices (``IncidentEditForm.list_people``) is kept.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from types import FunctionType
 from typing import Any
 
 from django import template
-from django.forms import BoundField, ModelChoiceField
+from django.forms import BoundField
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -57,11 +58,11 @@ def _frozen(value: Any) -> Hashable:
 
 def _key(bound: BoundField) -> Hashable:
     form, field = bound.form, bound.field
-    if form.is_bound or isinstance(field, ModelChoiceField):
+    if form.is_bound:
         raise Uncacheable(field)
     widget = field.widget
     state = dict(vars(widget))
-    if isinstance(state.get("choices"), ModelChoiceIterator):
+    if isinstance(state.get("choices"), ModelChoiceIterator):  # a query set's: a query to read
         raise Uncacheable(field)
     if "widgets" in state:  # a MultiWidget: its parts' attributes too
         state["widgets"] = [vars(part) for part in state["widgets"]]

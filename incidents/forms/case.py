@@ -53,7 +53,21 @@ class IncidentEditForm(forms.Form):
     def for_incident(cls, incident: Incident, people: QuerySet[User]) -> IncidentEditForm:
         initial = {name: getattr(incident, name) for name in FIELDS}
         initial.update({name: getattr(incident, f"{name}_id") for name in PEOPLE})
-        return cls(initial=initial, people=people, auto_id="case_%s")
+        form = cls(initial=initial, people=people, auto_id="case_%s")
+        form.list_people()
+        return form
+
+    def list_people(self) -> None:
+        """Both selects from one read of the people, as plain choices (issue 20): a model choice
+        field reads its query set each time it renders, and plain choices let the unbound
+        select's markup be kept (``form_cache``). Validation still reads the query set."""
+        lead = self.fields[PEOPLE[0]]
+        choices = [
+            ("", lead.empty_label),
+            *((p.pk, lead.label_from_instance(p)) for p in lead.queryset),
+        ]
+        for name in PEOPLE:
+            self.fields[name].widget.choices = choices
 
     def changes(self, incident: Incident) -> dict[str, Any]:
         """Only what differs from the record: an unchanged field writes no entry."""

@@ -81,3 +81,26 @@ def test_other_choices_initial_values_or_languages_give_other_markup():
     with translation.override("en"):
         en = field_group(IndicatorAddForm(auto_id="x_%s")["kind"])
     assert ja != en
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_case_form_s_people_are_read_once_and_their_selects_kept_as_django_writes_them(
+    incident, handler, language, django_assert_num_queries
+):
+    from incidents.forms.case import PEOPLE, IncidentEditForm
+    from incidents.selectors import people_of
+
+    incident.csirt_lead = handler
+    with translation.override(language):
+        plain = IncidentEditForm(
+            initial={"csirt_lead": handler.pk, "owner": None},
+            people=people_of(incident),
+            auto_id="case_%s",
+        )
+        expected = {name: plain[name].as_field_group() for name in PEOPLE}
+        assert f'value="{handler.pk}" selected' in expected["csirt_lead"]
+        for _ in range(2):
+            with django_assert_num_queries(1):  # the people, once for both selects
+                form = IncidentEditForm.for_incident(incident, people_of(incident))
+                assert {name: field_group(form[name]) for name in PEOPLE} == expected
+        assert len(form_cache._groups) == len(PEOPLE)  # kept, keyed by their choices
