@@ -34,19 +34,25 @@ def _aggregate(rows: QuerySet, counters: dict[str, Q]) -> dict[str, int]:
 
 
 # Compiled once per thread (issue 20: every fact change counts them for the rules and trend).
+# One scalar sub-query per counter, each a COUNT(*) of an index's entries for the incident
+# (``affected_infection``, ``affected_isolated_count``): one aggregate with a FILTER per counter
+# read every row of the incident, 6–10 ms of PostgreSQL at 10 000 affected assets.
 _INFECTION_COUNTS = Prepared(
     lambda incident_id: (
-        AffectedAsset.objects.filter(incident_id=incident_id)
-        .order_by()
-        .values("incident_id")
-        .annotate(**{name: Count("pk", filter=q) for name, q in ASSET_COUNTERS.items()})
+        Incident.objects.filter(pk=incident_id)
+        .annotate(
+            **{
+                name: _subcount(AffectedAsset, "incident", q, counted="*")
+                for name, q in ASSET_COUNTERS.items()
+            }
+        )
         .values_list(*ASSET_COUNTERS)
     )
 )
 
 
 def infection_counts(incident: Incident) -> dict[str, int]:
-    """One aggregate query: effective (suspected or worse), confirmed and isolated assets."""
+    """One query: effective (suspected or worse), confirmed and isolated assets."""
     counts = _INFECTION_COUNTS(incident.pk) or [(0,) * len(ASSET_COUNTERS)]
     return dict(zip(ASSET_COUNTERS, counts[0], strict=True))
 
@@ -67,12 +73,14 @@ def incident_counters(incident: Incident) -> dict[str, int]:
     return with_counters(Incident.objects.filter(pk=incident.pk)).values(*COUNTERS).get()
 
 
-def _subcount(model: type[Model], link: str, condition: Q) -> Coalesce:
+def _subcount(model: type[Model], link: str, condition: Q, counted: str = "pk") -> Coalesce:
+    """``counted="*"``: ``COUNT(*)``, which an index holding the link and the condition's
+    columns answers alone (an index-only scan); ``COUNT(id)`` reads each row for its id."""
     rows = (
         model.objects.filter(condition, **{link: OuterRef("pk")})  # type: ignore[attr-defined]
         .order_by()
         .values(link)
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(counted))
         .values("n")
     )
     return Coalesce(Subquery(rows[:1], output_field=IntegerField()), 0)

@@ -200,6 +200,15 @@ class Figured:
             self._restate(before, after)
         self._figured = after
 
+    def restate_insert(self) -> None:
+        """After this row was inserted without ``save()`` (``INSERT … ON CONFLICT DO NOTHING``,
+        issue 20): move its facts as ``save()`` of a new row would, in the insert's
+        transaction."""
+        after = self._figure_values()
+        assert after is not None  # an instance built in full, never a deferred read
+        self._restate(None, after)
+        self._figured = after
+
     def restate_update(self, **changed: Any) -> None:
         """After ``QuerySet.update(**changed)`` of this row: move its facts as ``save()`` would.
 

@@ -1721,6 +1721,57 @@ CLAUSES: tuple[Clause, ...] = (
         "            statement = _FoldStatement(self._build, args)\n",
         ("tests/dashboard/test_fold.py",),
     ),
+    Clause(
+        "issue 20 evaluate",
+        "an infection's timeline entry is appended under the change's own lock of the incident",
+        "incidents/services/findings.py",
+        "        locked=True,\n    )\n    after_asset_change(",
+        "    )\n    after_asset_change(",
+        (
+            "tests/incidents/test_findings_writes.py::test_an_infection_locks_the_incident_once_for_its_entry_and_the_reinfection_check",
+        ),
+    ),
+    Clause(
+        "issue 20 evaluate",
+        "a status read under the lock that cannot go back to containing is not read again",
+        "incidents/services/findings.py",
+        "    if status is not None and status not in REINFECTION_FROM:\n        return\n",
+        "",
+        (
+            "tests/incidents/test_findings_writes.py::test_an_infection_locks_the_incident_once_for_its_entry_and_the_reinfection_check",
+        ),
+    ),
+    Clause(
+        "issue 20 evaluate",
+        "an asset inserted by another transaction meanwhile gets the infection on its row",
+        "incidents/services/findings.py",
+        "    elif not _inserted(affected):  # added by another transaction since: change its row\n"
+        "        return _infection_write(incident, asset, change)\n",
+        "    else:\n        _inserted(affected)\n",
+        (
+            "tests/incidents/test_findings_writes.py::test_an_asset_added_by_another_transaction_meanwhile_gets_the_infection",
+        ),
+    ),
+    Clause(
+        "issue 20 search",
+        "a text read from the indexes by its identifier is checked whole on the rows they give",
+        "incidents/selectors.py",
+        '    return Q(**{f"{field}__icontains": fragment}) & _contains(field, text)\n',
+        '    return Q(**{f"{field}__icontains": fragment})\n',
+        (
+            "tests/incidents/test_search.py::test_an_address_read_by_its_identifier_finds_only_the_rows_that_contain_all_of_it",
+        ),
+    ),
+    Clause(
+        "issue 20 search",
+        "an address is read from the trigram indexes by its identifier, not its shared domain",
+        "incidents/selectors.py",
+        "    return longest if longest is not None and longest != text else None\n",
+        "    return None\n",
+        (
+            "tests/incidents/test_search.py::test_the_trigram_indexes_are_read_for_the_identifier_of_an_address_not_its_domain",
+        ),
+    ),
 )
 
 

@@ -50,6 +50,19 @@ class Asset(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "asset_tag"], name="asset_unique_tag"),
         ]
+        indexes = [
+            # Each fact change reads these few rows among every asset (issue 20: both were a
+            # scan of all assets per change): the escalation snapshot's servers (rule L3-b)
+            # and the APPI rules' assets holding personal data (privacy.services.appi).
+            models.Index(
+                fields=["id"], condition=models.Q(kind__in=enums.SERVER_KINDS), name="asset_servers"
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(holds_personal_data=True),
+                name="asset_personal_data",
+            ),
+        ]
 
     def __str__(self) -> str:
         # Many organisations name a PC after its tag: "PC-12 (PC-12)" says nothing twice.
@@ -155,6 +168,23 @@ class AffectedAsset(Figured, TimeStampedModel):
                 fields=["incident", "infection_observed_at", "asset"],
                 condition=models.Q(infection_state__in=enums.EFFECTIVE_INFECTION),
                 name="affected_effective_infection",
+            ),
+            # The escalation snapshot: the earliest lateral infection (rule L2-c; issue 20: a
+            # read of every infected row before).
+            models.Index(
+                fields=["incident", "infection_observed_at", "asset"],
+                condition=models.Q(
+                    infection_state__in=enums.EFFECTIVE_INFECTION,
+                    infection_via=enums.InfectionVia.LATERAL,
+                ),
+                name="affected_lateral_infection",
+            ),
+            # The infection counts (rule X-4, the trend point): the isolated assets of an
+            # incident counted in the index (issue 20: a read of all of its rows before).
+            models.Index(
+                fields=["incident"],
+                condition=models.Q(containment_state=enums.ContainmentState.ISOLATED),
+                name="affected_isolated_count",
             ),
             # The dashboard's 30-day trend: isolations by the day (issue 20: a scan of every
             # affected asset before).

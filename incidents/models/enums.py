@@ -171,6 +171,7 @@ class InfectionState(models.TextChoices):
 
 INFECTION_RANK = {"NONE": 0, "SUSPECTED": 1, "CONFIRMED": 2, "COMPROMISED": 3}
 EFFECTIVE_INFECTION = ("SUSPECTED", "CONFIRMED", "COMPROMISED")  # rule X-4
+SERVER_KINDS = ("SERVER", "FILE_SERVER")  # rule L3-b: the servers of the escalation snapshot
 
 
 class InfectionVia(models.TextChoices):

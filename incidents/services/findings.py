@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from common import clock
 from common.errors import InvalidInput
+from common.prepared import Prepared
 from incidents import access, extensions, lifecycle
 from incidents.models import (
     AffectedAsset,
@@ -99,8 +102,11 @@ def after_asset_change(
     actor: User | None,
     observed_at: datetime,
     occurred_at: datetime | None = None,
+    incident_status: str | None = None,
 ) -> None:
-    """Record what changed on an affected asset and let the listeners re-evaluate."""
+    """Record what changed on an affected asset and let the listeners re-evaluate.
+    ``incident_status``: the incident's status, when the caller read it under the incident's
+    row lock in this transaction."""
     occurred = occurred_at or observed_at
     incident = affected.incident
     became_infected = (
@@ -131,17 +137,24 @@ def after_asset_change(
                 },
             )
     if became_infected:
-        _reinfection_cycle(incident, actor)
+        _reinfection_cycle(incident, actor, incident_status)
     task_records.tasks_reconcile(incident=incident, actor=actor, kinds=("asset",))
     extensions.facts_changed(incident, actor, observed_at)
 
 
-def _reinfection_cycle(incident: Incident, actor: User | None) -> None:
-    """A new infection while recovering or monitoring sends the incident back (§3.1)."""
+# Statuses a new infection sends back to containment (§3.1).
+REINFECTION_FROM = (e.IncidentStatus.RECOVERING, e.IncidentStatus.MONITORING)
+
+
+def _reinfection_cycle(incident: Incident, actor: User | None, status: str | None = None) -> None:
+    """A new infection while recovering or monitoring sends the incident back (§3.1).
+    ``status``: the incident's status read under its row lock earlier in this transaction
+    (``asset_infection_set``): any other status needs no second read (issue 20)."""
+    if status is not None and status not in REINFECTION_FROM:
+        return
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     if (locked.status, e.IncidentStatus.CONTAINING) in lifecycle.TRANSITIONS and locked.status in (
-        e.IncidentStatus.RECOVERING,
-        e.IncidentStatus.MONITORING,
+        REINFECTION_FROM
     ):
         previous = locked.status
         locked.status = e.IncidentStatus.CONTAINING
@@ -154,12 +167,107 @@ def _reinfection_cycle(incident: Incident, actor: User | None) -> None:
         )
 
 
+# Compiled once per thread (issue 20: every fact change on an asset reads them).
+_AFFECTED_LOCKED = Prepared(
+    lambda incident_id, asset_id: AffectedAsset.objects.select_for_update().filter(
+        incident_id=incident_id, asset_id=asset_id
+    )
+)
+_INCIDENT_LOCKED = Prepared(
+    lambda incident_id: (
+        Incident.objects.select_for_update().filter(pk=incident_id).values_list("status")
+    )
+)
+
+
 def _affected(incident: Incident, asset: Asset) -> AffectedAsset:
+    """The asset's row on the incident, locked; when the asset is not on the incident yet, an
+    unsaved row with every state at its default, which ``asset_infection_set`` inserts with
+    its final fields (issue 20: get_or_create then save() was a read, a savepoint, an insert
+    and a full update)."""
     if asset.organisation_id != incident.organisation_id:
         raise InvalidInput("asset_not_found", _("No such asset."), field="asset")
-    return AffectedAsset.objects.select_for_update().get_or_create(incident=incident, asset=asset)[
-        0
-    ]
+    found = _AFFECTED_LOCKED(incident.pk, asset.pk)
+    affected = found[0] if found else AffectedAsset(incident=incident, asset=asset)
+    affected.incident, affected.asset = incident, asset
+    return affected
+
+
+def _inserted(affected: AffectedAsset) -> bool:
+    """``INSERT … ON CONFLICT DO NOTHING`` of a new row: False when another transaction
+    inserted the same asset on the incident since ``_affected`` looked (nothing is written;
+    the caller then changes that row). No savepoint: a unique violation would abort the
+    caller's transaction, this cannot raise one."""
+    meta = AffectedAsset._meta
+    using = router.db_for_write(AffectedAsset, instance=affected)
+    query = InsertQuery(AffectedAsset, on_conflict=OnConflict.IGNORE)
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.pk], [affected])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = [meta.pk]
+    ((sql, params),) = compiler.as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    affected.pk = row[0]
+    affected._state.adding, affected._state.db = False, using
+    affected.restate_insert()  # the statistics rollup, as save() of a new row
+    return True
+
+
+@dataclass(frozen=True)
+class _Infection:
+    state: str
+    via: str | None
+    capability: str | None
+    occurred: datetime
+    observed: datetime
+
+
+def _infection_apply(affected: AffectedAsset, change: _Infection) -> dict[str, str]:
+    """Set the infection fields on the row (not saved); return its tracked states before."""
+    before = tracked_states(affected)
+    affected.infection_state = change.state
+    if change.via:
+        affected.infection_via = change.via
+    if change.capability:
+        affected.malware_capability = change.capability
+    effective = change.state in e.EFFECTIVE_INFECTION
+    if effective and affected.first_infected_at is None:
+        affected.first_infected_at = change.occurred
+    if (
+        effective
+        and before["infection_state"] not in e.EFFECTIVE_INFECTION
+        and affected.infection_observed_at is None
+    ):  # written with the state, not by a second UPDATE in after_asset_change (issue 20)
+        affected.infection_observed_at = change.observed
+    return before
+
+
+# What an infection changes on an existing row (the UPDATE names only these).
+INFECTION_FIELDS = (
+    "infection_state",
+    "infection_via",
+    "malware_capability",
+    "first_infected_at",
+    "infection_observed_at",
+    "updated_at",
+)
+
+
+def _infection_write(
+    incident: Incident, asset: Asset, change: _Infection
+) -> tuple[AffectedAsset, dict[str, str]]:
+    """The asset's row with the infection written (an UPDATE of the locked row, or one INSERT
+    with the final fields) and its tracked states before."""
+    affected = _affected(incident, asset)
+    before = _infection_apply(affected, change)
+    if not affected._state.adding:
+        affected.save(update_fields=INFECTION_FIELDS)
+    elif not _inserted(affected):  # added by another transaction since: change its row
+        return _infection_write(incident, asset, change)
+    return affected, before
 
 
 @transaction.atomic
@@ -180,22 +288,11 @@ def asset_infection_set(
     if state not in e.InfectionState.values:
         raise InvalidInput("invalid_choice", _("Unknown infection state."), field="state")
     occurred, observed = _times(occurred_at, observed_at)
-    affected = _affected(incident, asset)
-    before = tracked_states(affected)
-    affected.infection_state = state
-    if via:
-        affected.infection_via = via
-    if capability:
-        affected.malware_capability = capability
-    if state in e.EFFECTIVE_INFECTION and affected.first_infected_at is None:
-        affected.first_infected_at = occurred
-    if (
-        state in e.EFFECTIVE_INFECTION
-        and before["infection_state"] not in e.EFFECTIVE_INFECTION
-        and affected.infection_observed_at is None
-    ):  # written with the state, not by a second UPDATE in after_asset_change (issue 20)
-        affected.infection_observed_at = observed
-    affected.save()
+    change = _Infection(state, via, capability, occurred, observed)
+    affected, before = _infection_write(incident, asset, change)
+    # The incident's row lock, taken once for the timeline and the reinfection check (issue
+    # 20: each took it before), after the asset's row as every change of an asset does.
+    (status,) = _INCIDENT_LOCKED(incident.pk)[0]
     timeline_append(
         incident=incident,
         kind="asset.infection",
@@ -208,9 +305,15 @@ def asset_infection_set(
             "occurred_at": occurred,
             "observed_at": observed,
         },
+        locked=True,
     )
     after_asset_change(
-        affected=affected, before=before, actor=actor, observed_at=observed, occurred_at=occurred
+        affected=affected,
+        before=before,
+        actor=actor,
+        observed_at=observed,
+        occurred_at=occurred,
+        incident_status=status,
     )
     return affected
 

@@ -23,15 +23,12 @@ from common.prepared import Prepared
 from incidents import extensions
 from incidents import facts as incident_facts
 from incidents.models import AffectedAsset, Fact, FactKind, Incident
-from incidents.models.enums import EFFECTIVE_INFECTION
+from incidents.models.enums import EFFECTIVE_INFECTION, SERVER_KINDS
 from incidents.services.timeline import timeline_append
 from risklevels import evaluator, explain
 from risklevels.models import EscalationParams, FiredRule, TrendPoint
 from risklevels.services.checklists import checklist_issue, checklists_through
 from risklevels.services.setup import as_evaluator_params, params_current
-
-SERVER_KINDS = ("SERVER", "FILE_SERVER")
-
 
 ASSET_COLUMNS = (
     "asset_id",

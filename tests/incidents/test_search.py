@@ -205,3 +205,39 @@ def test_on_postgresql_the_search_reads_its_trigram_indexes(named, monkeypatch, 
     # Above the limit the incident's own text is checked on the walked rows, not indexed.
     indexed = SEARCH_INDEXES if ids_limit else SEARCH_INDEXES - {"inc_search_title"}
     assert {name for name in SEARCH_INDEXES if name in plan} == indexed
+
+
+@pytest.fixture
+def senders(organisation):
+    """Three incidents named by senders that share the identifier ``billing4711``."""
+    now = timezone.now()
+    exact, other_domain, longer = Seed(organisation).incidents(3)
+    for incident, sender in (
+        (exact, "Billing <BILLING4711@evil.example>"),
+        (other_domain, "billing4711@other.example"),
+        (longer, "billing47110@evil.example"),
+    ):
+        MailMessage.objects.create(
+            incident=incident, sender=sender, subject="x", first_seen=now, last_seen=now
+        )
+    return {"exact": exact, "other_domain": other_domain, "longer": longer}
+
+
+@pytest.mark.parametrize("ids_limit", [selectors.SEARCH_IDS_LIMIT, 0])
+def test_an_address_read_by_its_identifier_finds_only_the_rows_that_contain_all_of_it(
+    senders, monkeypatch, ids_limit
+):
+    # Issue 20: the indexes are read for "billing4711"; the whole address is checked on the
+    # rows they give, so a row with the identifier alone is not found.
+    monkeypatch.setattr(selectors, "SEARCH_IDS_LIMIT", ids_limit)
+    assert _found("billing4711@EVIL.example") == {senders["exact"].ref}
+    assert _found("billing4711") == {incident.ref for incident in senders.values()}
+
+
+def test_the_trigram_indexes_are_read_for_the_identifier_of_an_address_not_its_domain():
+    sql = str(selectors.search_matches("billing4711@evil.example").query).lower()
+    assert "%billing4711%" in sql
+    assert "%billing4711@evil.example%" not in sql
+    assert selectors.search_fragment("請求書を装う） 4242") is None  # digits alone: a year too
+    assert selectors.search_fragment("CVE-2026-1234") is None
+    assert selectors.search_fragment("srv0042.corp.example") == "srv0042"

@@ -4,6 +4,8 @@ same moments."""
 import random
 from datetime import timedelta
 
+import pytest
+from django.db import connection
 from django.utils import timezone
 
 from incidents.models import AffectedAsset, Asset
@@ -101,3 +103,25 @@ def test_the_compiled_sample_reads_each_incident_s_own_rows(incident, handler):
             assert {row[0] for _, row in compiled} <= set(
                 AffectedAsset.objects.filter(incident=one).values_list("asset_id", flat=True)
             )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plans of PostgreSQL")
+def test_the_counts_and_the_snapshot_read_only_index_entries_of_the_incident_s_rows(incident):
+    """Issue 20: the infection counts read all 10 000 rows of an incident, the earliest lateral
+    infection every infected one, the servers every asset (bench/README.md)."""
+    from incidents import facts
+    from risklevels.services import engine
+
+    with connection.cursor() as cursor:
+        # A test's tables are tiny: make the planner show which index it would read at scale.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        query = facts._INFECTION_COUNTS._build(incident.pk)
+        counts = query.explain()
+        sample = engine._sample_query(incident, 2).explain()
+    # COUNT(*): the index alone answers it once the table is vacuumed (an index-only scan).
+    assert str(query.query).count("COUNT(*)") == 3
+    assert "Seq Scan" not in counts
+    assert "Only Scan using affected_isolated_count " in counts
+    assert "affected_lateral_infection" in sample
+    assert "asset_servers" in sample
