@@ -1370,8 +1370,8 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 20 item 2",
         "a text in many of the newest incidents is searched on the walk, not read from the indexes",
         "incidents/selectors.py",
-        "    if not _dense(text):\n",
-        "    if True:\n",
+        "    dense = _dense(text)\n",
+        "    dense = False\n",
         (
             "tests/incidents/test_search.py::test_a_text_in_many_of_the_newest_incidents_goes_to_the_walk_without_reading_the_indexes",
         ),
@@ -1750,6 +1750,16 @@ CLAUSES: tuple[Clause, ...] = (
         "    else:\n        _inserted(affected)\n",
         (
             "tests/incidents/test_findings_writes.py::test_an_asset_added_by_another_transaction_meanwhile_gets_the_infection",
+        ),
+    ),
+    Clause(
+        "issue 20 search",
+        "a text in many of the newest incidents walks with the other records' matches by id",
+        "incidents/selectors.py",
+        "        return _own_text(text) | named if dense else named\n",
+        "        if not dense:\n            return named\n",
+        (
+            "tests/incidents/test_search.py::test_a_text_in_many_of_the_newest_incidents_goes_to_the_walk_without_reading_the_indexes",
         ),
     ),
     Clause(
