@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bcp import selectors as bcp_selectors
 from bcp.enums import DecisionStatus
 from bcp.models import BcpActivation, Decision
-from common.fold import PreparedFold
+from common.fold import PreparedFold, parse_time
 from dashboard import keyset
 from dashboard.charts import LineChart, step_chart
 from dashboard.keyset import Ordering
@@ -33,6 +33,7 @@ from risklevels import selectors as risk_selectors
 from risklevels.models import TrendPoint
 
 TREND_POINTS = 200  # the chart shows the latest points; the table below it the same ones
+TREND_COLUMNS = ("at", "effective", "confirmed", "isolated")
 RECENT_ENTRIES = 5
 # The incident page lists the newest entries; the timeline page pages through all of them
 # by keyset on (seq, id) over the timeline_unique_seq index (incident, seq).
@@ -79,7 +80,9 @@ class Room:
     incident: Incident
     summary: dict[str, Any]
     counts: dict[str, int]
-    trend: list[TrendPoint]
+    # The trend as the statement gives it (times as ISO text), oldest first: the points are
+    # built only when the trend's markup is not kept (``dashboard_ui.room_trend``).
+    trend_rows: list[dict[str, Any]]
     decisions: list[Decision]
     bcp: BcpActivation
     chain: ChainStatus
@@ -87,15 +90,21 @@ class Room:
     at: datetime
 
     @cached_property
+    def trend(self) -> list[TrendPoint]:
+        return [
+            TrendPoint(**{**row, "at": parse_time(row["at"])}, incident_id=self.incident.pk)
+            for row in self.trend_rows
+        ]
+
+    @cached_property
     def chart(self) -> LineChart | None:
-        # Built only when the trend's markup is not kept yet (``dashboard_ui.room_trend``).
         return trend_chart(self.trend)
 
     @property
     def trend_key(self) -> tuple[tuple[Any, ...], ...]:
         """All the trend's chart and table show: equal keys, equal markup (with the language
         and time zone)."""
-        return tuple((p.at, p.effective, p.confirmed, p.isolated) for p in self.trend)
+        return tuple(tuple(row.values()) for row in self.trend_rows)
 
 
 # The chart's series: the counts of rule X-4, told apart by dash and marker as well as colour.
@@ -119,7 +128,7 @@ def _room_parts(incident_id: int) -> dict[str, QuerySet[Any]]:
         bcp_selectors.decisions_of_incident(incident).filter(status=DecisionStatus.OPEN)
     ).order_by("-overdue", "due_at", "opened_at", "id")
     return {
-        "trend": risk_selectors.trend_of(incident).reverse()[:TREND_POINTS],
+        "trend": risk_selectors.trend_of(incident).reverse().values(*TREND_COLUMNS)[:TREND_POINTS],
         "counters": with_counters(Incident.objects.filter(pk=incident_id)).values(*COUNTERS),
         "decisions": decisions,
         "recent": incident.timeline.order_by("-seq")[:RECENT_ENTRIES],
@@ -138,13 +147,12 @@ def incident_room(*, incident: Incident, now: datetime, version: str = "") -> Ro
     when its result for this head is cached."""
     rows = _ROOM_PARTS(incident.pk)
     version = version or _version(incident, rows["head"])
-    points = rows["trend"][::-1]
     return Room(
         version=version,
         incident=incident,
         summary=risk_selectors.escalation_summary(incident),
         counts=rows["counters"][0],
-        trend=points,
+        trend_rows=rows["trend"][::-1],
         decisions=rows["decisions"],
         bcp=bcp_selectors.bcp_activation_of(incident),
         chain=chain_status(incident, version),
