@@ -54,6 +54,9 @@ def level_history(incident: Incident) -> QuerySet[LevelChange]:
     return LevelChange.objects.filter(incident=incident).select_related("actor", "decision")
 
 
+TREND_SHOWN = 20  # the escalation panel's newest points
+
+
 def trend_of(incident: Incident) -> QuerySet[TrendPoint]:
     return TrendPoint.objects.filter(incident=incident).order_by("at", "id")
 

@@ -89,12 +89,20 @@ class Room:
     recent: list[TimelineEntry]
     at: datetime
 
-    @cached_property
-    def trend(self) -> list[TrendPoint]:
+    def _points(self, rows: list[dict[str, Any]]) -> list[TrendPoint]:
         return [
             TrendPoint(**{**row, "at": parse_time(row["at"])}, incident_id=self.incident.pk)
-            for row in self.trend_rows
+            for row in rows
         ]
+
+    @cached_property
+    def trend(self) -> list[TrendPoint]:
+        return self._points(self.trend_rows)
+
+    @property
+    def latest_points(self) -> list[TrendPoint]:
+        """The escalation panel's newest points, newest first (the same read)."""
+        return self._points(self.trend_rows[-risk_selectors.TREND_SHOWN :][::-1])
 
     @cached_property
     def chart(self) -> LineChart | None:

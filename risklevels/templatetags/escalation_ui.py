@@ -21,12 +21,18 @@ def _form(refused: Any, key: str, form_class: type[forms.Form], auto_id: str) ->
 
 
 @register.inclusion_tag("risklevels/partials/escalation.html", takes_context=True)
-def escalation_panel(context: template.Context, incident: Any) -> dict[str, Any]:
+def escalation_panel(
+    context: template.Context, incident: Any, latest: list[Any] | None = None
+) -> dict[str, Any]:
+    """``latest``: the newest ``TREND_SHOWN`` points, newest first, when the page has read them
+    (the incident room's trend: issue 20); read here otherwise."""
     user, refused = context["user"], context.get("refused")
+    if latest is None:
+        latest = list(selectors.trend_of(incident).reverse()[: selectors.TREND_SHOWN])
     return {
         "incident": incident,
         "summary": selectors.escalation_summary(incident),
-        "trend": list(selectors.trend_of(incident).reverse()[:20]),
+        "trend": latest,
         "history": list(selectors.level_history(incident)),
         "can_edit": access.can_edit_incidents(user),
         "can_lower": access.can_transition(user) and incident.level > 1,

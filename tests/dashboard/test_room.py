@@ -179,6 +179,21 @@ def test_the_trend_is_rendered_once_per_points_and_language_and_a_new_point_show
     assert "Show the numbers as a table" not in japanese
 
 
+def test_the_escalation_panel_shows_the_newest_twenty_points_newest_first_from_the_room(
+    as_user, isms_office, incident, seed
+):
+    import re
+
+    seed.trend(incident, 30)
+    text = _page(as_user(isms_office), incident).text
+    panel = text[text.index('id="escalation"') :]
+    panel = panel[: panel.index("</section>")]
+    rows = re.findall(r"<tr><td>[^<]*</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", panel)
+    newest = incident.trend.order_by("-at", "-id")[:20]
+    assert len(rows) == 20
+    assert rows == [(str(p.effective), str(p.confirmed), str(p.isolated)) for p in newest]
+
+
 @pytest.mark.parametrize("rows", [10, 100])
 def test_the_live_panel_reads_a_fixed_number_of_queries(
     as_user, isms_office, incident, seed, handler, deputy, rows, django_assert_num_queries
@@ -306,8 +321,9 @@ def test_the_incident_page_reads_a_fixed_number_of_queries(
 # panel's chain head, trend, counters, open decisions and newest entries are one query (fold),
 # and so are the page's lists (assets, first deliveries, emails, reports, indicators, tasks)
 # and the lifecycle's guard facts (incidents' own and bcp's, the review's, privacy's: 8 → 1);
-# the case form's two people selects read the people once (IncidentEditForm.list_people).
-QUERIES_PAGE = 25
+# the case form's two people selects read the people once (IncidentEditForm.list_people); the
+# escalation panel's newest trend points are the live panel's (Room.latest_points).
+QUERIES_PAGE = 24
 
 
 def _deliveries(incident, n):
