@@ -20,6 +20,7 @@ from bcp.models import Decision
 from common import clock
 from dashboard.selectors import statistics as stats
 from dashboard.selectors import trend
+from dashboard.selectors.scope import real
 from incidents import monthly
 from incidents.models import AffectedAsset, Event, FiguresZone, Incident
 
@@ -70,15 +71,31 @@ def live_cells(organisation_id: int, zone: str) -> monthly.Cells:
 
 def live_days(organisation_id: int, zone: str) -> monthly.DayCells:
     """The live computation of the measures kept by day (``monthly.DAILY``), in ``zone``."""
+    org = organisation_id
+    counted = {
+        "isolate": (trend.isolations(org), "isolated_at", "infection_observed_at"),
+        "category": (Incident.objects.filter(real(), organisation_id=org), "declared_at", None),
+        "decide": (
+            Decision.objects.filter(
+                real("incident__"), organisation_id=org, decided_at__isnull=False
+            ),
+            "decided_at",
+            "opened_at",
+        ),
+    }
+    cells: monthly.DayCells = {}
     with timezone.override(zone):
-        rows = list(
-            trend.isolations(organisation_id)
-            .annotate(day=TruncDate("isolated_at"))
-            .order_by()
-            .values("day")
-            .annotate(n=Count("id"), total=Sum(trend.span("isolated_at", "infection_observed_at")))
-        )
-    return {(row["day"], "isolate"): (row["n"], _us(row["total"])) for row in rows}
+        for measure, (rows, moment, start) in counted.items():
+            total = Sum(trend.span(moment, start)) if start else trend.NO_SPAN
+            grouped = (
+                rows.annotate(day=TruncDate(moment))
+                .order_by()
+                .values("day")
+                .annotate(n=Count("id"), total=total)
+            )
+            for row in grouped:
+                cells[(row["day"], measure)] = (row["n"], _us(row["total"]))
+    return cells
 
 
 def _zone(organisation_id: int, zone: str | None) -> str:

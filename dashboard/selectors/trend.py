@@ -123,29 +123,36 @@ def trend_parts(
     *, organisation_id: int, now: datetime, days: int = TREND_DAYS
 ) -> dict[str, QuerySet]:
     """The trend's two parts for ``fold``: ``trend`` (``trend_rows``) and ``trend_days``, the
-    time to isolate by day from the rollup (no row when the rollup is not kept)."""
+    measures of ``KEPT`` by day from the rollup (no row when the rollup is not kept)."""
     since = window_start(now, days)
     first = timezone.localdate(since)
     kept_days = DailyFigure.objects.filter(
         Exists(_kept(organisation_id)),
         organisation_id=organisation_id,
         zone=timezone.get_current_timezone_name(),
-        measure="isolate",
-        n__gt=0,  # a day its isolations all moved out of keeps its row, at zero
+        measure__in=list(KEPT),
+        n__gt=0,  # a day its rows all moved out of keeps its row, at zero
         day__gte=first,
         day__lte=first + timedelta(days=days - 1),
-    ).values("day", "n", "total_us")
+    ).values("measure", "day", "n", "total_us")
     return {"trend": _union(organisation_id, since), "trend_days": kept_days}
 
 
 def trend_rows(*, organisation_id: int, now: datetime, days: int = TREND_DAYS) -> QuerySet:
-    """The trend's grouped parts (a UNION ALL), for ``fold``: the time to isolate among them
-    only when the rollup is not kept (``trend_parts``)."""
+    """The trend's grouped parts (a UNION ALL), for ``fold``: the measures of ``KEPT`` among
+    them only when the rollup is not kept (``trend_parts``)."""
     return _union(organisation_id, window_start(now, days))
+
+
+# The rollup's daily measures (``incidents.monthly.DAILY``) and the trend's measure each gives.
+KEPT = {"category": "incidents", "isolate": "isolate", "decide": "decide"}
 
 
 def _union(organisation_id: int, since: datetime) -> QuerySet:
     org = organisation_id
+    # The measures of KEPT are grouped live only where no rollup is kept (a one-time filter:
+    # their rows are not read when it is; ``trend_days`` then gives their days).
+    live = ~Exists(_kept(org))
     parts = [
         _by_day(
             "reports",
@@ -155,7 +162,7 @@ def _union(organisation_id: int, since: datetime) -> QuerySet:
         ),
         _by_day(
             "incidents",
-            Incident.objects.filter(real(), organisation_id=org),
+            Incident.objects.filter(live, real(), organisation_id=org),
             "declared_at",
             since,
         ),
@@ -168,18 +175,16 @@ def _union(organisation_id: int, since: datetime) -> QuerySet:
             since,
             Sum(span("triaged_at", "received_at")),
         ),
-        # Grouped live only where no rollup is kept (a one-time filter: the rows are not read
-        # when it is; ``trend_days`` then gives the days).
         _by_day(
             "isolate",
-            isolations(org).filter(~Exists(_kept(org))),
+            isolations(org).filter(live),
             "isolated_at",
             since,
             Sum(span("isolated_at", "infection_observed_at")),
         ),
         _by_day(
             "decide",
-            Decision.objects.filter(real("incident__"), organisation_id=org),
+            Decision.objects.filter(live, real("incident__"), organisation_id=org),
             "decided_at",
             since,
             Sum(span("decided_at", "opened_at")),
@@ -200,8 +205,9 @@ def _measures(rows: list[dict], kept_days: list[dict]) -> dict[str, dict[date, d
             "total": parse_duration(total) if isinstance(total, str) else total,
         }
     for row in kept_days:
-        total = timedelta(microseconds=row["total_us"])
-        measures["isolate"][_day(row["day"])] = {"n": row["n"], "total": total}
+        key = KEPT[row["measure"]]
+        total = timedelta(microseconds=row["total_us"]) if key in DURATIONS else None
+        measures[key][_day(row["day"])] = {"n": row["n"], "total": total}
     return measures
 
 
