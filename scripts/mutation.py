@@ -1098,6 +1098,14 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 item 1",
+        "concurrent first reports of one email meet on the keys no other open item holds",
+        "incidents/services/intake.py",
+        "free = [k for k in keys if (k.kind, k.digest) not in held]",
+        "free = keys",
+        ("tests/incidents/test_concurrency.py",),
+    ),
+    Clause(
+        "issue 20 item 1",
         "two reports joining an incident without a mail message at once make one message",
         "incidents/services/messages.py",
         "    _lock_new_messages(incident)\n    found = _message_of(",

@@ -152,12 +152,12 @@ def _place(
         _announce(report, incident=incident, event=None, count=count, new_item=False)
         return
     if data.exercise:  # the exercise declares its incident at once; nobody real is told
-        event, matched_kind, held = _new_event_or_match(organisation, data, report, keys)
+        event, matched_kind, held = _new_event_or_match(organisation, data, report, keys, set())
         _join_event(report, event, keys, matched_kind, new_keys=True, held=held)
         return
     event, matched_kind, held = _find_event(organisation, keys)
     if event is None:
-        event, matched_kind, held = _new_event_or_match(organisation, data, report, keys)
+        event, matched_kind, held = _new_event_or_match(organisation, data, report, keys, held)
     _join_event(report, event, keys, matched_kind, new_keys=True, held=held)
     _announce(
         report, incident=None, event=event, count=event.report_count, new_item=not matched_kind
@@ -439,22 +439,37 @@ def _find_event(
 
 
 def _new_event_or_match(
-    organisation: Organisation, data: ReportInput, report: Report, keys: list[MailKey]
+    organisation: Organisation,
+    data: ReportInput,
+    report: Report,
+    keys: list[MailKey],
+    held: set[tuple[str, str]],
 ) -> tuple[Event, str, set[tuple[str, str]]]:
     """Start a triage item; if a concurrent first report claimed one of its keys, join that.
-    Also the keys the item holds (of a new item: all it could claim)."""
-    try:
-        with transaction.atomic():
-            event = _new_event(organisation, data, report.received_at)
-            _claim_keys(event, keys, ignore_conflicts=False)
-            return event, "", {(k.kind, k.digest) for k in keys}
-    except IntegrityError:
-        event, kind, held = _find_event(organisation, keys)
-        if event is None:  # the other item was triaged meanwhile: start afresh
-            event = _new_event(organisation, data, report.received_at)
-            _claim_keys(event, keys, ignore_conflicts=True)
-            kind, held = "", {(k.kind, k.digest) for k in keys}
-        return event, kind, held
+    Also the keys the item holds (of a new item: all it could claim).
+
+    ``held``: the keys open items held when the match read them. The new item claims only the
+    others, so that its claim fails on the keys a concurrent first report of the same email
+    holds, and only on those (that report's commit ends the wait, the match then finds its
+    item). A key another item claimed since the read fails the claim too: read again, retry.
+    """
+    for _attempt in range(CLAIM_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                event = _new_event(organisation, data, report.received_at)
+                free = [k for k in keys if (k.kind, k.digest) not in held]
+                _claim_keys(event, free, ignore_conflicts=False)
+                return event, "", {(k.kind, k.digest) for k in keys}
+        except IntegrityError:
+            event, kind, held = _find_event(organisation, keys)
+            if event is not None:
+                return event, kind, held
+    event = _new_event(organisation, data, report.received_at)  # keys claimed and let go again
+    _claim_keys(event, keys, ignore_conflicts=True)
+    return event, "", {(k.kind, k.digest) for k in keys}
+
+
+CLAIM_ATTEMPTS = 3
 
 
 def _claim_keys(event: Event, keys: list[MailKey], *, ignore_conflicts: bool) -> None:

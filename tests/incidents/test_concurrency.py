@@ -55,6 +55,29 @@ def test_concurrent_reports_of_one_email_form_one_triage_item(organisation):
     assert Event.objects.get().report_count == 6
 
 
+def test_concurrent_first_reports_of_one_email_whose_sender_another_item_holds_form_one_item(
+    organisation,
+):
+    """The sender alone does not match (a spoofed sender is common to many emails): the new
+    item claims the keys no open item holds, and the concurrent first reports meet on those."""
+    older = intake.report_submit(
+        organisation=organisation,
+        actor=None,
+        data=intake.ReportInput(
+            sender=PHISH["sender"], subject="別件のお知らせ", url="https://other.example/notice"
+        ),
+    )
+
+    def submit(n):
+        data = intake.ReportInput(**PHISH, reporter_email=f"s{n}@example.com")
+        return lambda: intake.report_submit(organisation=organisation, actor=None, data=data)
+
+    results = _race([submit(n) for n in range(6)])
+    assert all(isinstance(r, Report) for r in results), results
+    assert len({r.event_id for r in results}) == 1
+    assert Event.objects.exclude(pk=older.event_id).get().report_count == 6
+
+
 def test_concurrent_reports_after_promotion_join_the_one_incident(organisation, isms_office):
     first = intake.report_submit(
         organisation=organisation,
