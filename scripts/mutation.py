@@ -1106,6 +1106,14 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 item 1",
+        "a joining report records the reporter's PC after its number (no deadlock with the wave)",
+        "incidents/services/records.py",
+        "    if not settle_later:\n        unsettled.settle_asset()\n",
+        "    unsettled.settle_asset()\n    unsettled.asset = False\n",
+        ("tests/incidents/test_concurrency.py",),
+    ),
+    Clause(
+        "issue 20 item 1",
         "two reports joining an incident without a mail message at once make one message",
         "incidents/services/messages.py",
         "    _lock_new_messages(incident)\n    found = _message_of(",

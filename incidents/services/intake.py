@@ -582,11 +582,10 @@ def _join_incident(
     )
     # From here to the commit one report at a time (the module's docstring): the number, then
     # the incident's row lock, which orders the count, the message's last seen, the tasks'
-    # check and the timeline's hash chain.
+    # check, the reporter's PC and the timeline's hash chain.
     refs.report_number_take(report)
     count = _lock_link_and_count(report)
-    if unsettled is not None:
-        unsettled.settle()
+    unsettled.settle()
     timeline_append(
         incident=incident,
         kind="report.attached",

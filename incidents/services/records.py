@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
@@ -124,22 +123,38 @@ class DerivedRecordError(Exception):
 @dataclass
 class Unsettled:
     """What a report absorbed into an incident leaves to do under the incident's row lock
-    (issue 20: the intake takes that lock only at the end of its transaction): move its mail
-    message's last seen (the update holds the message's row until the commit) and look at the
-    done tasks its records could break (a concurrent completion must see them)."""
+    (issue 20: the intake takes that lock only at the end of its transaction, after the
+    report's number): move its mail message's last seen (the update holds the message's row
+    until the commit), look at the done tasks its records could break (a concurrent completion
+    must see them), and record the reporter's PC (its facts lock the incident and append to
+    its timeline: before the number, that would take the locks in the wrong order)."""
 
     incident: Incident
+    report: Report
     actor: User | None
-    seen_at: datetime
     message: MailMessage | None = None
     kinds: tuple[str, ...] = ()
+    asset: bool = False
 
     def settle(self) -> None:
+        self.settle_mail()
+        self.settle_asset()
+
+    def settle_mail(self) -> None:
         if self.message is not None:
-            messages.message_seen(self.message, self.seen_at)
+            messages.message_seen(self.message, self.report.received_at)
         if self.kinds:
             task_records.tasks_reconcile(
                 incident=self.incident, actor=self.actor, kinds=self.kinds, breaks_only=True
+            )
+
+    def settle_asset(self) -> None:
+        if self.asset:  # no savepoint when there is nothing to do
+            _derive(
+                self.incident,
+                self.report,
+                e.IntakeProblem.ASSET,
+                lambda: _record_reporter_asset(self.incident, self.report),
             )
 
 
@@ -152,7 +167,7 @@ def incident_absorb_report(
     new_message: bool = False,
     known_indicators: set[tuple[str, str]] | None = None,
     settle_later: bool = False,
-) -> Unsettled | None:
+) -> Unsettled:
     """A report of the campaign's mail: its indicators, the reporter's delivery and PC.
 
     ``known_indicators``: the (kind, digest) pairs of the keys the incident already holds, when
@@ -177,14 +192,10 @@ def incident_absorb_report(
             known=known_indicators,
             settle_later=settle_later,
         ),
-    )
-    if has_mail and _reporter_asset_label(report):  # no savepoint when there is nothing to do
-        _derive(
-            incident,
-            report,
-            e.IntakeProblem.ASSET,
-            lambda: _record_reporter_asset(incident, report),
-        )
+    ) or Unsettled(incident, report, actor)
+    unsettled.asset = has_mail and bool(_reporter_asset_label(report))
+    if not settle_later:
+        unsettled.settle_asset()
     return unsettled
 
 
@@ -240,7 +251,7 @@ def _mail_records(
         if _add_mail_indicators(incident, keys, report.received_at, actor, known)
         else ()
     )
-    unsettled = Unsettled(incident, actor, report.received_at, kinds=added)
+    unsettled = Unsettled(incident, report, actor, kinds=added)
     if has_mail:
         message = messages.message_for_report(
             incident=incident,
@@ -259,7 +270,7 @@ def _mail_records(
         _delivery_for(message, report)
         unsettled.message, unsettled.kinds = message, (*added, "delivery")
     if not settle_later:
-        unsettled.settle()
+        unsettled.settle_mail()
     return unsettled
 
 

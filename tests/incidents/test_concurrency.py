@@ -150,6 +150,32 @@ def test_two_reports_joining_an_incident_without_a_message_at_once_make_one_mess
     assert timeline_verify(incident=incident).ok
 
 
+def test_concurrent_reports_naming_their_pcs_join_the_incident_without_a_deadlock(
+    organisation, isms_office
+):
+    """A PC's facts lock the incident: they are recorded after the report's number, in the
+    order every report takes the locks (report counter, then incident)."""
+    first = intake.report_submit(
+        organisation=organisation,
+        actor=None,
+        data=intake.ReportInput(**PHISH, reporter_email="a@example.com"),
+    )
+    incident = triage.event_promote(event=first.event, actor=isms_office)
+
+    def submit(n):  # every other reporter names a PC: the others go straight to their number
+        label = f"PC-{n}" if n % 2 else ""
+        data = intake.ReportInput(**PHISH, reporter_email=f"pc{n}@example.com", asset_label=label)
+        return lambda: intake.report_submit(organisation=organisation, actor=None, data=data)
+
+    results = _race([submit(n) for n in range(8)])
+    assert all(isinstance(r, Report) for r in results), results
+    for report in results:
+        report.refresh_from_db()
+        assert (report.incident_id, report.intake_problem) == (incident.pk, ""), report.matched
+    assert incident.affected_assets.count() == 4
+    assert timeline_verify(incident=incident).ok
+
+
 def test_concurrent_triage_of_one_item_has_exactly_one_winner(
     organisation, isms_office, csirt_lead
 ):
