@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
 from django.utils.dateparse import parse_date, parse_duration
 
-from common.prepared import Arg, _marker, _slot
+from common.prepared import Arg, _slot, mark, shape_of
 
 Rows = list[dict[str, Any]]
 
@@ -155,7 +155,7 @@ class PreparedFold:
     def __call__(self, *args: Arg) -> dict[str, Any]:
         if connection.vendor != "postgresql":  # SQLite (`make run`): fold as it is
             return fold(self._build(*args))
-        shape = tuple(-1 if isinstance(a, int | str) else len(a) for a in args)
+        shape = shape_of(args)
         statements = self._local.__dict__.setdefault("statements", {})
         statement = statements.get(shape)
         if statement is None:
@@ -165,17 +165,7 @@ class PreparedFold:
 
 class _FoldStatement:
     def __init__(self, build: Callable[..., Mapping[str, QuerySet[Any]]], args: Any) -> None:
-        markers: dict[tuple[type, Any], tuple[int, int]] = {}
-        marked: list[Any] = []
-        for i, arg in enumerate(args):
-            if isinstance(arg, int | str):
-                marker = _marker(arg, i, 0)
-                markers[(type(marker), marker)] = (i, -1)
-                marked.append(marker)
-                continue
-            items = [_marker(item, i, j) for j, item in enumerate(arg)]
-            markers.update({(type(m), m): (i, j) for j, m in enumerate(items)})
-            marked.append(items)
+        marked, markers = mark(args)
         parts = build(*marked)
         self.names = list(parts)
         selects, params, self.readers = [], [], []

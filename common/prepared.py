@@ -39,6 +39,31 @@ def _marker(value: Any, i: int, j: int) -> int | str:
     return _INT_MARKER - i * 1000 - j if isinstance(value, int) else f"\x1fprepared:{i}:{j}\x1f"
 
 
+Markers = dict[tuple[type, Any], tuple[int, int]]
+
+
+def shape_of(args: Sequence[Arg]) -> tuple[int, ...]:
+    """What one compiled statement serves: which arguments are lists, and how long."""
+    return tuple(-1 if isinstance(a, int | str) else len(a) for a in args)
+
+
+def mark(args: Sequence[Arg]) -> tuple[list[Any], Markers]:
+    """Marker values in place of the arguments, and where each marker comes from: a read built
+    from the markers shows in its SQL parameters which argument goes where."""
+    markers: Markers = {}
+    marked: list[Any] = []
+    for i, arg in enumerate(args):
+        if isinstance(arg, int | str):
+            marker = _marker(arg, i, 0)
+            markers[(type(marker), marker)] = (i, -1)
+            marked.append(marker)
+            continue
+        items = [_marker(item, i, j) for j, item in enumerate(arg)]
+        markers.update({(type(m), m): (i, j) for j, m in enumerate(items)})
+        marked.append(items)
+    return marked, markers
+
+
 def _slot(markers: dict[tuple[type, Any], tuple[int, int]], param: Any) -> tuple[Any, Any]:
     """Where a parameter comes from: (argument, item), or (None, the constant it is)."""
     try:
@@ -123,7 +148,7 @@ class Prepared:
         self._local = threading.local()
 
     def __call__(self, *args: Arg) -> list[Any]:
-        shape = tuple(-1 if isinstance(a, int | str) else len(a) for a in args)
+        shape = shape_of(args)
         statements: dict[tuple[int, ...], _Statement] = self._local.__dict__.setdefault(
             "statements", {}
         )
@@ -133,15 +158,5 @@ class Prepared:
         return statement.run(args)
 
     def _compile(self, args: Sequence[Arg]) -> _Statement:
-        markers: dict[tuple[type, Any], tuple[int, int]] = {}
-        marked: list[Any] = []
-        for i, arg in enumerate(args):
-            if isinstance(arg, int | str):
-                marker = _marker(arg, i, 0)
-                markers[(type(marker), marker)] = (i, -1)
-                marked.append(marker)
-                continue
-            items = [_marker(item, i, j) for j, item in enumerate(arg)]
-            markers.update({(type(m), m): (i, j) for j, m in enumerate(items)})
-            marked.append(items)
+        marked, markers = mark(args)
         return _Statement(self._build(*marked), markers)
