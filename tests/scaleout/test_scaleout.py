@@ -325,6 +325,10 @@ def _intake(fleet: Fleet, world: World) -> dict[str, int]:
             replay, again = _post(
                 target, "/api/v1/reports/", body, headers | {"Idempotency-Key": key}
             )
+            if replay == 0:  # web-b was killed while this retry was on its way: try the one up
+                replay, again = _post(
+                    a, "/api/v1/reports/", body, headers | {"Idempotency-Key": key}
+                )
             assert replay == 201, (replay, again)
             if status == 201:
                 assert again["id"] == data["id"]
