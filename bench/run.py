@@ -124,6 +124,39 @@ def in_process(repeat: int) -> dict[str, dict]:
     return out
 
 
+def interpreter() -> dict:
+    """Which Python ran the pages, and how fast it is: the figures depend on both.
+
+    ``loop_s`` is the time of 10 000 000 additions in pure Python: it lets a reader compare runs
+    on different machines and interpreters (a build without PGO, such as pyenv's default, takes
+    ~1.4x longer than Debian's or the image's; bench/README.md, "The interpreter").
+    """
+    import platform
+
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return {
+        "executable": sys.executable,
+        "version": platform.python_version(),
+        "loop_s": round(time.perf_counter() - t0, 3),
+    }
+
+
+def commit() -> str:
+    """The checkout measured: its commit, and "+changes" when the work tree differs from it."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=_lib.ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    dirty = " +changes" if git("status", "--porcelain") else ""
+    return git("rev-parse", "--short", "HEAD") + dirty
+
+
 def misses(row: dict) -> list[str]:
     if "failed" in row:
         return [row["failed"]]
@@ -203,7 +236,9 @@ def main() -> int:
     new = {
         "bench": "bench",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": commit(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "interpreter": interpreter(),
         "explain": explain(),
         "in_process_ms": in_process(args.repeat),
     }
@@ -218,7 +253,9 @@ def main() -> int:
     old = previous()
     lines, missed = table(new, old)
     print("\n".join(lines))
-    print("raw:", _lib.write_result("bench", new), "load:", new["load_average"])
+    print("raw:", _lib.write_result("bench", new), "commit:", new["commit"])
+    print("load average at the start:", new["load_average"])
+    print("interpreter:", ", ".join(f"{k} {v}" for k, v in new["interpreter"].items()))
     if missed:
         print(f"{missed} figure(s) missed their target.")
     return 1 if missed else 0

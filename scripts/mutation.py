@@ -1097,6 +1097,22 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/test_asset_name.py",),
     ),
     Clause(
+        "issue 20 item 2",
+        "the home trend's parts, compiled once, are compiled again for each new day's window",
+        "dashboard/selectors/trend.py",
+        '("trend", organisation_id, zone, since, days)',
+        '("trend", organisation_id, zone, days)',
+        ("tests/dashboard/test_fold.py",),
+    ),
+    Clause(
+        "issue 20 item 1",
+        "a report whose incident closed between its match and its lock is placed again",
+        "incidents/services/intake.py",
+        "PLACE_ATTEMPTS = 2",
+        "PLACE_ATTEMPTS = 1",
+        ("tests/incidents/test_concurrency.py",),
+    ),
+    Clause(
         "issue 20 item 1",
         "concurrent first reports of one email meet on the keys no other open item holds",
         "incidents/services/intake.py",

@@ -7,7 +7,7 @@ import re
 from tests.settings_env import REPO_ROOT
 
 RETIRED_LEAK = "\u6f0f\u6d29"  # the kanji spelling of 漏えい the glossary retires
-SKIP = {".git", ".venv", "var", "node_modules", "isms_csirt.egg-info", "__pycache__"}
+SKIP = {".git", ".venv", ".venv-bench", "var", "node_modules", "isms_csirt.egg-info", "__pycache__"}
 TEXT = {".po", ".html", ".md", ".txt", ".json", ".py"}
 JAPANESE = "[\u3040-\u30ff\u3400-\u9fff\u3000-\u303f\uff01-\uff60]"
 HALF_WIDTH_BESIDE_JAPANESE = re.compile(rf"{JAPANESE}[?():]|[?():]{JAPANESE}")
@@ -23,7 +23,7 @@ def _shipped_files():
 
 def _japanese_msgstrs():
     for po in REPO_ROOT.glob("**/locale/ja/LC_MESSAGES/django.po"):
-        if ".venv" in po.parts:
+        if {".venv", ".venv-bench"} & set(po.parts):
             continue
         for block in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', po.read_text(), re.M):
             yield po, "".join(re.findall(r'"(.*)"', block))

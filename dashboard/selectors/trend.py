@@ -33,7 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bcp.models import Decision
-from common.fold import fold
+from common.fold import Part, fold, kept
 from dashboard.charts import Sparkline, sparkline
 from dashboard.selectors.scope import real
 from incidents.models import AffectedAsset, DailyFigure, Event, FiguresZone, Incident, Report
@@ -113,23 +113,32 @@ def isolations(organisation_id: int) -> QuerySet[AffectedAsset]:
     )
 
 
-def _kept(organisation_id: int) -> QuerySet[FiguresZone]:
+def _zone_kept(organisation_id: int) -> QuerySet[FiguresZone]:
     """The organisation's rollup in the active time zone (a row when it is kept)."""
     zone = timezone.get_current_timezone_name()
     return FiguresZone.objects.filter(organisation_id=organisation_id, zone=zone)
 
 
-def trend_parts(
-    *, organisation_id: int, now: datetime, days: int = TREND_DAYS
-) -> dict[str, QuerySet]:
+def trend_parts(*, organisation_id: int, now: datetime, days: int = TREND_DAYS) -> dict[str, Part]:
     """The trend's two parts for ``fold``: ``trend`` (``trend_rows``) and ``trend_days``, the
-    measures of ``KEPT`` by day from the rollup (no row when the rollup is not kept)."""
+    measures of ``KEPT`` by day from the rollup (no row when the rollup is not kept). They
+    change with the organisation, the time zone and the day only: compiled once per day."""
     since = window_start(now, days)
+    zone = timezone.get_current_timezone_name()
+    return kept(
+        ("trend", organisation_id, zone, since, days),
+        lambda: _trend_parts(organisation_id, zone, since, days),
+    )
+
+
+def _trend_parts(
+    organisation_id: int, zone: str, since: datetime, days: int
+) -> dict[str, QuerySet]:
     first = timezone.localdate(since)
     kept_days = DailyFigure.objects.filter(
-        Exists(_kept(organisation_id)),
+        Exists(_zone_kept(organisation_id)),
         organisation_id=organisation_id,
-        zone=timezone.get_current_timezone_name(),
+        zone=zone,
         measure__in=list(KEPT),
         n__gt=0,  # a day its rows all moved out of keeps its row, at zero
         day__gte=first,
@@ -152,7 +161,7 @@ def _union(organisation_id: int, since: datetime) -> QuerySet:
     org = organisation_id
     # The measures of KEPT are grouped live only where no rollup is kept (a one-time filter:
     # their rows are not read when it is; ``trend_days`` then gives their days).
-    live = ~Exists(_kept(org))
+    live = ~Exists(_zone_kept(org))
     parts = [
         _by_day(
             "reports",

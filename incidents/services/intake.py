@@ -56,6 +56,9 @@ MAIL_KINDS = (*STRONG_KINDS, *PAIR_KINDS)
 EARLIEST = datetime(2000, 1, 1).astimezone()
 FUTURE_TOLERANCE = timedelta(minutes=10)
 EML_MAX_BYTES = 10 * 1024 * 1024
+# A second incident closing between another match and its lock is not looked for: after two
+# placings the report waits alone, marked for the ISMS office (report_submit).
+PLACE_ATTEMPTS = 2
 # Someone who opened, clicked or typed a password may have an infected PC: rank it higher
 # in the triage matrix than a mail that was only received.
 IMPACT_BY_WHAT = {
@@ -125,8 +128,7 @@ def report_submit(
     with transaction.atomic(savepoint=False):
         report = _create_report(organisation, actor, data, eml, parse_error)
         try:
-            with transaction.atomic():
-                _place(report, organisation, actor, data, keys)
+            _place_again_if_closed(report, organisation, actor, data, keys)
         except Exception as exc:  # the report is kept whatever grouping does
             logger.exception("Report %s could not be grouped", report.pk)
             report.seq = None  # a number taken in the rolled-back placing went back with it
@@ -136,6 +138,27 @@ def report_submit(
             _place_alone(report, organisation, data)
         refs.report_number_take(report)  # last: see the module's docstring
         return report
+
+
+def _place_again_if_closed(
+    report: Report,
+    organisation: Organisation,
+    actor: User | None,
+    data: ReportInput,
+    keys: list[MailKey],
+) -> None:
+    """Place the report; if the incident it matched was closed before it could join (the match
+    reads without a lock), place it again from the start, as a report filed a moment later
+    would be: the closed incident no longer matches, so it waits for triage with its mail."""
+    for attempt in range(PLACE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                _place(report, organisation, actor, data, keys)
+            return
+        except IncidentClosedMeanwhile:
+            if attempt + 1 == PLACE_ATTEMPTS:
+                raise
+            report.refresh_from_db()  # what the rolled-back placing wrote in memory goes too
 
 
 def _place(
@@ -598,8 +621,8 @@ def _join_incident(
 
 
 class IncidentClosedMeanwhile(Exception):
-    """The matched incident was closed before the report could join it: the report waits for
-    triage in an item of its own, marked for the ISMS office (report_submit)."""
+    """The matched incident was closed before the report could join it: the report is placed
+    again (``_place_again_if_closed``), and waits with its mail for triage."""
 
 
 def _lock_link_and_count(report: Report) -> int:

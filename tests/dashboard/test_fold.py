@@ -5,9 +5,10 @@ from datetime import timedelta
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bcp.models import Decision
-from common.fold import fold
+from common.fold import fold, kept
 from dashboard.selectors import tiles, trend
 
 
@@ -124,3 +125,67 @@ def test_a_prepared_fold_refuses_a_part_that_would_keep_the_moment(seed):
     )
     with pytest.raises(TypeError, match="date or time"):
         prepared(1)
+
+
+def test_kept_parts_are_built_once_per_key_and_read_as_the_query_sets_alone(isms_office, seed):
+    incidents = seed.incidents(2, status="CONTAINING", level=2)
+    seed.decisions(incidents, assignee=isms_office, rank=1)
+    built = []
+
+    def build():
+        built.append(1)
+        return {"rows": tiles.decisions_waiting_rows(isms_office)}
+
+    key = ("test", isms_office.pk)
+    first, again = kept(key, build), kept(key, build)
+    assert len(built) == 1
+    assert [_fields(d) for d in fold(again)["rows"]] == [
+        _fields(d) for d in tiles.decisions_waiting_rows(isms_office)
+    ]
+    kept(("test", isms_office.pk, "other"), build)
+    assert len(built) == 2
+    assert first is again
+
+
+def test_the_home_trend_moves_its_window_at_the_organisation_s_midnight(isms_office, seed):
+    """The trend's parts are compiled once per day: the next day's page reads the next window."""
+    org = isms_office.organisation_id
+    incident = seed.incidents(1, status="CONTAINING", level=2)[0]
+    seed.decisions(
+        [incident],
+        status="DECIDED",
+        outcome="APPROVED",
+        rationale="被害拡大を防ぐため",
+        decided_at=seed.now - timedelta(days=29, hours=1),
+        opened_at=seed.now - timedelta(days=29, hours=3),
+    )
+    with timezone.override("UTC"):
+        today = trend.trend_30_days(organisation_id=org, now=seed.now)
+        later = trend.trend_30_days(organisation_id=org, now=seed.now + timedelta(days=1))
+    totals = [{m.key: m.total for m in shown.metrics}["decide"] for shown in (today, later)]
+    assert totals == [1, 0]
+    assert later.days[0].day == today.days[1].day
+
+
+def test_the_home_trend_counts_the_days_of_the_zone_it_is_shown_in_each_time(isms_office, seed):
+    """Compiled once per zone too: the same organisation's trend in Tokyo and then in UTC
+    puts a decision taken at 15:30 UTC on two different days."""
+    org = isms_office.organisation_id
+    incident = seed.incidents(1, status="CONTAINING", level=2)[0]
+    decided = (seed.now - timedelta(days=3)).replace(hour=15, minute=30, second=0, microsecond=0)
+    seed.decisions(
+        [incident],
+        status="DECIDED",
+        outcome="APPROVED",
+        rationale="被害拡大を防ぐため",
+        decided_at=decided,
+        opened_at=decided - timedelta(hours=1),
+    )
+
+    def decided_on(zone):
+        with timezone.override(zone):
+            shown = trend.trend_30_days(organisation_id=org, now=seed.now)
+        return [d.day for d in shown.days if d.decide is not None]
+
+    assert decided_on("Asia/Tokyo") == [decided.date() + timedelta(days=1)]
+    assert decided_on("UTC") == [decided.date()]

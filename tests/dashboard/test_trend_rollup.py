@@ -24,7 +24,8 @@ NOW = datetime(2026, 12, 15, 12, tzinfo=JST)
 
 def _live(monkeypatch, organisation) -> trend.Trend:
     with monkeypatch.context() as patch:
-        patch.setattr(trend, "_kept", lambda org: FiguresZone.objects.filter(pk=-1))
+        patch.setattr(trend, "_zone_kept", lambda org: FiguresZone.objects.filter(pk=-1))
+        patch.setattr(trend, "kept", lambda key, build: build())  # compiled anew, not kept
         return trend.trend_30_days(organisation_id=organisation.pk, now=NOW)
 
 

@@ -196,3 +196,45 @@ def test_concurrent_triage_of_one_item_has_exactly_one_winner(
     assert len(winners) == 1 and len(losers) == 1, results
     assert losers[0].code == "already_triaged"
     assert Incident.objects.count() == 1
+
+
+def test_a_report_whose_incident_closes_between_its_match_and_its_lock_waits_with_its_mail(
+    organisation, isms_office, monkeypatch
+):
+    """Another connection closes the matched incident and commits before the report locks it:
+    the report is placed again, as if filed a moment later, and waits for triage in a new item
+    claiming its mail's keys, not flagged as a report that could not be grouped."""
+    first = intake.report_submit(
+        organisation=organisation,
+        actor=None,
+        data=intake.ReportInput(**PHISH, reporter_email="a@example.com"),
+    )
+    incident = triage.event_promote(event=first.event, actor=isms_office)
+    absorb = records.incident_absorb_report
+
+    def closed_by_someone_else(**kwargs):
+        closing = threading.Thread(target=_close_elsewhere, args=(incident.pk,))
+        closing.start()
+        closing.join(RACE_SECONDS)
+        return absorb(**kwargs)
+
+    monkeypatch.setattr(records, "incident_absorb_report", closed_by_someone_else)
+    late = intake.report_submit(
+        organisation=organisation,
+        actor=None,
+        data=intake.ReportInput(**PHISH, reporter_email="late@example.com"),
+    )
+    late.refresh_from_db()
+    assert late.incident_id is None
+    assert late.intake_problem == ""
+    assert late.event.report_count == 1
+    assert late.event.open_keys.filter(kind="URL").exists()
+    assert late.seq is not None
+    assert not incident.reports.filter(pk=late.pk).exists()
+
+
+def _close_elsewhere(incident_id: int) -> None:
+    try:
+        Incident.objects.filter(pk=incident_id).update(status="CLOSED")
+    finally:
+        connection.close()
