@@ -121,9 +121,13 @@ class RoleAtMoment:
 def roster_at(*, organisation: Organisation, at: datetime) -> list[RoleAtMoment]:
     """Every role's chain at ``at`` (rule D-2): absences and delegations applied.
 
-    Three queries in all (``roster.chains``), whatever the number of roles.
+    One query in all (``roster.chains``), whatever the number of roles.
     """
-    staffed = roster.chains(organisation=organisation, at=at)
+    return roster_of(roster.chains(organisation=organisation, at=at))
+
+
+def roster_of(staffed: dict[str, list[roster.Holder]]) -> list[RoleAtMoment]:
+    """Every role at the moment of ``staffed`` (``roster.chains`` or ``roster.chains_from``)."""
     result = []
     for role in Role.values:
         holders = staffed.get(role, [])

@@ -1,14 +1,16 @@
 """bench/run: `make bench` — the in-process benchmarks on the data set of `make bench-data`.
 
-    .venv/bin/python bench/run.py [--name data] [--repeat 30]
+    .venv-bench/bin/python bench/run.py [--name data] [--repeat 30] [--save-baseline]
 
 Reads ``isms_bench_<name>`` (bench/data.py; never generates it), then: EXPLAINs the intake's
 incident match and the search (which index each uses, the time in the plan), and times the
 dashboard, the lists, the search, statistics and the incident room in-process (Django's test
 client, the ISMS office logged in), with each request's queries. Prints one table with the
-previous run's figures beside the new (``bench/results/bench-*.json``) and exits 1 when a figure
-misses its target, saying by how much. Then (unless --in-process-only) runs bench/others: the
-intake over HTTP on the same data set, the re-evaluation and the alert burst, as processes.
+previous run's figures beside the new (``bench/results/bench-*.json``, else the committed
+``bench/baseline.json``) and exits 1 when a figure misses its target, saying by how much. Then
+(unless --in-process-only) runs bench/others: the intake over HTTP on the same data set, the
+re-evaluation and the alert burst, as processes. Each run records its commit, the load average
+at its start and the interpreter with its loop time (``interpreter``).
 """
 
 from __future__ import annotations
@@ -172,9 +174,16 @@ def misses(row: dict) -> list[str]:
     return said
 
 
+BASELINE = BENCH / "baseline.json"
+
+
 def previous() -> dict:
+    """This checkout's last run, else the committed baseline (the run bench/README.md shows):
+    a new machine compares with that instead of with nothing."""
     runs = sorted((_lib.ROOT / "bench" / "results").glob("bench-*.json"))
-    return json.loads(runs[-1].read_text()) if runs else {}
+    if runs:
+        return json.loads(runs[-1].read_text())
+    return json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
 
 
 def table(new: dict, old: dict) -> tuple[list[str], int]:
@@ -226,6 +235,11 @@ def main() -> int:
         action="store_true",
         help="skip the benchmarks that run as processes (intake over HTTP, evaluate, alerts)",
     )
+    parser.add_argument(
+        "--save-baseline",
+        action="store_true",
+        help="also write this run to bench/baseline.json (commit it with bench/README.md)",
+    )
     args = parser.parse_args()
     env = _lib.bench_env(args.name)
     _lib.manage(env, "migrate", "--noinput", "-v0")  # the data set may predate a migration
@@ -254,6 +268,8 @@ def main() -> int:
     lines, missed = table(new, old)
     print("\n".join(lines))
     print("raw:", _lib.write_result("bench", new), "commit:", new["commit"])
+    if args.save_baseline:
+        BASELINE.write_text(json.dumps(new, indent=2, ensure_ascii=False, default=str) + "\n")
     print("load average at the start:", new["load_average"])
     print("interpreter:", ", ".join(f"{k} {v}" for k, v in new["interpreter"].items()))
     if missed:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from accounts import roster
 from accounts.models import User
 from accounts.roles import Role
 from bcp import access as bcp_access
@@ -25,11 +26,12 @@ from vulns import access as vulns_access
 from vulns import selectors as vulns_selectors
 
 
-def _role_gaps(user: User) -> tuple[list[str], list[str]]:
-    """Deciding roles nobody can take now, and those with nobody behind the one who can."""
-    if not bcp_access.can_see_roster(user):
+def _role_gaps(rows: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Deciding roles nobody can take now, and those with nobody behind the one who can, from
+    the roster's rows read with the tiles (none for those who may not see the roster)."""
+    if "roster_assigned" not in rows:
         return [], []
-    moments = bcp_selectors.roster_at(organisation=user.organisation, at=clock.now())
+    moments = bcp_selectors.roster_of(roster.chains_from(rows))
     uncovered = [str(Role(m.role).label) for m in moments if m.uncovered]
     no_deputy = [str(Role(m.role).label) for m in moments if m.without_deputy]
     return uncovered, no_deputy
@@ -44,7 +46,6 @@ def tiles_context(user: User) -> dict[str, Any]:
     triages = incident_access.can_triage(user)
     manages_alerts = notification_access.can_manage_alerts(user)
     sees_vulns = vulns_access.can_read(user)
-    uncovered_roles, roles_without_deputy = _role_gaps(user)
     statistics = sees_statistics(user)
     # Every tile's counts and rows, the user's decisions and obligations, the vulnerability
     # counts and the 30-day trend in one query (issue 20: ``fold``).
@@ -70,8 +71,11 @@ def tiles_context(user: User) -> dict[str, Any]:
     if statistics:
         parts.update(trend.trend_parts(organisation_id=user.organisation_id, now=now))
     parts["obligations"] = home.my_obligations_rows(user=user)
+    if bcp_access.can_see_roster(user):
+        parts.update(roster.chain_parts(organisation=user.organisation, at=now))
     parts.update(home.my_decisions_parts(user=user, at=now))
     rows = fold(parts)
+    uncovered_roles, roles_without_deputy = _role_gaps(rows)
     context: dict[str, Any] = {
         "now": now,
         "uncovered_roles": uncovered_roles,
