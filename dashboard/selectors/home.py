@@ -156,18 +156,23 @@ def my_obligations(*, user: User) -> list[Any]:
     return list(my_obligations_rows(user=user))
 
 
-def my_training(*, user: User) -> list[CourseStatus] | None:
-    """The user's courses that are due or overdue, from the training register (linked by
-    account, else by email address); None when the user is not in the register."""
+def my_person_rows(*, user: User) -> QuerySet[Person]:
+    """The user's row of the training register, for ``fold``: the person linked to the account
+    first, else one with the user's address (none when the user is not in the register)."""
     people = Person.objects.filter(organisation_id=user.organisation_id, left_on__isnull=True)
-    # One query: the person linked to the account first, else one with the user's address.
     linked = Q(user=user)
-    person = (
+    return (
         people.filter(linked | Q(email__iexact=user.email) if user.email else linked)
         .annotate(link_rank=Case(When(linked, then=1), default=2))
-        .order_by("link_rank", "pk")
-        .first()
+        .order_by("link_rank", "pk")[:1]
     )
-    if person is None:
+
+
+def my_training(*, user: User, folded: list[Person] | None = None) -> list[CourseStatus] | None:
+    """The user's courses that are due or overdue, from the training register (linked by
+    account, else by email address); None when the user is not in the register. ``folded``:
+    the rows of ``my_person_rows`` already read."""
+    people = list(my_person_rows(user=user)) if folded is None else folded
+    if not people:
         return None
-    return [row for row in person_training(person) if row.status.state != DueState.VALID]
+    return [row for row in person_training(people[0]) if row.status.state != DueState.VALID]

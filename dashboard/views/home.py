@@ -71,6 +71,7 @@ def tiles_context(user: User) -> dict[str, Any]:
     if statistics:
         parts.update(trend.trend_parts(organisation_id=user.organisation_id, now=now))
     parts["obligations"] = home.my_obligations_rows(user=user)
+    parts["my_person"] = home.my_person_rows(user=user)
     if bcp_access.can_see_roster(user):
         parts.update(roster.chain_parts(organisation=user.organisation, at=now))
     parts.update(home.my_decisions_parts(user=user, at=now))
@@ -100,7 +101,7 @@ def tiles_context(user: User) -> dict[str, Any]:
         ),
         "readiness": tiles.training_readiness(user, rows["readiness"]) if reads_training else None,
         "my_decisions": home.my_decisions(user=user, at=now, folded=rows),
-        "my_training": home.my_training(user=user),
+        "my_training": home.my_training(user=user, folded=rows["my_person"]),
         "obligations": rows["obligations"],
         # Open critical or KEV-listed vulnerability findings, and those past due (issue 23).
         "vulns": vulns_selectors.tile(user, now, rows["vulns"]) if sees_vulns else None,
