@@ -1097,7 +1097,7 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/test_asset_name.py",),
     ),
     Clause(
-        "issue 20 item 2",
+        "issue 20 dash kept",
         "the home trend's parts, compiled once, are compiled again for each new day's window",
         "dashboard/selectors/trend.py",
         '("trend", organisation_id, zone, since, days)',
