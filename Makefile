@@ -110,8 +110,9 @@ bench-data: $(BENCH_VENV)/.installed
 	$(BENCH_BIN)/python bench/data.py --scale $(BENCH_SCALE)
 
 ## make bench: the in-process benchmarks on it, previous run beside the new; exit 1 on a miss.
+## BENCH_ARGS=--save-baseline also writes the run to bench/baseline.json (commit it).
 bench: $(BENCH_VENV)/.installed
-	$(BENCH_BIN)/python bench/run.py
+	$(BENCH_BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-intake: $(BENCH_VENV)/.installed
 	$(BENCH_BIN)/python bench/intake.py
