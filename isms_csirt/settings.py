@@ -690,3 +690,7 @@ LOGGING = {
 }
 
 PORT = env_int("PORT", 8000)
+
+# A web process moves what it holds after this many requests out of the garbage collector's
+# way (common.gcfreeze: a full collection ~190 ms → ~3 ms); 0 leaves the collector alone.
+GC_FREEZE_AFTER_REQUESTS = env_int("GC_FREEZE_AFTER_REQUESTS", 50)

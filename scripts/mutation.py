@@ -1097,6 +1097,14 @@ CLAUSES: tuple[Clause, ...] = (
         ("tests/incidents/test_asset_name.py",),
     ),
     Clause(
+        "issue 20 gc freeze",
+        "a web process freezes what it holds once it has served its first requests",
+        "common/gcfreeze.py",
+        "    gc.collect()\n    gc.freeze()\n",
+        "    gc.collect()\n",
+        ("tests/common/test_gcfreeze.py",),
+    ),
+    Clause(
         "issue 20 dash kept",
         "the home trend's parts, compiled once, are compiled again for each new day's window",
         "dashboard/selectors/trend.py",
