@@ -198,12 +198,17 @@ BASELINE = BENCH / "baseline.json"
 
 
 def previous() -> dict:
-    """This checkout's last run, else the committed baseline (the run bench/README.md shows):
-    a new machine compares with that instead of with nothing."""
-    runs = sorted((_lib.ROOT / "bench" / "results").glob("bench-*.json"))
-    if runs:
-        return json.loads(runs[-1].read_text())
-    return json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    """Each row's figure from this checkout's last run that has it (an --in-process-only run
+    has no intake rows), else from the committed baseline (the run bench/README.md shows): a
+    new machine compares with that instead of with nothing."""
+    runs = [json.loads(p.read_text()) for p in sorted(BENCH.glob("results/bench-*.json"))]
+    if BASELINE.exists():
+        runs.insert(0, json.loads(BASELINE.read_text()))
+    merged: dict = {"in_process_ms": {}, "processes": {}, "explain": {}}
+    for run in runs:  # oldest first: a later run's row replaces an earlier one's
+        for part in merged:
+            merged[part].update(run.get(part, {}))
+    return merged
 
 
 def table(new: dict, old: dict) -> tuple[list[str], int]:
