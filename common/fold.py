@@ -47,11 +47,15 @@ KEPT_KEYS = 256  # per thread: a few organisations × zones × days; cleared whe
 _kept = threading.local()
 
 
-def kept(key: Hashable, build: Callable[[], Mapping[str, QuerySet[Any]]]) -> dict[str, Part]:
+def kept(
+    key: Hashable, build: Callable[[], Mapping[str, QuerySet[Any]]], *, moments: bool = True
+) -> dict[str, Part]:
     """``build()``'s parts for ``fold``, compiled once per thread and ``key`` (issue 20: the home
     page's 30-day trend, five grouped parts, cost ~4 ms of Python per request to build and
     compile though it changes once a day). Only for parts that are a pure function of the key:
-    what they read from the database belongs in their SQL, not in their parameters."""
+    what they read from the database belongs in their SQL, not in their parameters — so the
+    build may not query (``KeptImpure``), and with ``moments=False`` (a key without the moment)
+    no part may hold a date or time."""
     if connection.vendor != "postgresql":
         return dict(build())
     cache = _kept.__dict__.setdefault("parts", {})
@@ -59,8 +63,28 @@ def kept(key: Hashable, build: Callable[[], Mapping[str, QuerySet[Any]]]) -> dic
     if parts is None:
         if len(cache) >= KEPT_KEYS:
             cache.clear()
-        parts = cache[key] = {name: _compile_ahead(qs) for name, qs in build().items()}
+        with connection.execute_wrapper(_refuse_queries):
+            built = build()
+        parts = {name: _compile_ahead(qs) for name, qs in built.items()}
+        if not moments:
+            _refuse_moments(parts)
+        cache[key] = parts
     return parts
+
+
+class KeptImpure(TypeError):
+    """A kept part would keep what changes without its key: a row read while it was built, or
+    the moment."""
+
+
+def _refuse_queries(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    raise KeptImpure(f"a kept part read the database while being built: {sql[:200]}")
+
+
+def _refuse_moments(parts: Mapping[str, Compiled]) -> None:
+    for name, part in parts.items():
+        if any(isinstance(p, date | time) for p in part.params):
+            raise KeptImpure(f"the kept part {name!r} holds a date or time its key does not")
 
 
 def _compile_ahead(qs: QuerySet[Any]) -> Compiled:

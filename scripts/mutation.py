@@ -1106,6 +1106,22 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 dash kept",
+        "the office's kept tiles are keyed by its address too (its training-register row)",
+        "dashboard/views/home.py",
+        "        user.email,\n",
+        "",
+        ("tests/dashboard/test_home_by_role.py",),
+    ),
+    Clause(
+        "issue 20 dash kept",
+        "a kept part may not read the database while it is built",
+        "common/fold.py",
+        "        with connection.execute_wrapper(_refuse_queries):\n            built = build()\n",
+        "        built = build()\n",
+        ("tests/dashboard/test_fold.py",),
+    ),
+    Clause(
+        "issue 20 dash kept",
         "the home trend's parts, compiled once, are compiled again for each new day's window",
         "dashboard/selectors/trend.py",
         '("trend", organisation_id, zone, since, days)',

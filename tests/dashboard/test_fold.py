@@ -2,13 +2,15 @@
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts import selectors as accounts_selectors
 from bcp.models import Decision
-from common.fold import fold, kept
+from common.fold import KeptImpure, fold, kept
 from dashboard.selectors import tiles, trend
 
 
@@ -136,6 +138,7 @@ def test_kept_parts_are_built_once_per_key_and_read_as_the_query_sets_alone(isms
         built.append(1)
         return {"rows": tiles.decisions_waiting_rows(isms_office)}
 
+    accounts_selectors.role_assignments_of(isms_office)  # as the signed-in user has them
     key = ("test", isms_office.pk)
     first, again = kept(key, build), kept(key, build)
     assert len(built) == 1
@@ -189,3 +192,23 @@ def test_the_home_trend_counts_the_days_of_the_zone_it_is_shown_in_each_time(ism
 
     assert decided_on("Asia/Tokyo") == [decided.date() + timedelta(days=1)]
     assert decided_on("UTC") == [decided.date()]
+
+
+def test_a_kept_part_may_not_read_the_database_while_being_built(isms_office):
+    """A row read then would stay in the kept statement's parameters after it changed."""
+
+    def build():
+        first = Decision.objects.filter(organisation_id=isms_office.organisation_id).first()
+        return {"rows": Decision.objects.filter(pk=first.pk if first else 0)}
+
+    with pytest.raises(KeptImpure):
+        kept(("test-impure", isms_office.pk), build)
+
+
+def test_a_kept_part_whose_key_has_no_moment_may_not_hold_one(isms_office, seed):
+    def build():
+        return {"rows": Decision.objects.filter(due_at__lt=seed.now)}
+
+    with pytest.raises(KeptImpure):
+        kept(("test-moment", isms_office.pk), build, moments=False)
+    assert "rows" in kept(("test-moment-kept", isms_office.pk), build)

@@ -72,3 +72,19 @@ def test_the_report_page_offers_responders_their_full_form(client, request, fixt
 def test_the_report_page_offers_a_worker_only_the_one_tap_report(client, reporter):
     client.force_login(reporter)
     assert "/reports/new/" not in client.get("/report/").text
+
+
+def test_the_office_s_home_follows_a_change_of_its_own_address_to_its_training_record(
+    as_user,
+    isms_office,
+    basics_course,  # noqa: F811
+    make_person,  # noqa: F811
+):
+    """The office's tiles are compiled once per user (common.fold.kept): the key holds what
+    they read of the user, so a new address finds the register's row with that address."""
+    make_person(email="office-new@example.com", start=date.today() - timedelta(days=7))
+    client = as_user(isms_office)
+    assert "my-training" not in _tiles(client)
+    isms_office.email = "office-new@example.com"
+    isms_office.save(update_fields=["email"])
+    assert "my-training" in _tiles(client)
