@@ -45,38 +45,37 @@ def bench_env(name: str) -> dict[str, str]:
     return env
 
 
+def _admin(*statements: str) -> None:
+    """Statements on the server's ``postgres`` database, outside a transaction (CREATE/DROP
+    DATABASE)."""
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for statement in statements:
+            cur.execute(statement)
+    conn.close()
+
+
 def copy_database(source: str, name: str) -> None:
     """``isms_bench_<name>`` anew as a copy of ``isms_bench_<source>`` (no one may be connected
     to the source: close this process's connections first)."""
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS isms_bench_{name} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE isms_bench_{name} TEMPLATE isms_bench_{source}")
-    conn.close()
+    _admin(
+        f"DROP DATABASE IF EXISTS isms_bench_{name} WITH (FORCE)",
+        f"CREATE DATABASE isms_bench_{name} TEMPLATE isms_bench_{source}",
+    )
 
 
 def drop_database(name: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS isms_bench_{name} WITH (FORCE)")
-    conn.close()
+    _admin(f"DROP DATABASE IF EXISTS isms_bench_{name} WITH (FORCE)")
 
 
 def recreate_database(name: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS isms_bench_{name} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE isms_bench_{name}")
-    conn.close()
+    _admin(
+        f"DROP DATABASE IF EXISTS isms_bench_{name} WITH (FORCE)",
+        f"CREATE DATABASE isms_bench_{name}",
+    )
 
 
 def django_setup(env: dict[str, str]) -> None:
