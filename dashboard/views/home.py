@@ -81,6 +81,7 @@ def _who(user: User) -> tuple[Any, ...]:
         user.pk,
         user.organisation_id,
         user.email,
+        user.is_superuser,  # the access checks grant a superuser every role
         roles,
         translation.get_language(),
         timezone.get_current_timezone_name(),
