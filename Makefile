@@ -91,7 +91,7 @@ messages:
 ## They run in a venv of their own built from an optimised interpreter (PGO + LTO, as the image's
 ## python:3.11-slim): BENCH_PYTHON, by default Debian's /usr/bin/python3.11 where it exists.
 ## A pyenv or source build without --enable-optimizations runs the pages' Python ~1.4x slower
-## than production does (bench/README.md, "The interpreter").
+## than production does (bench/README.md, "How make bench measures").
 BENCH_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(PYTHON))
 BENCH_VENV   := .venv-bench
 BENCH_BIN    := $(BENCH_VENV)/bin

@@ -151,7 +151,7 @@ def interpreter() -> dict:
 
     ``loop_s`` is the time of 10 000 000 additions in pure Python: it lets a reader compare runs
     on different machines and interpreters (a build without PGO, such as pyenv's default, takes
-    ~1.4x longer than Debian's or the image's; bench/README.md, "The interpreter").
+    ~1.4x longer than Debian's or the image's; bench/README.md, "How `make bench` measures").
     """
     import platform
 
@@ -292,9 +292,10 @@ def main() -> int:
     old = previous()
     lines, missed = table(new, old)
     print("\n".join(lines))
-    print("raw:", _lib.write_result("bench", new), "commit:", new["commit"])
+    raw = _lib.write_result("bench", new)
+    print("raw:", raw, "commit:", new["commit"])
     if args.save_baseline:
-        BASELINE.write_text(json.dumps(new, indent=2, ensure_ascii=False, default=str) + "\n")
+        BASELINE.write_text(raw.read_text())
     print("load average at the start:", new["load_average"])
     print("interpreter:", ", ".join(f"{k} {v}" for k, v in new["interpreter"].items()))
     if missed:

@@ -33,10 +33,8 @@ Rows = list[dict[str, Any]]
 
 @dataclass(frozen=True)
 class Compiled:
-    """A part compiled ahead (``kept``): its SQL, parameters and reader, and the query set it
-    was compiled from (SQLite reads that, a query per part)."""
+    """A part compiled ahead (``kept``, ``PreparedFold``): its SQL, parameters and reader."""
 
-    queryset: QuerySet[Any]
     sql: str
     params: tuple[Any, ...]
     read: Callable[[Any], Any]
@@ -88,10 +86,10 @@ def _refuse_moments(parts: Mapping[str, Compiled]) -> None:
 
 
 def _compile_ahead(qs: QuerySet[Any]) -> Compiled:
-    if qs.query.is_empty():
-        return Compiled(qs, "'[]'::json", (), _same)
+    if qs.query.is_empty():  # no row to ask for (``none()``)
+        return Compiled("'[]'::json", (), _same)
     sql, params, read = _part(qs)
-    return Compiled(qs, sql, tuple(params), read)
+    return Compiled(sql, tuple(params), read)
 
 
 def fold(parts: Mapping[str, Part]) -> dict[str, Any]:
@@ -238,10 +236,10 @@ class _FoldStatement:
         self.names = list(parts)
         selects, params, self.readers = [], [], []
         for qs in parts.values():
-            sql, part_params, read = ("'[]'::json", [], _same) if qs.query.is_empty() else _part(qs)
-            selects.append(sql)
-            params.extend(part_params)
-            self.readers.append(read)
+            part = _compile_ahead(qs)
+            selects.append(part.sql)
+            params.extend(part.params)
+            self.readers.append(part.read)
         self.sql = "SELECT " + ", ".join(selects)
         self.slots = [_slot(markers, param) for param in params]
         lost = set(markers.values()) - set(self.slots)

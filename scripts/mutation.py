@@ -1114,6 +1114,22 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     Clause(
         "issue 20 dash kept",
+        "the office's kept tiles are keyed by its role assignments (its roles' obligations)",
+        "dashboard/views/home.py",
+        "        user.is_superuser,  # the access checks grant a superuser every role\n        roles,\n",
+        "        user.is_superuser,  # the access checks grant a superuser every role\n",
+        ("tests/dashboard/test_home_by_role.py",),
+    ),
+    Clause(
+        "issue 20 dash kept",
+        "a kept part whose key has no moment may not hold a date or time",
+        "common/fold.py",
+        "        if not moments:\n            _refuse_moments(parts)\n",
+        "",
+        ("tests/dashboard/test_fold.py",),
+    ),
+    Clause(
+        "issue 20 dash kept",
         "a kept part may not read the database while it is built",
         "common/fold.py",
         "        with connection.execute_wrapper(_refuse_queries):\n            built = build()\n",

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from privacy.models import Obligation
 from tests.conftest import _holder
+from tests.factories import RoleAssignmentFactory
 from tests.training.conftest import basics_course, make_person, units  # noqa: F401
 
 
@@ -88,3 +90,22 @@ def test_the_office_s_home_follows_a_change_of_its_own_address_to_its_training_r
     isms_office.email = "office-new@example.com"
     isms_office.save(update_fields=["email"])
     assert "my-training" in _tiles(client)
+
+
+def test_the_office_s_home_follows_a_role_it_is_given_to_that_role_s_obligations(
+    as_user, isms_office, organisation, seed
+):
+    """The office's tiles are compiled once per user: the key holds its role assignments, so
+    an obligation owned by a role it takes on shows on its next load."""
+    incident = seed.incidents(1, status="CONTAINING", level=3)[0]
+    owed = Obligation.objects.create(
+        organisation=organisation,
+        incident=incident,
+        kind="PPC_SOKUHO",
+        owner_role="LEGAL_PRIVACY",
+        due_at=seed.now + timedelta(days=3),
+    )
+    client = as_user(isms_office)
+    assert owed not in client.get("/").context["obligations"]
+    RoleAssignmentFactory(organisation=organisation, user=isms_office, role="LEGAL_PRIVACY")
+    assert owed in client.get("/").context["obligations"]
