@@ -1116,8 +1116,8 @@ CLAUSES: tuple[Clause, ...] = (
         "issue 20 dash kept",
         "the office's kept tiles are keyed by its role assignments (its roles' obligations)",
         "dashboard/views/home.py",
-        "        user.is_superuser,  # the access checks grant a superuser every role\n        roles,\n",
-        "        user.is_superuser,  # the access checks grant a superuser every role\n",
+        "        roles,\n        translation.get_language(),\n",
+        "        translation.get_language(),\n",
         ("tests/dashboard/test_home_by_role.py",),
     ),
     Clause(
